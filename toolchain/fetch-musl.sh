@@ -1,0 +1,74 @@
+#!/bin/sh
+# Fetches musl's upstream release tarball from Debian's source package of musl, checks it
+# against the pinned sha256 and leaves it in the cache directory, so later builds need no
+# network.
+#
+# Usage: fetch-musl.sh CACHE_DIR      prints the tarball's path on success
+#
+# The deb-src entries are derived from this machine's own apt sources (the Debian archive
+# lines whose suite is this release's codename), into a private apt state under CACHE_DIR:
+# the system's apt lists and caches are not touched. No archive host is named here.
+set -eu
+
+MUSL_VERSION=1.2.3
+DEBIAN_VERSION=1.2.3-1
+MUSL_SHA256=7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a4
+
+cache=${1:?usage: fetch-musl.sh CACHE_DIR}
+tarball=$cache/musl_$MUSL_VERSION.orig.tar.gz
+
+verify() { echo "$MUSL_SHA256  $1" | sha256sum -c --status; }
+
+if [ -f "$tarball" ] && verify "$tarball"; then echo "$tarball"; exit 0; fi
+
+mkdir -p "$cache"
+apt=$(cd "$cache" && pwd)/apt
+rm -rf "$apt"
+mkdir -p "$apt/sources.d" "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/dl"
+
+. /etc/os-release
+codename=${VERSION_CODENAME:?cannot tell the Debian release from /etc/os-release}
+
+# One-line format: "deb [options] URI SUITE COMPONENTS..." -> deb-src, same options and URI.
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+	[ -f "$f" ] || continue
+	awk -v c="$codename" '$1 == "deb" {
+		i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+		if ($(i+1) == c || $(i+1) == c "-updates" || $(i+1) == c "-security" ||
+		    $(i+1) ~ "^" c "/updates$") { sub(/^deb/, "deb-src"); print } }' "$f"
+done > "$apt/sources.d/ringzero-src.list"
+
+# deb822 format: stanzas with "Types: deb" whose Suites name this release.
+for f in /etc/apt/sources.list.d/*.sources; do
+	[ -f "$f" ] || continue
+	awk -v c="$codename" 'BEGIN { RS = ""; ORS = "\n\n" }
+	{ ok = 0; n = split($0, line, "\n")
+	  for (i = 1; i <= n; i++) if (line[i] ~ /^Suites:/) {
+	      m = split(line[i], w, /[ \t]+/)
+	      for (j = 2; j <= m; j++) if (w[j] == c || w[j] == c "-updates" || w[j] == c "-security") ok = 1 }
+	  if (ok && $0 ~ /(^|\n)Types:[^\n]*deb/) { sub(/Types:[^\n]*/, "Types: deb-src"); print } }' "$f"
+done > "$apt/sources.d/ringzero-src.sources"
+
+if [ ! -s "$apt/sources.d/ringzero-src.list" ] && [ ! -s "$apt/sources.d/ringzero-src.sources" ]; then
+	echo "fetch-musl: no Debian '$codename' entry in /etc/apt/sources.list*: cannot find musl's source" >&2
+	exit 1
+fi
+
+aptopts="-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$apt/sources.d
+ -o Dir::State::Lists=$apt/lists -o Dir::Cache=$apt/cache -o Debug::NoLocking=1
+ -o APT::Sandbox::User=root"
+echo "fetch-musl: reading Debian's source index for $codename" >&2
+# shellcheck disable=SC2086
+apt-get $aptopts -qq update >&2 || { echo "fetch-musl: apt-get update (deb-src) failed" >&2; exit 1; }
+echo "fetch-musl: downloading Debian source package musl $DEBIAN_VERSION" >&2
+# shellcheck disable=SC2086
+(cd "$apt/dl" && apt-get $aptopts -qq source --download-only "musl=$DEBIAN_VERSION" >&2) ||
+	{ echo "fetch-musl: apt-get source musl=$DEBIAN_VERSION failed" >&2; exit 1; }
+
+if ! verify "$apt/dl/musl_$MUSL_VERSION.orig.tar.gz"; then
+	echo "fetch-musl: musl_$MUSL_VERSION.orig.tar.gz does not match the pinned sha256 $MUSL_SHA256" >&2
+	exit 1
+fi
+mv "$apt/dl/musl_$MUSL_VERSION.orig.tar.gz" "$tarball"
+rm -rf "$apt"
+echo "$tarball"
