@@ -63,5 +63,5 @@ $(SYSROOT)/lib/r0note.o: toolchain/r0note.S $(SYSROOT)/lib/libc.a
 	$(call say,AS,$@)
 	$(Q)$(HOSTCC) -c $< -o $@
 
--include toolchain/r0check.mk
+include toolchain/r0check.mk
 -include toolchain/r0run.mk
