@@ -24,7 +24,7 @@ Q :=
 say = @true
 else
 Q := @
-say = @printf '  %-8s %s\n' '$(1)' '$(2)'
+say = @printf '  %-8s %s\n' "$(1)" "$(2)"
 endif
 
 HOSTCC     := gcc

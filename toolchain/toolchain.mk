@@ -2,13 +2,15 @@
 #
 # Steps (each a stamp or a real file, so an interrupted build resumes where it stopped):
 #   bootstrap  -> Debian packages present (toolchain/bootstrap.sh)
-#   fetch      -> $(CACHE)/musl_1.2.3.orig.tar.gz, checksum pinned (toolchain/fetch-musl.sh)
+#   fetch      -> $(CACHE)/musl_1.2.3.orig.tar.gz, checksum pinned here (toolchain/fetch-source.sh)
 #   unpack     -> $(BUILD)/musl/src, patched with musl-patches/series
 #   libc       -> $(BUILD)/sysroot/lib/libc.a, crt*.o, headers (musl's own make, logged)
 #   specs/note -> $(BUILD)/sysroot/lib/r0cc.specs (sysroot from $$R0CC_SYSROOT, set by r0cc)
 #                 and r0note.o (the trust mark): what r0cc adds to gcc
 
 MUSL_VERSION  := 1.2.3
+MUSL_DEBIAN   := 1.2.3-1
+MUSL_SHA256   := 7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a4
 MUSL_TARBALL  := $(CACHE)/musl_$(MUSL_VERSION).orig.tar.gz
 MUSL_SRC      := $(BUILD)/musl/src
 MUSL_LOG      := $(BUILD)/musl/build.log
@@ -30,9 +32,9 @@ bootstrap $(BOOTSTRAP): toolchain/bootstrap.sh
 	$(Q)toolchain/bootstrap.sh build
 	$(Q)mkdir -p $(BUILD) && touch $(BOOTSTRAP)
 
-$(MUSL_TARBALL): toolchain/fetch-musl.sh | $(BOOTSTRAP)
+$(MUSL_TARBALL): | $(BOOTSTRAP)
 	$(call say,FETCH,musl $(MUSL_VERSION) from Debian's source package)
-	$(Q)toolchain/fetch-musl.sh $(CACHE) >/dev/null
+	$(Q)toolchain/fetch-source.sh $(CACHE) musl $(MUSL_DEBIAN) $(notdir $@) $(MUSL_SHA256) >/dev/null
 
 $(MUSL_SRC)/.patched: $(MUSL_TARBALL) musl-patches/series $(MUSL_PATCHES) | $(BOOTSTRAP)
 	$(call say,PATCH,musl $(MUSL_VERSION) with $(words $(MUSL_PATCHES)) patches)

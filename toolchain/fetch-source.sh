@@ -1,28 +1,28 @@
 #!/bin/sh
-# Fetches musl's upstream release tarball from Debian's source package of musl, checks it
-# against the pinned sha256 and leaves it in the cache directory, so later builds need no
-# network.
+# Fetches an upstream tarball from a Debian source package (musl's for the libc, GNU hello's
+# for the autotools test), checks it against the sha256 pinned by the caller and leaves it in
+# the cache directory, so later builds need no network.
 #
-# Usage: fetch-musl.sh CACHE_DIR      prints the tarball's path on success
+# Usage: fetch-source.sh CACHE_DIR PACKAGE DEBIAN_VERSION FILE SHA256
+#        e.g. fetch-source.sh cache musl 1.2.3-1 musl_1.2.3.orig.tar.gz 7d5b...
+#        prints the file's path on success
 #
 # The deb-src entries are derived from this machine's own apt sources (the Debian archive
 # lines whose suite is this release's codename), into a private apt state under CACHE_DIR:
 # the system's apt lists and caches are not touched. No archive host is named here.
 set -eu
 
-MUSL_VERSION=1.2.3
-DEBIAN_VERSION=1.2.3-1
-MUSL_SHA256=7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a4
+usage="usage: fetch-source.sh CACHE_DIR PACKAGE DEBIAN_VERSION FILE SHA256"
+[ $# -eq 5 ] || { echo "$usage" >&2; exit 2; }
+cache=$1 package=$2 version=$3 file=$4 sha256=$5
+tarball=$cache/$file
 
-cache=${1:?usage: fetch-musl.sh CACHE_DIR}
-tarball=$cache/musl_$MUSL_VERSION.orig.tar.gz
-
-verify() { echo "$MUSL_SHA256  $1" | sha256sum -c --status; }
+verify() { echo "$sha256  $1" | sha256sum -c --status; }
 
 if [ -f "$tarball" ] && verify "$tarball"; then echo "$tarball"; exit 0; fi
 
 mkdir -p "$cache"
-apt=$(cd "$cache" && pwd)/apt
+apt=$(cd "$cache" && pwd)/apt-$package
 rm -rf "$apt"
 mkdir -p "$apt/sources.d" "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/dl"
 
@@ -50,25 +50,29 @@ for f in /etc/apt/sources.list.d/*.sources; do
 done > "$apt/sources.d/ringzero-src.sources"
 
 if [ ! -s "$apt/sources.d/ringzero-src.list" ] && [ ! -s "$apt/sources.d/ringzero-src.sources" ]; then
-	echo "fetch-musl: no Debian '$codename' entry in /etc/apt/sources.list*: cannot find musl's source" >&2
+	echo "fetch-source: no Debian '$codename' entry in /etc/apt/sources.list*: cannot find Debian source packages" >&2
 	exit 1
 fi
 
 aptopts="-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$apt/sources.d
  -o Dir::State::Lists=$apt/lists -o Dir::Cache=$apt/cache -o Debug::NoLocking=1
  -o APT::Sandbox::User=root"
-echo "fetch-musl: reading Debian's source index for $codename" >&2
+echo "fetch-source: reading Debian's source index for $codename" >&2
 # shellcheck disable=SC2086
-apt-get $aptopts -qq update >&2 || { echo "fetch-musl: apt-get update (deb-src) failed" >&2; exit 1; }
-echo "fetch-musl: downloading Debian source package musl $DEBIAN_VERSION" >&2
+apt-get $aptopts -qq update >&2 || { echo "fetch-source: apt-get update (deb-src) failed" >&2; exit 1; }
+echo "fetch-source: downloading Debian source package $package $version" >&2
 # shellcheck disable=SC2086
-(cd "$apt/dl" && apt-get $aptopts -qq source --download-only "musl=$DEBIAN_VERSION" >&2) ||
-	{ echo "fetch-musl: apt-get source musl=$DEBIAN_VERSION failed" >&2; exit 1; }
+(cd "$apt/dl" && apt-get $aptopts -qq source --download-only "$package=$version" >&2) ||
+	{ echo "fetch-source: apt-get source $package=$version failed" >&2; exit 1; }
 
-if ! verify "$apt/dl/musl_$MUSL_VERSION.orig.tar.gz"; then
-	echo "fetch-musl: musl_$MUSL_VERSION.orig.tar.gz does not match the pinned sha256 $MUSL_SHA256" >&2
+if [ ! -f "$apt/dl/$file" ]; then
+	echo "fetch-source: Debian's $package $version has no $file" >&2
 	exit 1
 fi
-mv "$apt/dl/musl_$MUSL_VERSION.orig.tar.gz" "$tarball"
+if ! verify "$apt/dl/$file"; then
+	echo "fetch-source: $file does not match the pinned sha256 $sha256" >&2
+	exit 1
+fi
+mv "$apt/dl/$file" "$tarball"
 rm -rf "$apt"
 echo "$tarball"
