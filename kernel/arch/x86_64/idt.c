@@ -1,0 +1,112 @@
+/* idt.c: the IDT and the C side of traps. Owns the 256 gates (every vector has one, all
+ * pointing at entry.S stubs), which vectors run on an IST stack, and trap(): reporting
+ * exceptions with vector name, RIP (with symbol), error code, CR2 and registers, then
+ * stopping the kernel, and dispatching device interrupts (vectors >= 32) to registered
+ * handlers followed by the local APIC EOI. Does not own: the save/restore assembly
+ * (entry.S), the stacks (gdt.c) or the interrupt controllers (apic.c). Later, faults from
+ * user programs are turned into signals here instead of panicking. */
+#include "idt.h"
+#include "apic.h"
+#include "gdt.h"
+#include "lib.h"
+#include "x86.h"
+
+struct gate {
+	uint16_t off0;
+	uint16_t sel;
+	uint8_t ist;
+	uint8_t type;
+	uint16_t off1;
+	uint32_t off2;
+	uint32_t reserved;
+} PACKED;
+
+static struct gate idt[256];
+static irq_handler_t irq_handlers[256];
+extern const uint64_t trap_stubs[256];
+
+static const char *const exc_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
+	"#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor overrun",
+	"#TS invalid TSS", "#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved 15", "#MF x87 FP error", "#AC alignment check", "#MC machine check",
+	"#XM SIMD FP error", "#VE virtualization", "#CP control protection", "reserved 22", "reserved 23",
+	"reserved 24", "reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security", "reserved 31",
+};
+
+static void set_gate(int v, uint64_t handler, int ist, int dpl)
+{
+	idt[v].off0 = handler & 0xffff;
+	idt[v].sel = SEL_KCODE;
+	idt[v].ist = ist;
+	idt[v].type = 0x8e | (dpl << 5); /* present, 64-bit interrupt gate (IF cleared on entry) */
+	idt[v].off1 = (handler >> 16) & 0xffff;
+	idt[v].off2 = handler >> 32;
+	idt[v].reserved = 0;
+}
+
+void idt_init(void)
+{
+	for (int v = 0; v < 256; v++)
+		set_gate(v, trap_stubs[v], 0, 0);
+	set_gate(2, trap_stubs[2], IST_CRITICAL, 0);   /* NMI */
+	set_gate(8, trap_stubs[8], IST_CRITICAL, 0);   /* #DF */
+	set_gate(18, trap_stubs[18], IST_CRITICAL, 0); /* #MC */
+	set_gate(3, trap_stubs[3], 0, 3);              /* int3 allowed from ring 3 (SIGTRAP later) */
+	set_gate(4, trap_stubs[4], 0, 3);              /* into likewise */
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} PACKED idtr = {sizeof(idt) - 1, (uint64_t)idt};
+	__asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+void irq_set_handler(int vector, irq_handler_t fn) { irq_handlers[vector] = fn; }
+
+static void print_sym(uint64_t addr)
+{
+	uint64_t off;
+	const char *name = ksym_lookup(addr, &off);
+	if (name)
+		printk(" <%s+0x%lx>", name, off);
+}
+
+static void report(struct trapframe *tf)
+{
+	uint64_t cr2 = read_cr2();
+	printk("\n*** exception %lu: %s\n", tf->vector,
+	       tf->vector < 32 ? exc_names[tf->vector] : "unexpected interrupt");
+	printk("    RIP %016lx", tf->rip);
+	print_sym(tf->rip);
+	printk("\n    CS %04lx  RFLAGS %016lx  RSP %016lx  SS %04lx\n", tf->cs, tf->rflags, tf->rsp, tf->ss);
+	printk("    error code %#lx", tf->error);
+	if (tf->vector == 14)
+		printk(" (%s, %s, %s%s%s)", tf->error & 1 ? "protection violation" : "not present",
+		       tf->error & 2 ? "write" : "read", tf->error & 4 ? "user" : "kernel",
+		       tf->error & 8 ? ", reserved bit" : "", tf->error & 16 ? ", instruction fetch" : "");
+	printk("\n    CR2 %016lx  CR3 %016lx  handled on %s\n", cr2, read_cr3(),
+	       on_ist_critical_stack((uint64_t)&cr2) ? "the IST1 stack" : "the interrupted stack");
+	printk("    RAX %016lx RBX %016lx RCX %016lx RDX %016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
+	printk("    RSI %016lx RDI %016lx RBP %016lx R8  %016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->r8);
+	printk("    R9  %016lx R10 %016lx R11 %016lx R12 %016lx\n", tf->r9, tf->r10, tf->r11, tf->r12);
+	printk("    R13 %016lx R14 %016lx R15 %016lx\n", tf->r13, tf->r14, tf->r15);
+	if ((tf->cs & 3) == 0)
+		print_backtrace(tf->rbp);
+}
+
+void trap(struct trapframe *tf)
+{
+	if (tf->vector == VEC_SPURIOUS)
+		return; /* the local APIC's spurious vector: no EOI */
+	if (tf->vector >= 32) {
+		if (irq_handlers[tf->vector])
+			irq_handlers[tf->vector]();
+		else
+			printk("[trap] unexpected interrupt vector %lu at %016lx, ignored\n", tf->vector, tf->rip);
+		lapic_eoi();
+		return;
+	}
+	report(tf);
+	panic("unhandled exception in the kernel");
+}

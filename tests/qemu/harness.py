@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""harness.py: drives ringzero under QEMU over its serial console (python3 stdlib only).
+
+Boots the kernel through tests/qemu/qemu-run with the console on QEMU's stdio (pipes),
+TCG with -icount shift=0,sleep=off (deterministic: a failing run replays exactly), waits
+for the prompt, types commands one character at a time ending with Enter (CR, as a
+terminal sends it), and collects each command's output up to the next prompt. Every
+command has its own timeout and the whole session has an overall deadline after which
+QEMU is killed. A transcript of everything the console printed is kept in LOG.
+
+Used as a library by test groups (see test_kernel.py):
+
+    with Results(path) as res:
+        with Machine(kernel, initrd, log=...) as m:
+            m.wait_prompt()
+            out = m.run("ls /")
+            res.check("ls-root", "etc/" in out, "no etc/ in: " + out)
+
+Results prints "PASS name" / "FAIL name: why" to the terminal and writes the same lines
+to the results file (the format tests/summary.sh counts).
+
+As a command, it runs case files against one boot:
+
+    harness.py --kernel K --initrd I --results FILE [--log LOG] [--mem 256M] CASEFILE...
+
+A case file has one test per line, "name | command | regex" (blank lines and lines
+starting with # are ignored): the command is typed at the prompt and the test passes when
+the regex (Python re, multiline) matches its output. After the last case the harness types
+poweroff and records "poweroff" as passed when qemu-run exits with status 0. Exit status:
+0 when nothing failed.
+"""
+import os
+import re
+import subprocess
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+QEMU_RUN = os.path.join(HERE, "qemu-run")
+PROMPT = "rz# "
+
+
+class Timeout(Exception):
+    pass
+
+
+class Machine:
+    def __init__(self, kernel, initrd, log=None, mem="256M", icount=True, overall=45.0, extra_args=()):
+        args = [QEMU_RUN, "-display", "none", "-serial", "stdio", "-monitor", "none",
+                "-kernel", kernel, "-initrd", initrd]
+        if icount:
+            args += ["-icount", "shift=0,sleep=off"]
+        args += list(extra_args)
+        env = dict(os.environ, RZ_ACCEL="tcg", RZ_MEM=mem)
+        self.log = open(log, "a") if log else None
+        if self.log:
+            self.log.write("\n=== boot: %s\n" % " ".join(args))
+        self.start = time.monotonic()
+        self.deadline = self.start + overall
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env)
+        self.buf = ""          # everything printed so far, CRs removed
+        self.pos = 0           # how much of buf has been consumed by waits
+        self.stderr = ""
+        self.cond = threading.Condition()
+        self.eof = False
+        self.reader = threading.Thread(target=self._read, args=(self.proc.stdout, False), daemon=True)
+        self.ereader = threading.Thread(target=self._read, args=(self.proc.stderr, True), daemon=True)
+        self.reader.start()
+        self.ereader.start()
+        self.watchdog = threading.Timer(overall, self._kill)
+        self.watchdog.daemon = True
+        self.watchdog.start()
+
+    def _read(self, f, is_err):
+        while True:
+            data = os.read(f.fileno(), 4096)
+            with self.cond:
+                if not data:
+                    if not is_err:
+                        self.eof = True
+                    self.cond.notify_all()
+                    return
+                text = data.decode("utf-8", "replace").replace("\r", "")
+                if is_err:
+                    self.stderr += text
+                else:
+                    self.buf += text
+                    if self.log:
+                        self.log.write(text)
+                        self.log.flush()
+                self.cond.notify_all()
+
+    def _kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+
+    def wait_for(self, pattern, timeout=10.0):
+        """Waits until regex `pattern` appears in the unconsumed output; returns the text up to
+        and including the match and consumes it. Raises Timeout."""
+        rx = re.compile(pattern)
+        end = min(time.monotonic() + timeout, self.deadline)
+        with self.cond:
+            while True:
+                m = rx.search(self.buf, self.pos)
+                if m:
+                    text = self.buf[self.pos:m.end()]
+                    self.pos = m.end()
+                    return text
+                left = end - time.monotonic()
+                if left <= 0 or self.eof:
+                    why = "QEMU exited" if self.eof else "timeout"
+                    raise Timeout("%s waiting for %r; got %r" % (why, pattern, self.buf[self.pos:][-300:]))
+                self.cond.wait(left)
+
+    def wait_prompt(self, timeout=10.0):
+        """Output up to (not including) the next prompt at the start of a line."""
+        text = self.wait_for(r"(^|\n)" + re.escape(PROMPT), timeout)
+        return text[: -len(PROMPT)]
+
+    def type(self, text, enter=True):
+        """Types text one character at a time, as a user would, then Enter (CR)."""
+        for ch in text + ("\r" if enter else ""):
+            self.proc.stdin.write(ch.encode("latin-1"))
+            self.proc.stdin.flush()
+
+    def run(self, command, timeout=10.0):
+        """Types a command and returns its output (without the echoed command line)."""
+        self.type(command)
+        out = self.wait_prompt(timeout)
+        first_nl = out.find("\n")
+        return out[first_nl + 1:] if first_nl >= 0 else ""
+
+    def wait_exit(self, timeout=10.0):
+        """QEMU's (qemu-run's) exit status, or raises Timeout."""
+        try:
+            return self.proc.wait(timeout=max(0.0, min(timeout, self.deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:
+            raise Timeout("QEMU still running after %.0f s" % timeout)
+
+    def elapsed(self):
+        return time.monotonic() - self.start
+
+    def close(self):
+        self.watchdog.cancel()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.reader.join(2)
+        self.ereader.join(2)
+        for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                f.close()
+            except OSError:
+                pass
+        if self.log:
+            if self.stderr:
+                self.log.write("\n=== qemu-run stderr:\n" + self.stderr)
+            self.log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+class Results:
+    """Collects PASS/FAIL lines into a results file and shows them on the terminal."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lines = []
+
+    def record(self, name, ok, why=""):
+        line = "PASS %s" % name if ok else "FAIL %s: %s" % (name, " ".join(str(why).split())[:300])
+        self.lines.append(line)
+        print(line, flush=True)
+        return ok
+
+    def note(self, text):
+        """An informational line ("# text"): shown and kept in the file, not counted."""
+        self.lines.append("# " + text)
+        print("# " + text, flush=True)
+
+    def check(self, name, cond, why):
+        return self.record(name, bool(cond), why)
+
+    def failed(self):
+        return sum(1 for l in self.lines if l.startswith("FAIL"))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        d = os.path.dirname(self.path)
+        if d:
+            os.makedirs(d, exist_ok=True)
+        with open(self.path, "w") as f:
+            f.write("".join(l + "\n" for l in self.lines))
+        return False
+
+
+def read_cases(paths):
+    """Parses case files into [name, command, regex] triples."""
+    cases = []
+    for path in paths:
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                parts = [p.strip() for p in line.rstrip("\n").split("|", 2)]
+                if len(parts) != 3 or not parts[0]:
+                    raise ValueError("%s:%d: expected 'name | command | regex'" % (path, n))
+                cases.append(parts)
+    return cases
+
+
+def run_cases(res, kernel, initrd, cases, log=None, mem="256M", timeout=10.0, overall=50.0, prefix=""):
+    """Boots once, runs the cases in order, then poweroff; records into res."""
+    with Machine(kernel, initrd, log=log, mem=mem, overall=overall) as m:
+        try:
+            m.wait_prompt(timeout=20)
+        except Timeout as e:
+            for name, _, _ in cases:
+                res.record(prefix + name, False, "no prompt after boot: %s" % e)
+            return
+        for i, (name, command, rx) in enumerate(cases):
+            try:
+                out = m.run(command, timeout=timeout)
+                res.check(prefix + name, re.search(rx, out, re.M), "no match for %r in %r" % (rx, out[-300:]))
+            except Timeout as e:
+                res.record(prefix + name, False, e)
+                for rest, _, _ in cases[i + 1:]:
+                    res.record(prefix + rest, False, "not run: the shell stopped answering")
+                return
+        m.type("poweroff")
+        try:
+            st = m.wait_exit(timeout)
+            res.check(prefix + "poweroff", st == 0, "qemu-run exit status %s" % st)
+        except Timeout as e:
+            res.record(prefix + "poweroff", False, e)
+
+
+def main(argv=None):
+    import argparse
+    import sys
+    ap = argparse.ArgumentParser(description="run shell case files against ringzero under QEMU")
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--initrd", required=True)
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--log")
+    ap.add_argument("--mem", default="256M")
+    ap.add_argument("--timeout", type=float, default=10.0, help="per command, seconds")
+    ap.add_argument("--overall", type=float, default=50.0, help="whole boot, seconds")
+    ap.add_argument("cases", nargs="+")
+    a = ap.parse_args(argv)
+    try:
+        cases = read_cases(a.cases)
+    except ValueError as e:
+        sys.exit(str(e))
+    log = a.log or os.path.splitext(a.results)[0] + ".log"
+    with Results(a.results) as res:
+        run_cases(res, a.kernel, a.initrd, cases, log=log, mem=a.mem, timeout=a.timeout, overall=a.overall)
+    return 1 if res.failed() else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
