@@ -1,0 +1,133 @@
+/* t_vfork: vfork children that use a lot of stack, then exec or _exit; posix_spawn, system,
+ * popen. The parent's own stack must come through intact. */
+#define _GNU_SOURCE
+#include "check.h"
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char **environ;
+static char *self;
+static volatile int child_ran = -1; /* shared with the vfork child, which runs first */
+
+/* Lots of stack, in non-inlined calls: they overwrite whatever lies below main's frame. */
+__attribute__((noinline)) static long deep(int n)
+{
+	volatile char area[600];
+	for (int i = 0; i < 600; i++)
+		area[i] = (char)(n + i);
+	if (n == 0)
+		return area[599];
+	return deep(n - 1) + area[n];
+}
+
+__attribute__((noinline, noreturn)) static void vchild(int do_exec, int tag)
+{
+	char line[1024];
+	long sum = deep(40);
+	int n = snprintf(line, sizeof line, "vfork child %d: deep=%ld %s\n", tag, sum,
+			 do_exec ? "exec" : "_exit");
+	write(1, line, n);
+	child_ran = tag;
+	if (do_exec) {
+		char tagstr[16];
+		snprintf(tagstr, sizeof tagstr, "%d", tag);
+		char *args[] = {self, "vexec", tagstr, NULL};
+		execve(self, args, environ);
+		_exit(126);
+	}
+	_exit(7);
+}
+
+static void vfork_cases(void)
+{
+	for (int round = 0; round < 4; round++) {
+		volatile long canary[8];
+		volatile double d = 3.25 * round;
+		volatile int r = round;
+		for (int i = 0; i < 8; i++)
+			canary[i] = 0x1111111111111111L * i + round;
+		pid_t pid = vfork();
+		if (pid == 0)
+			vchild(round % 2, round); /* never returns */
+		CHECK(pid > 0);
+		int status = -1;
+		CHECK_EQ(waitpid(pid, &status, 0), pid);
+		for (int i = 0; i < 8; i++)
+			CHECK_EQ(canary[i], 0x1111111111111111L * i + round);
+		CHECK(d == 3.25 * round);
+		CHECK_EQ(r, round);
+		CHECK_EQ(child_ran, round);
+		CHECK(WIFEXITED(status));
+		CHECK_EQ(WEXITSTATUS(status), round % 2 ? 11 : 7);
+	}
+	printf("vfork: parent stack intact\n");
+}
+
+static void spawn_cases(void)
+{
+	int p[2];
+	CHECK_EQ(pipe(p), 0);
+	posix_spawn_file_actions_t fa;
+	CHECK_EQ(posix_spawn_file_actions_init(&fa), 0);
+	CHECK_EQ(posix_spawn_file_actions_adddup2(&fa, p[1], 1), 0);
+	CHECK_EQ(posix_spawn_file_actions_addclose(&fa, p[0]), 0);
+	pid_t pid;
+	char *args[] = {self, "spawned", "over a pipe", NULL};
+	CHECK_EQ(posix_spawn(&pid, self, &fa, NULL, args, environ), 0);
+	CHECK_EQ(posix_spawn_file_actions_destroy(&fa), 0);
+	CHECK_EQ(close(p[1]), 0);
+	char buf[128];
+	size_t got = 0;
+	ssize_t n;
+	while ((n = read(p[0], buf + got, sizeof buf - 1 - got)) > 0)
+		got += n;
+	CHECK_EQ(n, 0);
+	buf[got] = '\0';
+	CHECK_EQ(close(p[0]), 0);
+	printf("posix_spawn read back: %s", buf);
+	CHECK_STR(buf, "spawned: over a pipe\n");
+	int status;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 4);
+	char *none[] = {"/nonexistent/prog", NULL};
+	CHECK_EQ(posix_spawn(&pid, none[0], NULL, NULL, none, environ), ENOENT);
+	CHECK_ERR(waitpid(-1, &status, WNOHANG), ECHILD); /* nothing left over */
+
+	CHECK(system(NULL) != 0);
+	status = system("exit 3");
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 3);
+	printf("system(\"exit 3\"): %d\n", WEXITSTATUS(status));
+
+	FILE *f = popen("echo hi", "r");
+	CHECK(f != NULL);
+	CHECK(fgets(buf, sizeof buf, f) != NULL);
+	CHECK_STR(buf, "hi\n");
+	CHECK(fgets(buf, sizeof buf, f) == NULL);
+	CHECK_EQ(pclose(f), 0);
+	f = popen("read x; exit ${#x}", "w");
+	CHECK(f != NULL);
+	CHECK(fputs("hello\n", f) >= 0);
+	status = pclose(f);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 5);
+	printf("popen: read \"hi\", wrote \"hello\"\n");
+}
+
+int main(int argc, char **argv)
+{
+	check_init();
+	self = argv[0];
+	if (argc == 3 && !strcmp(argv[1], "vexec")) {
+		printf("exec'd from vfork child %s\n", argv[2]);
+		return 11;
+	}
+	if (argc == 3 && !strcmp(argv[1], "spawned")) {
+		printf("spawned: %s\n", argv[2]);
+		return 4;
+	}
+	vfork_cases();
+	spawn_cases();
+	CHECK_DONE("t_vfork");
+}
