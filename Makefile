@@ -35,8 +35,8 @@ all:
 
 TEST_GROUPS :=
 
+include loader/loader.mk
 include toolchain/toolchain.mk
--include loader/loader.mk
 -include tests/tests.mk
 -include kernel/kernel.mk
 -include bench/bench.mk

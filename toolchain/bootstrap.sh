@@ -13,7 +13,7 @@ set -eu
 # "command:package" pairs, a group each. A file path stands for packages without a command.
 group_build="gcc:gcc as:binutils ld:binutils objdump:binutils make:make ar:binutils
 /usr/include/linux/unistd.h:linux-libc-dev /usr/include/x86_64-linux-gnu/asm/unistd_64.h:linux-libc-dev
-apt-get:apt patch:patch"
+apt-get:apt patch:patch /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev"
 group_run="qemu-system-x86_64:qemu-system-x86 cpio:cpio python3:python3"
 group_test="busybox:busybox-static strace:strace"
 group_bench="gnuplot:gnuplot-nox"

@@ -1,0 +1,10 @@
+/* hello.c: the smallest r0cc program the toolchain tests run: prints its arguments and
+ * exits with the status given as its first argument. */
+#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		printf("argv[%d]=%s\n", i, argv[i]);
+	return argc > 1 ? atoi(argv[1]) : 0;
+}
