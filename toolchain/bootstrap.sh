@@ -7,7 +7,7 @@
 #   --check only reports what is missing (exit 1 if anything is).
 #
 # As root it runs apt-get; otherwise it prints the exact apt-get line and exits 1. It owns the
-# list of the project's Debian dependencies; it does not fetch source code (fetch-musl.sh does).
+# list of the project's Debian dependencies; it does not fetch source code (fetch-source.sh does).
 set -eu
 
 # "command:package" pairs, a group each. A file path stands for packages without a command.
@@ -20,7 +20,7 @@ group_bench="gnuplot:gnuplot-nox"
 
 check_only=0
 if [ "${1:-}" = "--check" ]; then check_only=1; shift; fi
-if [ "${1:-}" = "--help" ]; then sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [ "${1:-}" = "--help" ]; then sed -n '2,/^[^#]/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0; fi
 groups=${*:-build run test bench}
 
 missing=""

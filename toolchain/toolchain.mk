@@ -1,7 +1,7 @@
 # toolchain.mk: the Debian bootstrap, musl patched and built into $(BUILD)/sysroot, r0cc.
 #
 # Steps (each a stamp or a real file, so an interrupted build resumes where it stopped):
-#   bootstrap  -> Debian packages present (toolchain/bootstrap.sh)
+#   bootstrap  -> Debian packages present (toolchain/bootstrap.sh; $(BOOTSTRAP_BENCH) for bench)
 #   fetch      -> $(CACHE)/musl_1.2.3.orig.tar.gz, checksum pinned here (toolchain/fetch-source.sh)
 #   unpack     -> $(BUILD)/musl/src, patched with musl-patches/series
 #   libc       -> $(BUILD)/sysroot/lib/libc.a, crt*.o, headers (musl's own make, logged)
@@ -16,7 +16,8 @@ MUSL_SRC      := $(BUILD)/musl/src
 MUSL_LOG      := $(BUILD)/musl/build.log
 SYSROOT       := $(BUILD)/sysroot
 MUSL_PATCHES  := $(addprefix musl-patches/,$(shell cat musl-patches/series))
-BOOTSTRAP     := $(BUILD)/.bootstrap-build
+BOOTSTRAP     := $(BUILD)/.bootstrap
+BOOTSTRAP_BENCH := $(BUILD)/.bootstrap-bench
 
 R0CC          := toolchain/r0cc
 R0CHECK       := toolchain/r0-check
@@ -27,10 +28,16 @@ all: toolchain
 .PHONY: toolchain bootstrap
 toolchain: $(R0CC_DEPS)
 
+# Everything make, make run and make test use; make bench adds gnuplot.
 bootstrap $(BOOTSTRAP): toolchain/bootstrap.sh
-	$(call say,CHECK,Debian packages for the build)
-	$(Q)toolchain/bootstrap.sh build
+	$(call say,CHECK,Debian packages for build run test)
+	$(Q)toolchain/bootstrap.sh build run test
 	$(Q)mkdir -p $(BUILD) && touch $(BOOTSTRAP)
+
+$(BOOTSTRAP_BENCH): toolchain/bootstrap.sh
+	$(call say,CHECK,Debian packages for bench)
+	$(Q)toolchain/bootstrap.sh bench
+	$(Q)mkdir -p $(BUILD) && touch $@
 
 $(MUSL_TARBALL): | $(BOOTSTRAP)
 	$(call say,FETCH,musl $(MUSL_VERSION) from Debian's source package)
