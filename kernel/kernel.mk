@@ -23,21 +23,30 @@ INITRAMFS_DIRS ?=
 KERNEL_VERSION := 0.1
 
 KERNEL_CC := gcc
+# Headers: the compiler's freestanding ones (stdint.h, stdarg.h, ...) and Linux's UAPI headers
+# (system-call numbers, flags, structures: linux-libc-dev), nothing of glibc's. KERNEL_UAPI
+# holds links to exactly linux/, asm/ and asm-generic/.
+KERNEL_GCC_INCLUDE := $(shell $(KERNEL_CC) -print-file-name=include)
+KERNEL_UAPI := $(BUILD)/kernel/uapi
 KERNEL_LD := ld
 KERNEL_NM := nm
 KERNEL_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-stack-protector -nostdlib -O2 -g -Wall -Wextra -Werror \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -Ikernel/include -MMD -MP \
-	-DRZ_VERSION='"$(KERNEL_VERSION)"'
+	-DRZ_VERSION='"$(KERNEL_VERSION)"' -nostdinc -isystem $(KERNEL_GCC_INCLUDE) -isystem $(KERNEL_UAPI)
 KERNEL_ASFLAGS := -Ikernel/include -g -MMD -MP
 KERNEL_LDFLAGS := -m elf_x86_64 -static -nostdlib -z max-page-size=0x1000 -z noexecstack \
 	--build-id=none -T kernel/kernel.ld
 
 KERNEL_C_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c kernel/mm/*.c kernel/fs/*.c \
-	kernel/dev/*.c kernel/lib/*.c)
-KERNEL_S_SRCS := $(wildcard kernel/arch/x86_64/*.S)
+	kernel/dev/*.c kernel/lib/*.c kernel/proc/*.c kernel/sys/*.c)
+KERNEL_S_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/mm/*.S)
+# The ELF loader (loader/loader.mk names its sources; until it does, every loader/*.c),
+# compiled with the kernel's flags.
+KERNEL_LOADER_SRCS := $(or $(LOADER_SRCS),$(wildcard loader/*.c))
 KERNEL_OBJS   := $(patsubst kernel/%.c,$(KERNEL_OUT)/%.o,$(KERNEL_C_SRCS)) \
-	$(patsubst kernel/%.S,$(KERNEL_OUT)/%.o,$(KERNEL_S_SRCS))
+	$(patsubst kernel/%.S,$(KERNEL_OUT)/%.o,$(KERNEL_S_SRCS)) \
+	$(patsubst loader/%.c,$(KERNEL_OUT)/loader/%.o,$(KERNEL_LOADER_SRCS))
 
 QEMU_RUN := tests/qemu/qemu-run
 
@@ -45,10 +54,22 @@ QEMU_RUN := tests/qemu/qemu-run
 all: kernel $(INITRAMFS)
 kernel: $(KERNEL_ELF)
 
-$(KERNEL_OUT)/%.o: kernel/%.c
+$(KERNEL_UAPI)/.stamp: | $(BOOTSTRAP)
+	$(Q)mkdir -p $(@D)
+	$(Q)ln -sfn /usr/include/linux $(@D)/linux
+	$(Q)ln -sfn /usr/include/x86_64-linux-gnu/asm $(@D)/asm
+	$(Q)ln -sfn /usr/include/asm-generic $(@D)/asm-generic
+	$(Q)touch $@
+
+$(KERNEL_OUT)/%.o: kernel/%.c | $(KERNEL_UAPI)/.stamp
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(KERNEL_OUT)/loader/%.o: loader/%.c | $(KERNEL_UAPI)/.stamp
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) -Iloader -c $< -o $@
 
 $(KERNEL_OUT)/%.o: kernel/%.S
 	@mkdir -p $(@D)
@@ -90,7 +111,7 @@ $(INITRAMFS): initramfs-force
 	$(Q)(cd $(INITRAMFS_DIR) && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; printf '  %-8s %s\n' CPIO $@; fi
 
-run: $(KERNEL_ELF) $(INITRAMFS)
+run: $(KERNEL_ELF) $(INITRAMFS) | $(BOOTSTRAP)
 	$(Q)$(QEMU_RUN) -nographic -kernel $(KERNEL_ELF) -initrd $(INITRAMFS)
 
 # QEMU waits for gdb on :1234 with the console here; attach from another terminal with
@@ -110,7 +131,11 @@ $(KERNEL_OUT)/gdbinit: kernel/kernel.mk
 		'echo stopped at reset; "continue" runs to kmain (hardware breakpoint)\n' > $@
 
 TEST_GROUPS += test-kernel
-test-kernel: $(KERNEL_ELF) $(INITRAMFS)
+test-kernel: $(KERNEL_ELF) $(INITRAMFS) | $(BOOTSTRAP)
 	@mkdir -p $(RESULTS)
 	$(Q)python3 tests/qemu/test_kernel.py --kernel $(KERNEL_ELF) --initrd $(INITRAMFS) \
 		--results $(RESULTS)/kernel.txt --cases tests/qemu/shell.cases
+
+# The process core's test programs and busybox in the initramfs, and the test-ring3 group.
+-include tests/kernel-progs/kprogs.mk
+-include tests/kfs/kfs.mk

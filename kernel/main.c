@@ -16,6 +16,8 @@
 #include "memlayout.h"
 #include "mm.h"
 #include "power.h"
+#include "proc.h"
+#include "vm.h"
 #include "x86.h"
 
 #ifndef RZ_VERSION
@@ -23,6 +25,7 @@
 #endif
 
 void shell_run(void);
+void syscall_table_init(void);
 NORETURN void kmain(uint64_t start_info_phys);
 
 void kmain(uint64_t start_info_phys)
@@ -40,6 +43,9 @@ void kmain(uint64_t start_info_phys)
 	bool apic = apic_init();
 	bool rx_irq = apic && serial_enable_rx_irq();
 	console_set_irq_mode(rx_irq);
+	vm_init();
+	sched_init();
+	syscall_init();
 
 	printk("mem: %lu MiB RAM; %lu frames free of %lu (kernel %lu KiB at %#lx)\n", mem_ram_bytes() >> 20,
 	       frames_free(), frames_total(), (uint64_t)(_kernel_end - _kernel_start) >> 10, (uint64_t)KERNEL_PHYS);
@@ -69,6 +75,8 @@ void kmain(uint64_t start_info_phys)
 	} else {
 		printk("initramfs: none (no -initrd)\n");
 	}
+	syscall_table_init();
+	time_init();
 	printk("console: COM1, %s input\n", rx_irq ? "interrupt-driven (IRQ 4 via I/O APIC)" : "polled");
 	if (rx_irq)
 		sti();

@@ -11,8 +11,11 @@
 #include "lib.h"
 #include "mm.h"
 #include "power.h"
+#include "proc.h"
+#include "vm.h"
+#include <asm-generic/errno.h>
 
-#define MAXARGS 16
+#define MAXARGS 32
 
 typedef void (*cmd_fn)(int argc, char **argv);
 struct cmd {
@@ -98,9 +101,64 @@ static void cmd_poweroff(int argc UNUSED, char **argv UNUSED)
 	machine_poweroff();
 }
 
-static void cmd_exec(int argc UNUSED, char **argv)
+static const char *const signames[] = {
+	"0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
+	"SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",
+	"SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF",
+	"SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+};
+
+static const char *errno_text(int e)
 {
-	printk("%s: not implemented yet (needs processes and the ELF loader)\n", argv[0]);
+	switch (e) {
+	case ENOENT: return "no such file or directory";
+	case EACCES: return "permission denied";
+	case EISDIR: return "is a directory";
+	case ENOEXEC: return "not an executable";
+	case ENOMEM: return "out of memory";
+	case EAGAIN: return "too many processes";
+	case E2BIG: return "argument list too long";
+	case ENOTDIR: return "not a directory";
+	}
+	return "error";
+}
+
+static void cmd_exec(int argc, char **argv)
+{
+	if (argc < 2) {
+		printk("usage: %s PATH [ARG...]\n", argv[0]);
+		return;
+	}
+	if (!strcmp(argv[0], "kexec")) {
+		printk("kexec: not implemented yet (ring-0 programs come with issue 4)\n");
+		return;
+	}
+	char err[96];
+	int pid = proc_spawn(argv[1], argc - 1, argv + 1, err, sizeof(err));
+	if (pid < 0) {
+		printk("%s: %s: %s\n", argv[0], argv[1], err[0] ? err : errno_text(-pid));
+		return;
+	}
+	foreground_pid = pid;
+	int st = 0;
+	long r = proc_wait(pid, &st, 0, true);
+	foreground_pid = 0;
+	proc_reap_orphans();
+	if (r < 0)
+		printk("%s: wait failed (%ld)\n", argv[0], r);
+	else if (st & 0x7f)
+		printk("killed by %s\n", (st & 0x7f) < (int)ARRAY_SIZE(signames) ? signames[st & 0x7f] : "a real-time signal");
+	else
+		printk("exit %d\n", (st >> 8) & 0xff);
+}
+
+static void cmd_ps(int argc UNUSED, char **argv UNUSED)
+{
+	static const char state[] = {'R', 'S', 'Z'};
+	printk("  PID  PPID S RING  PAGES  SYSCALLS NAME\n");
+	for (struct task *t = all_tasks; t; t = t->next_all)
+		printk("%5d %5d %c %4d %6lu %9lu %s\n", t->pid, t->parent ? t->parent->pid : 0, state[t->state],
+		       t->ring, t->mm ? t->mm->pages : 0, t->nsyscalls, t->name);
 }
 
 static void cmd_fault_test(int argc UNUSED, char **argv UNUSED)
@@ -132,7 +190,8 @@ static const struct cmd cmds[] = {
 	{"cat", "FILE...", "print files", cmd_cat},
 	{"echo", "[WORD...]", "print the words", cmd_echo},
 	{"mem", "", "free and total physical frames", cmd_mem},
-	{"exec", "PATH [ARG...]", "run a program in ring 3 (not implemented yet)", cmd_exec},
+	{"exec", "PATH [ARG...]", "run a program in ring 3, wait, say how it ended", cmd_exec},
+	{"ps", "", "list the processes", cmd_ps},
 	{"kexec", "PATH [ARG...]", "run a trusted program in ring 0 (not implemented yet)", cmd_exec},
 	{"poweroff", "", "turn the machine off", cmd_poweroff},
 	{"fault-test", NULL, NULL, cmd_fault_test}, /* hidden: help == NULL */
@@ -147,18 +206,32 @@ static void cmd_help(int argc UNUSED, char **argv UNUSED)
 			printk("  %-8s %-14s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
 }
 
+/* Splits a line into words at blanks; '...' and "..." quote (no escapes inside). */
 static int split(char *line, char **argv)
 {
 	int argc = 0;
 	char *p = line;
 	while (*p && argc < MAXARGS) {
 		while (*p == ' ' || *p == '\t')
-			*p++ = 0;
+			p++;
 		if (!*p)
 			break;
-		argv[argc++] = p;
-		while (*p && *p != ' ' && *p != '\t')
+		char *out = p;
+		argv[argc++] = out;
+		while (*p && *p != ' ' && *p != '\t') {
+			if (*p == '"' || *p == '\'') {
+				char q = *p++;
+				while (*p && *p != q)
+					*out++ = *p++;
+				if (*p)
+					p++;
+			} else {
+				*out++ = *p++;
+			}
+		}
+		if (*p)
 			p++;
+		*out = 0;
 	}
 	argv[argc] = NULL;
 	return argc;
@@ -169,6 +242,7 @@ void shell_run(void)
 	static char line[256];
 	char *argv[MAXARGS + 1];
 	for (;;) {
+		proc_reap_orphans(); /* zombies re-parented to the shell */
 		printk("rz# ");
 		console_readline(line, sizeof(line));
 		int argc = split(line, argv);

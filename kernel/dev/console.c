@@ -4,10 +4,17 @@
  * an interrupt, or polling the UART before interrupts are set up or when there is no
  * APIC) and the line editor used by the shell
  * (echo, backspace/DEL, Ctrl-U kills the line, CR, LF and CR LF all end a line, escape
- * sequences such as arrow keys are swallowed). Does not own the UART (serial.c). Later:
- * /dev/console as a tty with canonical mode built from the same editor. */
+ * sequences such as arrow keys are swallowed). The queue is shared with the tty
+ * (/dev/console, tty.c), which takes bytes from it only while a program reads, so the shell
+ * and a program never race for input; readers sleep on console_rx_wq. Does not own the
+ * UART (serial.c) or the terminal line discipline (ldisc.c, tty.c). */
 #include "console.h"
+#include "tty.h"
+#include "wait.h"
 #include "x86.h"
+
+void poll_wake(void); /* poll.c */
+struct waitq console_rx_wq;
 
 void console_putc(char c)
 {
@@ -30,13 +37,35 @@ static bool irq_mode;
 
 void console_rx(uint8_t c)
 {
+	if (tty_rx_intercept(c))
+		return;
 	if (rx_tail - rx_head == RXQ_SIZE) {
 		rx_dropped++;
 		return;
 	}
 	rxq[rx_tail % RXQ_SIZE] = c;
 	rx_tail++;
+	waitq_wake_all(&console_rx_wq);
+	poll_wake();
 }
+
+int console_rx_pop(void)
+{
+	if (!irq_mode) { /* no receive interrupt: poll the UART */
+		int c = serial_getc_nowait();
+		if (c >= 0)
+			return c;
+	}
+	if (rx_head == rx_tail)
+		return -1;
+	uint8_t c = rxq[rx_head % RXQ_SIZE];
+	rx_head++;
+	return c;
+}
+
+void console_rx_flush(void) { rx_head = rx_tail; }
+
+size_t console_rx_count(void) { return rx_tail - rx_head; }
 
 void console_set_irq_mode(bool on) { irq_mode = on; }
 
@@ -48,18 +77,12 @@ int console_getc(void)
 			pause();
 		return c;
 	}
-	for (;;) {
-		cli();
-		if (rx_head != rx_tail) {
-			uint8_t c = rxq[rx_head % RXQ_SIZE];
-			rx_head++;
-			sti();
-			return c;
-		}
-		/* sti takes effect after the next instruction, so no interrupt can slip in
-		 * between the check above and hlt: it will wake hlt instead. */
-		__asm__ volatile("sti; hlt" ::: "memory");
-	}
+	uint64_t irq = irq_save();
+	int c;
+	while ((c = console_rx_pop()) < 0)
+		waitq_sleep(&console_rx_wq); /* a signal for the shell's task: just look again */
+	irq_restore(irq);
+	return c;
 }
 
 size_t console_readline(char *buf, size_t size)

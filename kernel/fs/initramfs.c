@@ -3,8 +3,9 @@
  * eight-digit hex fields), the name padded to 4 bytes, the data padded to 4 bytes, and
  * the "TRAILER!!!" entry. Regular files keep pointing into the archive (the initrd frames
  * stay reserved); directories and symlinks become nodes; device nodes are skipped (the
- * kernel will provide /dev itself). Does not own the tree (ramfs.c). */
-#include "fs.h"
+ * kernel provides /dev itself). Files keep pointing into the archive until their first
+ * write copies them (ramfs.c). Does not own the tree (ramfs.c). */
+#include "vfs.h"
 #include "lib.h"
 
 static bool hex8(const char *s, uint32_t *out)
@@ -26,6 +27,7 @@ int initramfs_load(const void *archive, uint64_t size)
 	const char *base = archive;
 	uint64_t off = 0;
 	int count = 0;
+	vfs_init(); /* the root and /dev first; archive entries add to them */
 	for (;;) {
 		if (off + 110 > size)
 			return -1;
@@ -48,9 +50,10 @@ int initramfs_load(const void *archive, uint64_t size)
 		if (strcmp(name, ".") && strcmp(name, "./")) {
 			uint32_t type = mode & S_IFMT;
 			if (type == S_IFDIR || type == S_IFREG || type == S_IFLNK) {
-				struct rnode *n = ramfs_create(name, mode);
+				struct inode *n = ramfs_create(name, mode);
 				if (!n)
 					return -1;
+				n->atime = n->mtime = n->ctime = (struct kts){.sec = f[5], .nsec = 0};
 				if (type != S_IFDIR) {
 					n->data = (const uint8_t *)base + data_off;
 					n->size = filesize;

@@ -13,5 +13,9 @@ bool apic_init(void);
 bool ioapic_route_isa_irq(int irq, int vector);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
+#define VEC_TIMER 0x30
+void lapic_timer_oneshot_max(void);     /* counting down from 2^32-1, masked (calibration) */
+uint32_t lapic_timer_current(void);
+void lapic_timer_periodic(int vector, uint32_t count);
 
 #endif

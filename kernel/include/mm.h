@@ -10,6 +10,7 @@ void frame_free(uint64_t pa);
 void frame_free_contig(uint64_t pa, size_t n);
 uint64_t frames_free(void);
 uint64_t frames_total(void);
+uint64_t frames_span(void);           /* frame numbers run from 0 to this - 1 */
 uint64_t mem_ram_bytes(void);
 
 #define PTE_P   (1ULL << 0)
@@ -25,7 +26,13 @@ uint64_t mem_ram_bytes(void);
 void paging_init(void);
 uint64_t kernel_pml4_phys(void);
 int paging_check_wx(void);
-bool kernel_addr_mapped(uint64_t va); /* in the kernel page tables? */ /* number of pages that are both writable and executable */
+bool kernel_addr_mapped(uint64_t va);
+uint64_t *kernel_pml4_virt(void);       /* entries 256..511 exist from paging_init on */
+/* Kernel mappings in the shared upper half (kernel stacks): 0 or -ENOMEM; unmap returns
+ * the physical address that was mapped (0 if none) and flushes the TLB entry. */
+long kmap_page(uint64_t va, uint64_t pa, uint64_t flags);
+uint64_t kunmap_page(uint64_t va);
+#define KSTACK_AREA 0xffffc00000000000ULL      /* kernel stacks with guard pages */ /* in the kernel page tables? */ /* number of pages that are both writable and executable */
 
 void *kmalloc(size_t n);
 void *kzalloc(size_t n);

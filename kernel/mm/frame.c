@@ -136,4 +136,5 @@ void frame_free_contig(uint64_t pa, size_t n)
 
 uint64_t frames_free(void) { return nfree; }
 uint64_t frames_total(void) { return ntotal; }
+uint64_t frames_span(void) { return nframes; }
 uint64_t mem_ram_bytes(void) { return ram_bytes; }

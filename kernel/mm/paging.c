@@ -80,11 +80,58 @@ void paging_init(void)
 		map_page(va, va - KERNEL_VMA, flags, false);
 	}
 
+	/* Pre-create every upper-half PML4 entry: process PML4s copy entries 256..511 once,
+	 * so any kernel mapping added later (kernel stacks) is seen by every process. */
+	for (int i = 256; i < 512; i++)
+		table_next(kernel_pml4, i);
+
 	write_cr4(read_cr4() | (1u << 7)); /* CR4.PGE: global pages survive CR3 reloads */
 	write_cr3(V2P(kernel_pml4));
 }
 
 uint64_t kernel_pml4_phys(void) { return V2P(kernel_pml4); }
+uint64_t *kernel_pml4_virt(void) { return kernel_pml4; }
+
+static uint64_t *kpte(uint64_t va, bool create)
+{
+	uint64_t *t = kernel_pml4;
+	for (int shift = 39; shift > 12; shift -= 9) {
+		uint64_t *e = &t[(va >> shift) & 511];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return NULL;
+			uint64_t pa = frame_alloc();
+			if (!pa)
+				return NULL;
+			*e = pa | PTE_P | PTE_W;
+		}
+		if (*e & PTE_PS)
+			return NULL;
+		t = P2V(*e & PTE_ADDR);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+long kmap_page(uint64_t va, uint64_t pa, uint64_t flags)
+{
+	uint64_t *pte = kpte(va, true);
+	if (!pte)
+		return -12; /* ENOMEM */
+	*pte = pa | flags | PTE_P | nx;
+	invlpg(va);
+	return 0;
+}
+
+uint64_t kunmap_page(uint64_t va)
+{
+	uint64_t *pte = kpte(va, false);
+	if (!pte || !(*pte & PTE_P))
+		return 0;
+	uint64_t pa = *pte & PTE_ADDR;
+	*pte = 0;
+	invlpg(va);
+	return pa;
+}
 
 bool kernel_addr_mapped(uint64_t va)
 {

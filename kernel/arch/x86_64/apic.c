@@ -132,3 +132,30 @@ void lapic_eoi(void)
 }
 
 uint32_t lapic_id(void) { return lapic ? lapic_read(LAPIC_ID) >> 24 : 0; }
+
+/* The local APIC timer (time.c calibrates it): divide by 16, one-shot with a huge count
+ * for calibration, then periodic. */
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR 0x390
+#define LAPIC_TIMER_DIV 0x3e0
+
+void lapic_timer_oneshot_max(void)
+{
+	if (!lapic)
+		return;
+	lapic_write(LAPIC_TIMER_DIV, 0x3);            /* divide by 16 */
+	lapic_write(LAPIC_LVT_TIMER, 1u << 16);       /* masked, one-shot */
+	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
+}
+
+uint32_t lapic_timer_current(void) { return lapic ? lapic_read(LAPIC_TIMER_CUR) : 0; }
+
+void lapic_timer_periodic(int vector, uint32_t count)
+{
+	if (!lapic)
+		return;
+	lapic_write(LAPIC_TIMER_DIV, 0x3);
+	lapic_write(LAPIC_LVT_TIMER, (1u << 17) | vector); /* periodic, unmasked */
+	lapic_write(LAPIC_TIMER_INIT, count);
+}

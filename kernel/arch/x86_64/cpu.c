@@ -67,6 +67,18 @@ void cpu_init(void)
 	write_cr4(cr4);
 }
 
+/* The syscall instruction: EFER.SCE; STAR: kernel CS 0x08 (SS 0x10) on entry, and the
+ * SYSRET base 0x10 (user SS = 0x18|3, CS = 0x20|3); LSTAR = syscall_entry (syscall.S);
+ * SFMASK clears IF, TF, DF, AC and NT on entry. */
+void syscall_init(void)
+{
+	extern char syscall_entry[];
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	wrmsr(0xc0000081, ((uint64_t)0x10 << 48) | ((uint64_t)0x08 << 32)); /* STAR */
+	wrmsr(0xc0000082, (uint64_t)syscall_entry);                         /* LSTAR */
+	wrmsr(0xc0000084, (1u << 8) | (1u << 9) | (1u << 10) | (1u << 14) | (1u << 18)); /* SFMASK */
+}
+
 const char *cpu_accel(void) { return cpu.kvm ? "kvm" : "tcg"; }
 
 void cpu_print_banner(void)

@@ -8,8 +8,8 @@
  * some exceptions an error code. Each stub makes the frame uniform by pushing a 0 error
  * code where the CPU did not, then the vector number; trap_common pushes the 15
  * general-purpose registers, giving struct trapframe (idt.h) from the bottom up.
- * Nothing here runs on a user stack yet: there is no ring 3. When there is, the
- * SWAPGS/kernel-stack switch goes into trap_common where marked. */
+ * From ring 3 the CPU has already switched to TSS.RSP0 (the task's kernel stack);
+ * trap_common adds swapgs. The exit is trap_return in syscall.S, shared with system calls. */
 
 /* Vectors for which the CPU pushes an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13,
  * #PF 14, #AC 17, #CP 21, #VC 29, #SX 30. */
@@ -18,9 +18,19 @@
 	.text
 	.p2align 4
 trap_common:
-	/* Stack: [vector, error, RIP, CS, RFLAGS, RSP, SS] on the trap stack (current kernel
-	 * stack, or the IST stack for #DF/NMI/#MC). Later: if CS says ring 3, swapgs here. */
-	pushq %rax			/* trap stack: save rax (trapframe.rax) */
+	/* Stack: [vector, error, RIP, CS, RFLAGS, RSP, SS] on the trap stack: the task's
+	 * kernel stack (TSS.RSP0) when the CPU came from ring 3, the interrupted kernel stack,
+	 * or the IST stack for #DF/NMI/#MC. */
+	testb $3, 24(%rsp)		/* trap stack: CS of the interrupted code: from ring 3? */
+	jnz 2f				/* trap stack: yes: swap */
+	btq $63, 16(%rsp)		/* trap stack: CPL 0: RIP in the upper half is kernel code, */
+	jc 1f				/* trap stack: GS already holds the per-CPU area */
+	cmpq $0, cpu0+56(%rip)		/* trap stack: lower-half RIP at CPL 0: a ring-0 program's only
+					 * if the current task is one (else a kernel bug: report it) */
+	je 1f
+2:	swapgs				/* trap stack: from a program (ring 3, or a ring-0 program in the
+					 * lower half): kernel GS base (the per-CPU area) */
+1:	pushq %rax			/* trap stack: save rax (trapframe.rax) */
 	pushq %rbx			/* trap stack: save rbx */
 	pushq %rcx			/* trap stack: save rcx */
 	pushq %rdx			/* trap stack: save rdx */
@@ -39,23 +49,7 @@ trap_common:
 	movq %rsp, %rdi			/* trap stack: arg 0 = the trapframe. 22 quadwords were pushed
 					 * onto a 16-aligned RSP, so RSP is still 16-aligned for the call */
 	call trap			/* trap stack: handle it in C (may not return for fatal traps) */
-	popq %r15			/* trap stack: restore r15 */
-	popq %r14			/* trap stack: restore r14 */
-	popq %r13			/* trap stack: restore r13 */
-	popq %r12			/* trap stack: restore r12 */
-	popq %r11			/* trap stack: restore r11 */
-	popq %r10			/* trap stack: restore r10 */
-	popq %r9			/* trap stack: restore r9 */
-	popq %r8			/* trap stack: restore r8 */
-	popq %rbp			/* trap stack: restore rbp */
-	popq %rdi			/* trap stack: restore rdi */
-	popq %rsi			/* trap stack: restore rsi */
-	popq %rdx			/* trap stack: restore rdx */
-	popq %rcx			/* trap stack: restore rcx */
-	popq %rbx			/* trap stack: restore rbx */
-	popq %rax			/* trap stack: restore rax */
-	addq $16, %rsp			/* trap stack: drop vector and error code: the CPU frame is on top */
-	iretq				/* trap stack -> interrupted stack: pops RIP, CS, RFLAGS, RSP, SS */
+	jmp trap_return			/* trap stack: the common exit (syscall.S) */
 
 /* One stub per vector. Each is at most 16 bytes: push imm8/imm32 and a jmp. */
 .macro STUB n

@@ -9,7 +9,15 @@
 #include "apic.h"
 #include "gdt.h"
 #include "lib.h"
+#include "proc.h"
+#include "uaccess.h"
+#include "vm.h"
 #include "x86.h"
+#include <asm-generic/errno.h>
+#include <asm-generic/siginfo.h>
+#include <asm/signal.h>
+
+uint64_t uaccess_fixup(uint64_t rip);
 
 struct gate {
 	uint16_t off0;
@@ -95,6 +103,70 @@ static void report(struct trapframe *tf)
 		print_backtrace(tf->rbp);
 }
 
+/* The frame belongs to a program: ring 3, or a ring-0 program (issue 4), whose code lives
+ * in the lower half where kernel code never runs. */
+bool tf_from_program(struct trapframe *tf)
+{
+	return (tf->cs & 3) == 3 || (tf->rip < USER_TOP && cpu0.ring0_prog);
+}
+
+/* The signal Linux sends for an exception in a program, and its si_code. */
+static int exc_signal(int v, int *code)
+{
+	*code = SI_KERNEL;
+	switch (v) {
+	case 0: *code = FPE_INTDIV; return SIGFPE;
+	case 1: *code = TRAP_TRACE; return SIGTRAP;
+	case 3: *code = SI_KERNEL; return SIGTRAP;
+	case 6: *code = ILL_ILLOPN; return SIGILL;
+	case 16: *code = FPE_FLTINV; return SIGFPE;
+	case 19: *code = FPE_FLTINV; return SIGFPE;
+	case 17: *code = BUS_ADRALN; return SIGBUS;
+	default: return SIGSEGV; /* #OF #BR #TS #NP #SS #GP and the rest */
+	}
+}
+
+/* Will this fault end the program (no handler)? Then the console gets a line about it. */
+static bool fatal_signal(int sig)
+{
+	return !current->sighand || current->sighand->act[sig].handler <= 1 ||
+	       (current->sig_blocked & (1ULL << (sig - 1)));
+}
+
+static void page_fault(struct trapframe *tf)
+{
+	uint64_t cr2 = read_cr2();
+	bool user = tf_from_program(tf);
+	struct mm *mm = current ? current->mm : NULL;
+	long r = -EFAULT;
+	/* Protection violation on a user page from the kernel outside uaccess is a kernel bug;
+	 * a fault on a lower-half address is resolved against the areas. Reserved-bit faults
+	 * are never resolvable. */
+	if (mm && cr2 < USER_TOP && !(tf->error & 8) && (user || uaccess_fixup(tf->rip)))
+		r = vm_fault(mm, cr2, tf->error & 2, tf->error & 16);
+	if (r == 0)
+		return;
+	if (!user) {
+		uint64_t fix = uaccess_fixup(tf->rip);
+		if (fix) {
+			tf->rip = fix; /* -EFAULT for the system call */
+			return;
+		}
+		report(tf);
+		panic("page fault in the kernel");
+	}
+	if (r == -ENOMEM) {
+		printk("[vm] pid %d (%s): out of memory at %#lx, killed\n", current->pid, current->name, cr2);
+		force_sig(SIGKILL, cr2, SI_KERNEL);
+		return;
+	}
+	bool mapped = vm_find(mm, cr2) != NULL;
+	if (fatal_signal(SIGSEGV))
+		printk("[fault] pid %d (%s): #PF %s %s at %#lx, rip %#lx -> SIGSEGV\n", current->pid, current->name,
+	       tf->error & 16 ? "exec" : tf->error & 2 ? "write" : "read", mapped ? "denied" : "unmapped", cr2, tf->rip);
+	force_sig(SIGSEGV, cr2, mapped ? SEGV_ACCERR : SEGV_MAPERR);
+}
+
 void trap(struct trapframe *tf)
 {
 	if (tf->vector == VEC_SPURIOUS)
@@ -105,8 +177,18 @@ void trap(struct trapframe *tf)
 		else
 			printk("[trap] unexpected interrupt vector %lu at %016lx, ignored\n", tf->vector, tf->rip);
 		lapic_eoi();
-		return;
+	} else if (tf->vector == 14) {
+		page_fault(tf);
+	} else if (tf_from_program(tf) && tf->vector != 2 && tf->vector != 8 && tf->vector != 18) {
+		int code, sig = exc_signal((int)tf->vector, &code);
+		if (fatal_signal(sig))
+			printk("[fault] pid %d (%s): exception %lu (%s) at rip %#lx, error %#lx -> signal %d\n", current->pid,
+		       current->name, tf->vector, exc_names[tf->vector], tf->rip, tf->error, sig);
+		force_sig(sig, tf->vector == 13 ? 0 : tf->rip, code);
+	} else {
+		report(tf);
+		panic("unhandled exception in the kernel");
 	}
-	report(tf);
-	panic("unhandled exception in the kernel");
+	if (tf_from_program(tf))
+		return_to_program(tf);
 }

@@ -1,0 +1,244 @@
+/* tty.c: /dev/console and /dev/tty, the serial console as a terminal. Owns the console's
+ * line discipline state (termios, window size, foreground process group), moving received
+ * bytes from the console's receive queue (console.c) into the line discipline in the
+ * reader's context, and only as many as the reader needs (one line in canonical mode), so
+ * that whatever is typed after stays in the queue for the shell's own line editor; the
+ * signal characters typed while a program runs in the foreground (taken at interrupt time,
+ * pending input discarded, SIGINT/SIGQUIT to console_foreground_pid()); blocking reads
+ * (VMIN/VTIME in raw mode, O_NONBLOCK); output through OPOST/ONLCR; the tty ioctls;
+ * poll readiness. Does not own the UART (serial.c) or the line editing rules (ldisc.c). */
+#include "vfs.h"
+#include "tty.h"
+#include "console.h"
+#include "lib.h"
+#include "uaccess.h"
+#include <asm/ioctls.h>
+#include <asm/termios.h>
+
+#ifndef SIGINT
+#define SIGINT 2
+#define SIGQUIT 3
+#endif
+
+static struct ldisc con;
+static bool con_ready;
+/* The group set with TIOCSPGRP, valid while the program that set it (or its parent, the
+ * shell's foreground program) is still the console's foreground program. There are no
+ * process groups yet: a group id is the pid of its leader. */
+static int con_pgrp, con_pgrp_owner;
+static struct winsize con_winsize = {.ws_row = 24, .ws_col = 80};
+
+static void con_out(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	while (n--)
+		serial_putc((uint8_t)*s++);
+}
+
+void tty_init(void)
+{
+	if (con_ready)
+		return;
+	ldisc_init(&con, con_out, NULL);
+	con_ready = true;
+}
+
+struct ldisc *tty_console_ldisc(void)
+{
+	tty_init();
+	return &con;
+}
+
+static int pgrp_set(void)
+{
+	int fg = console_foreground_pid();
+	return con_pgrp > 0 && con_pgrp_owner == fg ? con_pgrp : 0;
+}
+
+/* To the foreground program, and to the group it made the terminal's foreground. */
+static void raise_sig(int r)
+{
+	int sig = r == LD_SIGINT ? SIGINT : SIGQUIT;
+	int pid = console_foreground_pid();
+	if (pid <= 0)
+		pid = current_pid();
+	if (pid > 0)
+		signal_send(pid, sig);
+	int pg = pgrp_set();
+	if (pg > 0 && pg != pid)
+		signal_send(pg, sig);
+}
+
+bool tty_rx_intercept(uint8_t c)
+{
+	if (!con_ready || !(con.t.c_lflag & ISIG) || !c)
+		return false;
+	if (c != con.t.c_cc[VINTR] && c != con.t.c_cc[VQUIT])
+		return false;
+	if (console_foreground_pid() <= 0)
+		return false; /* the shell is reading: it gets the byte */
+	int r = ldisc_input(&con, c);
+	if (!(con.t.c_lflag & NOFLSH))
+		console_rx_flush();
+	if (r)
+		raise_sig(r);
+	waitq_wake_all(&console_rx_wq);
+	poll_wake();
+	return true;
+}
+
+/* Feeds received bytes to the line discipline until a read of `want` bytes could be
+ * satisfied. Interrupts disabled. */
+static void pump(size_t want)
+{
+	while (ldisc_wants_input(&con, want)) {
+		int c = console_rx_pop();
+		if (c < 0)
+			break;
+		int r = ldisc_input(&con, (uint8_t)c);
+		if (r)
+			raise_sig(r);
+	}
+}
+
+static long tty_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
+{
+	(void)pos;
+	char kbuf[512];
+	if (n == 0)
+		return 0;
+	n = MIN(n, sizeof(kbuf));
+	uint64_t irq = irq_save();
+	uint64_t deadline = 0;
+	bool timed_out = false;
+	for (;;) {
+		bool canon = ldisc_canonical(&con);
+		size_t vmin = con.t.c_cc[VMIN], vtime = con.t.c_cc[VTIME];
+		pump(canon ? 1 : n);
+		if (canon) {
+			if (ldisc_readable(&con))
+				break;
+		} else {
+			size_t avail = ldisc_avail(&con);
+			if (timed_out || (vmin == 0 && vtime == 0) || (vmin == 0 && avail > 0) ||
+			    (vmin > 0 && avail >= MIN(vmin, n)))
+				break;
+			if (vtime && !deadline && (vmin == 0 || avail > 0))
+				deadline = time_monotonic_ns() + vtime * 100000000ULL;
+		}
+		if (f->flags & O_NONBLOCK) {
+			irq_restore(irq);
+			return -EAGAIN;
+		}
+		long err = deadline ? waitq_sleep_until(&console_rx_wq, deadline) : waitq_sleep(&console_rx_wq);
+		if (err == -ETIMEDOUT || (deadline && time_monotonic_ns() >= deadline)) {
+			timed_out = true;
+		} else if (err) {
+			irq_restore(irq);
+			return err;
+		}
+	}
+	size_t k = ldisc_read(&con, kbuf, n);
+	irq_restore(irq);
+	if (k && copy_to_user(ubuf, kbuf, k))
+		return -EFAULT;
+	return (long)k;
+}
+
+static long tty_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
+{
+	(void)f, (void)pos;
+	char kbuf[256];
+	size_t done = 0;
+	while (done < n) {
+		size_t k = MIN(n - done, sizeof(kbuf));
+		if (wsrc_copy(kbuf, src, done, k))
+			return done ? (long)done : -EFAULT;
+		ldisc_output(&con.t, kbuf, k, con_out, NULL);
+		done += k;
+	}
+	return (long)done;
+}
+
+static unsigned int tty_poll(struct file *f)
+{
+	(void)f;
+	pump(1);
+	return (ldisc_readable(&con) ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
+static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
+{
+	(void)f;
+	switch (cmd) {
+	case TCGETS:
+		return copy_to_user(arg, &con.t, sizeof(con.t)) ? -EFAULT : 0;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF: {
+		struct termios t;
+		if (copy_from_user(&t, arg, sizeof(t)))
+			return -EFAULT;
+		uint64_t irq = irq_save();
+		if (cmd == TCSETSF) {
+			ldisc_flush(&con);
+			console_rx_flush();
+		}
+		ldisc_set_termios(&con, &t);
+		irq_restore(irq);
+		waitq_wake_all(&console_rx_wq);
+		poll_wake();
+		return 0;
+	}
+	case TIOCGWINSZ:
+		return copy_to_user(arg, &con_winsize, sizeof(con_winsize)) ? -EFAULT : 0;
+	case TIOCSWINSZ:
+		return copy_from_user(&con_winsize, arg, sizeof(con_winsize)) ? -EFAULT : 0;
+	case TIOCGPGRP:
+	case TIOCGSID: {
+		int pg = pgrp_set();
+		if (pg <= 0)
+			pg = console_foreground_pid();
+		if (pg <= 0)
+			pg = current_pid();
+		return copy_to_user(arg, &pg, sizeof(pg)) ? -EFAULT : 0;
+	}
+	case TIOCSPGRP: {
+		int pg;
+		if (copy_from_user(&pg, arg, sizeof(pg)))
+			return -EFAULT;
+		if (pg < 0)
+			return -EINVAL;
+		con_pgrp = pg;
+		con_pgrp_owner = console_foreground_pid();
+		return 0;
+	}
+	case FIONREAD: {
+		uint64_t irq = irq_save();
+		int n = (int)(ldisc_avail(&con) + console_rx_count());
+		irq_restore(irq);
+		return copy_to_user(arg, &n, sizeof(n)) ? -EFAULT : 0;
+	}
+	case TCFLSH:
+		if (arg == TCIFLUSH || arg == TCIOFLUSH) {
+			uint64_t irq = irq_save();
+			ldisc_flush(&con);
+			console_rx_flush();
+			irq_restore(irq);
+		} else if (arg != TCOFLUSH) {
+			return -EINVAL;
+		}
+		return 0;
+	case TCSBRK:
+	case TCXONC:
+	case TIOCSCTTY:
+	case TIOCNOTTY:
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+const struct file_ops tty_fops = {
+	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .poll = tty_poll,
+};

@@ -1,0 +1,373 @@
+/* file.c: open file descriptions, descriptor tables and fs contexts. Owns struct file
+ * (reference counted; offset and status flags shared by dup and fork), struct fdtable
+ * (RZ_FD_MAX slots, close-on-exec bits, shared by CLONE_FILES, copied by fork), struct
+ * fs_context (cwd and umask), opening an inode (type checks, O_TRUNC, picking the
+ * operations) and the operations of regular files and directories. Does not own path
+ * lookup (namei.c), the system calls (sys_file.c) or devices and pipes. */
+#include "vfs.h"
+#include "lib.h"
+#include "mm.h"
+#include "uaccess.h"
+
+struct file *file_alloc(struct inode *ip, uint32_t flags, const struct file_ops *ops)
+{
+	struct file *f = kzalloc(sizeof(*f));
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->flags = flags;
+	f->ip = inode_get(ip);
+	f->ops = ops;
+	return f;
+}
+
+struct file *file_get(struct file *f)
+{
+	if (f)
+		f->refs++;
+	return f;
+}
+
+void file_put(struct file *f)
+{
+	if (!f)
+		return;
+	assert(f->refs > 0);
+	if (--f->refs)
+		return;
+	if (f->ops && f->ops->release)
+		f->ops->release(f);
+	inode_put(f->ip);
+	kfree(f);
+}
+
+bool file_readable(struct file *f)
+{
+	uint32_t a = f->flags & O_ACCMODE;
+	return a == O_RDONLY || a == O_RDWR;
+}
+
+bool file_writable(struct file *f)
+{
+	uint32_t a = f->flags & O_ACCMODE;
+	return a == O_WRONLY || a == O_RDWR;
+}
+
+long wsrc_copy(void *dst, struct wsrc src, size_t off, size_t n)
+{
+	if (src.kernel) {
+		memcpy(dst, (const char *)(uintptr_t)src.addr + off, n);
+		return 0;
+	}
+	return copy_from_user(dst, src.addr + off, n);
+}
+
+/* --- regular files ----------------------------------------------------------------- */
+
+static long reg_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
+{
+	struct inode *ip = f->ip;
+	if (*pos >= ip->size || n == 0)
+		return 0;
+	size_t k = MIN(n, ip->size - *pos);
+	if (copy_to_user(ubuf, ip->data + *pos, k))
+		return -EFAULT;
+	*pos += k;
+	return (long)k;
+}
+
+static long reg_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
+{
+	struct inode *ip = f->ip;
+	if (n == 0)
+		return 0;
+	if (f->flags & O_APPEND)
+		*pos = ip->size;
+	if (*pos >= RZ_FILE_MAX_SIZE)
+		return -EFBIG;
+	if (n > RZ_FILE_MAX_SIZE - *pos)
+		n = RZ_FILE_MAX_SIZE - *pos;
+	if (!src.kernel && !user_range_ok(src.addr, n))
+		return -EFAULT;
+	long err = inode_reserve(ip, *pos + n);
+	if (err)
+		return err;
+	if (*pos > ip->size)
+		memset(ip->buf + ip->size, 0, *pos - ip->size); /* a hole reads as zeros */
+	if (wsrc_copy(ip->buf + *pos, src, 0, n)) {
+		if (*pos > ip->size)
+			ip->size = *pos; /* keep the zero fill consistent */
+		return -EFAULT;
+	}
+	*pos += n;
+	if (*pos > ip->size)
+		ip->size = *pos;
+	inode_touch(ip, true);
+	return (long)n;
+}
+
+static unsigned int always_ready(struct file *f)
+{
+	(void)f;
+	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+}
+
+const struct file_ops regular_fops = {
+	.read = reg_read, .write = reg_write, .poll = always_ready, .seekable = true,
+};
+
+static long dir_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
+{
+	(void)f, (void)ubuf, (void)n, (void)pos;
+	return -EISDIR;
+}
+
+const struct file_ops dir_fops = {
+	.read = dir_read, .poll = always_ready, .seekable = true,
+};
+
+struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)
+{
+	const struct file_ops *ops = NULL;
+	uint32_t acc = flags & O_ACCMODE;
+	bool wr = acc == O_WRONLY || acc == O_RDWR;
+	*err = 0;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ip->mode)) {
+		*err = -ENOTDIR;
+		return NULL;
+	}
+	if (flags & O_PATH) {
+		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
+	} else if (S_ISDIR(ip->mode)) {
+		if (wr || (flags & O_TRUNC) || (flags & O_CREAT && !(flags & O_DIRECTORY))) {
+			*err = -EISDIR;
+			return NULL;
+		}
+		ops = &dir_fops;
+	} else if (S_ISREG(ip->mode)) {
+		ops = &regular_fops;
+	} else if (S_ISLNK(ip->mode)) {
+		*err = -ELOOP; /* O_NOFOLLOW on a symlink */
+		return NULL;
+	} else if (!S_ISCHR(ip->mode) && !S_ISFIFO(ip->mode)) {
+		*err = -ENXIO;
+		return NULL;
+	}
+	struct file *f = file_alloc(ip, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC), ops);
+	if (!f) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (flags & O_PATH)
+		return f;
+	if (S_ISCHR(ip->mode))
+		*err = chrdev_open(f);
+	else if (S_ISFIFO(ip->mode))
+		*err = fifo_open(f);
+	if (*err) {
+		f->ops = NULL; /* not opened: no release */
+		file_put(f);
+		return NULL;
+	}
+	if (S_ISREG(ip->mode) && (flags & O_TRUNC) && wr) {
+		*err = inode_truncate(ip, 0);
+		if (*err) {
+			file_put(f);
+			return NULL;
+		}
+	}
+	return f;
+}
+
+/* --- descriptor tables -------------------------------------------------------------- */
+
+static struct fdtable *fdtable_alloc(void)
+{
+	struct fdtable *t = kzalloc(sizeof(*t));
+	if (t)
+		t->refs = 1;
+	return t;
+}
+
+static void set_cloexec(struct fdtable *t, int fd, bool on)
+{
+	if (on)
+		t->cloexec[fd / 64] |= 1ULL << (fd % 64);
+	else
+		t->cloexec[fd / 64] &= ~(1ULL << (fd % 64));
+}
+
+int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
+{
+	if (min < 0 || min >= RZ_FD_MAX)
+		return -EINVAL;
+	for (int fd = min; fd < RZ_FD_MAX; fd++)
+		if (!t->fd[fd]) {
+			t->fd[fd] = f;
+			set_cloexec(t, fd, cloexec);
+			return fd;
+		}
+	return -EMFILE;
+}
+
+long fd_close(struct fdtable *t, int fd)
+{
+	if (!t || fd < 0 || fd >= RZ_FD_MAX || !t->fd[fd])
+		return -EBADF;
+	struct file *f = t->fd[fd];
+	t->fd[fd] = NULL;
+	set_cloexec(t, fd, false);
+	file_put(f);
+	return 0;
+}
+
+struct file *fget(int fd)
+{
+	struct fdtable *t = current_fdtable();
+	if (!t || fd < 0 || fd >= RZ_FD_MAX)
+		return NULL;
+	return file_get(t->fd[fd]);
+}
+
+struct fdtable *fdtable_new_console(void)
+{
+	struct fdtable *t = fdtable_alloc();
+	if (!t)
+		return NULL;
+	struct inode *ip = ramfs_lookup("/dev/console");
+	long err;
+	struct file *f = ip ? vfs_open_inode(ip, O_RDWR, &err) : NULL;
+	if (f) {
+		t->fd[0] = f;
+		t->fd[1] = file_get(f);
+		t->fd[2] = file_get(f);
+	}
+	return t;
+}
+
+struct fdtable *fdtable_clone(struct fdtable *src)
+{
+	struct fdtable *t = fdtable_alloc();
+	if (!t || !src)
+		return t;
+	for (int fd = 0; fd < RZ_FD_MAX; fd++)
+		t->fd[fd] = file_get(src->fd[fd]);
+	memcpy(t->cloexec, src->cloexec, sizeof(t->cloexec));
+	return t;
+}
+
+struct fdtable *fdtable_get(struct fdtable *t)
+{
+	if (t)
+		t->refs++;
+	return t;
+}
+
+void fdtable_put(struct fdtable *t)
+{
+	if (!t || --t->refs > 0)
+		return;
+	for (int fd = 0; fd < RZ_FD_MAX; fd++)
+		if (t->fd[fd])
+			fd_close(t, fd);
+	kfree(t);
+}
+
+void fdtable_close_on_exec(struct fdtable *t)
+{
+	if (!t)
+		return;
+	for (int fd = 0; fd < RZ_FD_MAX; fd++)
+		if (t->fd[fd] && (t->cloexec[fd / 64] >> (fd % 64) & 1))
+			fd_close(t, fd);
+}
+
+/* --- fs contexts -------------------------------------------------------------------- */
+
+struct fs_context *fs_context_new(void)
+{
+	struct fs_context *f = kzalloc(sizeof(*f));
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->cwd = inode_get(ramfs_root());
+	f->umask = 022;
+	return f;
+}
+
+struct fs_context *fs_context_clone(struct fs_context *src)
+{
+	struct fs_context *f = fs_context_new();
+	if (f && src) {
+		inode_put(f->cwd);
+		f->cwd = inode_get(src->cwd);
+		f->umask = src->umask;
+	}
+	return f;
+}
+
+struct fs_context *fs_context_get(struct fs_context *f)
+{
+	if (f)
+		f->refs++;
+	return f;
+}
+
+void fs_context_put(struct fs_context *f)
+{
+	if (!f || --f->refs > 0)
+		return;
+	inode_put(f->cwd);
+	kfree(f);
+}
+
+uint32_t fs_umask_swap(uint32_t mask)
+{
+	struct fs_context *f = current_fs_context();
+	if (!f)
+		return 022;
+	uint32_t old = f->umask;
+	f->umask = mask & 0777;
+	return old;
+}
+
+/* --- execve, mmap and the shell ------------------------------------------------------ */
+
+long fd_file_contents(int fd, struct inode **ipp, const void **data, uint64_t *size)
+{
+	struct file *f = fget(fd);
+	if (!f)
+		return -EBADF;
+	long err = 0;
+	if (f->flags & O_PATH)
+		err = -EBADF;
+	else if (!S_ISREG(f->ip->mode))
+		err = S_ISDIR(f->ip->mode) || S_ISLNK(f->ip->mode) ? -ENODEV : -EACCES;
+	else if (!file_readable(f))
+		err = -EACCES;
+	if (!err) {
+		*ipp = inode_get(f->ip);
+		*data = f->ip->data;
+		*size = f->ip->size;
+	}
+	file_put(f);
+	return err;
+}
+
+long vfs_file_contents(const char *kpath, struct inode **ipp, const void **data, uint64_t *size)
+{
+	struct fs_context *fc = current_fs_context();
+	struct inode *ip;
+	long err = namei_at(kpath[0] == '/' || !fc ? ramfs_root() : fc->cwd, kpath, LOOKUP_FOLLOW, &ip);
+	if (err)
+		return err;
+	if (!S_ISREG(ip->mode)) {
+		err = S_ISDIR(ip->mode) ? -EISDIR : -EACCES;
+		inode_put(ip);
+		return err;
+	}
+	*ipp = ip;
+	*data = ip->data;
+	*size = ip->size;
+	return 0;
+}

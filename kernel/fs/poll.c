@@ -1,0 +1,299 @@
+/* poll.c: poll, ppoll, select and pselect6. Owns the readiness scan (each file's poll
+ * operation; files without one, such as regular files, are always ready), the global
+ * poll wait queue that every pipe and tty change wakes (a poller sleeps on that one queue
+ * whatever it watches, so a wake-up may be spurious and the scan repeats), timeouts
+ * (waitq_sleep_until on CLOCK_MONOTONIC) and the conversion between fd_set bitmaps and
+ * poll events. A signal ends the wait with -ERESTARTNOHAND (EINTR when a handler runs,
+ * restarted otherwise). ppoll/pselect6 apply their signal mask for the wait through the
+ * process core (sigmask_set_temporary/sigmask_restore). */
+#include "vfs.h"
+#include "lib.h"
+#include "mm.h"
+#include "uaccess.h"
+#include "syscall_abi.h"
+#include <linux/time_types.h>
+
+#define ERESTARTNOHAND 514              /* Linux's internal value: never reaches a program */
+
+struct waitq poll_wq;
+
+void poll_wake(void) { waitq_wake_all(&poll_wq); }
+
+struct kpollfd {
+	int fd;
+	short events, revents;
+};
+
+#define POLL_ALWAYS (POLLERR | POLLHUP | POLLNVAL)
+#define MAX_POLLFDS 4096
+
+/* Fills revents; returns the number of entries with revents != 0. Interrupts disabled. */
+static int scan(struct kpollfd *p, size_t n)
+{
+	int ready = 0;
+	for (size_t i = 0; i < n; i++) {
+		p[i].revents = 0;
+		if (p[i].fd < 0)
+			continue;
+		struct file *f = fget(p[i].fd);
+		unsigned int m;
+		if (!f)
+			m = POLLNVAL;
+		else if (f->ops && f->ops->poll)
+			m = f->ops->poll(f);
+		else
+			m = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+		file_put(f);
+		p[i].revents = (short)(m & ((unsigned short)p[i].events | POLL_ALWAYS));
+		if (p[i].revents)
+			ready++;
+	}
+	return ready;
+}
+
+/* deadline: 0 wait forever, 1 do not wait, else CLOCK_MONOTONIC ns. */
+static long do_poll(struct kpollfd *p, size_t n, uint64_t deadline)
+{
+	for (;;) {
+		uint64_t irq = irq_save();
+		int ready = scan(p, n);
+		if (ready || deadline == 1 || (deadline && time_monotonic_ns() >= deadline)) {
+			irq_restore(irq);
+			return ready;
+		}
+		long err = deadline ? waitq_sleep_until(&poll_wq, deadline) : waitq_sleep(&poll_wq);
+		irq_restore(irq);
+		if (err == -ETIMEDOUT)
+			deadline = 1; /* one last scan */
+		else if (err == -ERESTARTSYS)
+			return -ERESTARTNOHAND;
+		else if (err)
+			return err;
+	}
+}
+
+static uint64_t deadline_after_ns(uint64_t ns)
+{
+	if (ns == 0)
+		return 1;
+	uint64_t now = time_monotonic_ns();
+	uint64_t d = now + ns;
+	if (d < now)
+		return 0; /* overflow: forever */
+	return d < 2 ? 2 : d;
+}
+
+static long ts_deadline(uint64_t uts, uint64_t *deadline)
+{
+	if (!uts) {
+		*deadline = 0;
+		return 0;
+	}
+	struct __kernel_timespec ts;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	if ((uint64_t)ts.tv_sec > 1000000000ULL * 365 * 24 * 3600) {
+		*deadline = 0;
+		return 0;
+	}
+	*deadline = deadline_after_ns((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+	return 0;
+}
+
+static long poll_user(uint64_t ufds, uint64_t nfds, uint64_t deadline)
+{
+	if (nfds > MAX_POLLFDS)
+		return -EINVAL;
+	struct kpollfd *p = nfds ? kmalloc(nfds * sizeof(*p)) : NULL;
+	if (nfds && !p)
+		return -ENOMEM;
+	long r = 0;
+	if (nfds && copy_from_user(p, ufds, nfds * sizeof(*p)))
+		r = -EFAULT;
+	if (!r)
+		r = do_poll(p, nfds, deadline);
+	if (r >= 0 && nfds && copy_to_user(ufds, p, nfds * sizeof(*p)))
+		r = -EFAULT;
+	kfree(p);
+	return r;
+}
+
+long sys_poll(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	int timeout = (int)a2;
+	uint64_t deadline = timeout < 0 ? 0 : deadline_after_ns((uint64_t)timeout * 1000000ULL);
+	return poll_user(a0, a1, deadline);
+}
+
+/* The sigmask argument of ppoll (pointer, size) and pselect6 (in a {pointer, size} pair). */
+static long mask_in(uint64_t umask, uint64_t size, bool *set, uint64_t *mask)
+{
+	*set = false;
+	if (!umask)
+		return 0;
+	if (size != sizeof(uint64_t))
+		return -EINVAL;
+	if (copy_from_user(mask, umask, sizeof(*mask)))
+		return -EFAULT;
+	*set = true;
+	return 0;
+}
+
+long sys_ppoll(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	uint64_t deadline, mask;
+	bool set;
+	long err = ts_deadline(a2, &deadline);
+	if (!err)
+		err = mask_in(a3, a4, &set, &mask);
+	if (err)
+		return err;
+	if (set)
+		sigmask_set_temporary(mask);
+	long r = poll_user(a0, a1, deadline);
+	if (set)
+		sigmask_restore(r == -ERESTARTNOHAND);
+	return r;
+}
+
+/* --- select ---------------------------------------------------------------------------- */
+
+#define SEL_IN (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
+#define SEL_OUT (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)
+#define SEL_EX (POLLPRI)
+#define SEL_MAX_FDS RZ_FD_MAX     /* larger nfds are cut down to the table, as Linux does */
+
+static long do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t deadline)
+{
+	if (nfds < 0)
+		return -EINVAL;
+	if (nfds > SEL_MAX_FDS)
+		nfds = SEL_MAX_FDS;
+	size_t words = ((size_t)nfds + 63) / 64;
+	uint64_t in[3][SEL_MAX_FDS / 64], out[3][SEL_MAX_FDS / 64];
+	uint64_t usets[3] = {ur, uw, ue};
+	memset(in, 0, sizeof(in));
+	memset(out, 0, sizeof(out));
+	for (int s = 0; s < 3; s++)
+		if (usets[s] && words && copy_from_user(in[s], usets[s], words * 8))
+			return -EFAULT;
+	if (nfds % 64)
+		for (int s = 0; s < 3; s++)
+			in[s][words - 1] &= (1ULL << (nfds % 64)) - 1;
+	/* the fds asked about, as a poll list */
+	size_t n = 0;
+	for (int fd = 0; fd < nfds; fd++)
+		if ((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) >> (fd % 64) & 1)
+			n++;
+	struct kpollfd *p = n ? kmalloc(n * sizeof(*p)) : NULL;
+	if (n && !p)
+		return -ENOMEM;
+	size_t i = 0;
+	for (int fd = 0; fd < nfds; fd++) {
+		uint64_t bit = 1ULL << (fd % 64);
+		short ev = 0;
+		if (in[0][fd / 64] & bit)
+			ev |= SEL_IN;
+		if (in[1][fd / 64] & bit)
+			ev |= SEL_OUT;
+		if (in[2][fd / 64] & bit)
+			ev |= SEL_EX;
+		if (ev) {
+			struct file *f = fget(fd);
+			if (!f) {
+				kfree(p);
+				return -EBADF;
+			}
+			file_put(f);
+			p[i].fd = fd;
+			p[i].events = ev;
+			i++;
+		}
+	}
+	long r = do_poll(p, n, deadline);
+	if (r >= 0) {
+		r = 0;
+		for (i = 0; i < n; i++) {
+			int fd = p[i].fd;
+			uint64_t bit = 1ULL << (fd % 64);
+			short rv = p[i].revents;
+			if ((in[0][fd / 64] & bit) && (rv & SEL_IN)) {
+				out[0][fd / 64] |= bit;
+				r++;
+			}
+			if ((in[1][fd / 64] & bit) && (rv & SEL_OUT)) {
+				out[1][fd / 64] |= bit;
+				r++;
+			}
+			if ((in[2][fd / 64] & bit) && (rv & SEL_EX)) {
+				out[2][fd / 64] |= bit;
+				r++;
+			}
+		}
+		for (int s = 0; s < 3; s++)
+			if (usets[s] && words && copy_to_user(usets[s], out[s], words * 8))
+				r = -EFAULT;
+	}
+	kfree(p);
+	return r;
+}
+
+/* Writes back the time left, as Linux does for select. */
+static void time_left(uint64_t uts, uint64_t deadline, bool timeval)
+{
+	if (!uts || deadline <= 1)
+		return;
+	uint64_t now = time_monotonic_ns();
+	uint64_t left = deadline > now ? deadline - now : 0;
+	if (timeval) {
+		struct __kernel_old_timeval tv = {(long)(left / 1000000000ULL), (long)(left % 1000000000ULL / 1000)};
+		copy_to_user(uts, &tv, sizeof(tv));
+	} else {
+		struct __kernel_timespec ts = {(long long)(left / 1000000000ULL), (long long)(left % 1000000000ULL)};
+		copy_to_user(uts, &ts, sizeof(ts));
+	}
+}
+
+long sys_select(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	uint64_t deadline = 0;
+	if (a4) {
+		struct __kernel_old_timeval tv;
+		if (copy_from_user(&tv, a4, sizeof(tv)))
+			return -EFAULT;
+		if (tv.tv_sec < 0 || tv.tv_usec < 0)
+			return -EINVAL;
+		uint64_t ns = (uint64_t)tv.tv_sec * 1000000000ULL + (uint64_t)(tv.tv_usec % 1000000) * 1000ULL +
+			      (uint64_t)(tv.tv_usec / 1000000) * 1000000000ULL;
+		deadline = deadline_after_ns(ns);
+	}
+	long r = do_select((int)a0, a1, a2, a3, deadline);
+	time_left(a4, deadline, true);
+	return r;
+}
+
+long sys_pselect6(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	uint64_t deadline, mask = 0, sig[2] = {0, 0};
+	bool set = false;
+	long err = ts_deadline(a4, &deadline);
+	if (!err && a5 && copy_from_user(sig, a5, sizeof(sig)))
+		err = -EFAULT;
+	if (!err)
+		err = mask_in(sig[0], sig[1], &set, &mask);
+	if (err)
+		return err;
+	if (set)
+		sigmask_set_temporary(mask);
+	long r = do_select((int)a0, a1, a2, a3, deadline);
+	if (set)
+		sigmask_restore(r == -ERESTARTNOHAND);
+	time_left(a4, deadline, false);
+	return r;
+}

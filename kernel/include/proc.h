@@ -1,0 +1,157 @@
+/* proc.h: tasks, the per-CPU area, the scheduler and the process-core internals shared by
+ * proc/, sys/, mm/uaccess and arch/x86_64 (idt.c, syscall.S). The interface other parts
+ * use is files.h, wait.h, uaccess.h and syscall.h. */
+#ifndef RZ_PROC_H
+#define RZ_PROC_H
+#include "types.h"
+#include "idt.h"
+#include "wait.h"
+
+/* The per-CPU area, reached through GS in the kernel (swapgs on every entry from ring 3
+ * and exit to it). Offsets are used by syscall.S: keep PERCPU_* in step. */
+struct percpu {
+	struct percpu *self;    /* 0  */
+	uint64_t kstack_top;    /* 8  the current task's kernel stack top (= TSS.RSP0) */
+	uint64_t user_rsp;      /* 16 scratch: the caller's rsp during syscall entry */
+	struct task *cur;       /* 24 */
+	uint64_t need_resched;  /* 32 set by the timer */
+	uint64_t prog_cs;       /* 40 CS/SS the syscall entry records: the current task's ring */
+	uint64_t prog_ss;       /* 48 */
+	uint64_t ring0_prog;    /* 56 1 while the current task is a ring-0 program (issue 4): only
+				 * then is a CPL-0 frame with a lower-half RIP a program's frame */
+};
+#define PERCPU_RING0_PROG 56
+#define PERCPU_KSTACK_TOP 8
+#define PERCPU_USER_RSP   16
+extern struct percpu cpu0;
+#define current (cpu0.cur)
+
+#define TF_SYSCALL 0x100 /* trapframe.vector for a system call; trapframe.error = its number */
+#define TF_SIZE    (22 * 8)
+
+#define KSTACK_SIZE   (16 * 1024)
+#define KSTACK_STRIDE (32 * 1024)   /* 16 KiB unmapped guard below each stack */
+#define MAX_TASKS     512
+#define PROC_LIMIT    192           /* processes (RLIMIT_NPROC): fork beyond -> EAGAIN */
+
+#define NSIG_RZ 64
+struct ksigaction {                 /* Linux's kernel sigaction (rt_sigaction ABI) */
+	uint64_t handler;           /* SIG_DFL 0, SIG_IGN 1, or an address */
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+struct sighand {                    /* shared by a thread group (CLONE_SIGHAND) */
+	int users;
+	bool group_exit;                /* exit_group ran: every thread ends with group_code */
+	int group_code;
+	struct ksigaction act[NSIG_RZ + 1];
+};
+
+enum task_state { T_RUNNABLE, T_SLEEPING, T_ZOMBIE };
+
+struct task {
+	int pid, tgid;
+	enum task_state state;
+	char name[16];
+	struct task *parent;
+	struct task *next_all;          /* every task, by creation */
+	struct task *next_run;          /* run queue */
+	struct task *next_wait;         /* the wait queue it sleeps on */
+	struct waitq *waiting_on;
+	uint64_t deadline;              /* timed sleep: CLOCK_MONOTONIC ns, 0 = none */
+	bool timed_out;
+	bool interruptible;             /* a signal wakes it */
+	bool woken;                     /* by waitq_wake_all (not by a signal or timeout) */
+
+	int slot;                       /* kernel stack slot */
+	uint64_t kstack_top;
+	uint64_t ksp;                   /* saved rsp while switched out */
+	struct trapframe *tf;           /* the program's frame at the top of the kernel stack */
+
+	struct mm *mm;
+	struct fdtable *files;
+	struct fs_context *fs;
+	uint64_t fs_base, gs_base;
+	uint8_t fpu[512] __attribute__((aligned(16)));  /* fxsave image */
+
+	int exit_code;                  /* wait status (Linux encoding) once a zombie */
+	int exit_signal;                /* sent to the parent at exit (SIGCHLD usually) */
+	struct waitq child_wait;        /* woken when a child of this task changes state */
+	struct task *vfork_parent;      /* released at execve or exit */
+	bool autoreap;                  /* a thread: freed by the next task to run after it ends */
+	bool vfork_waiting;
+	uint64_t clear_child_tid;
+
+	uint64_t sig_pending, sig_blocked;
+	uint64_t saved_mask;            /* rt_sigsuspend: restored after the handler */
+	uint64_t sigwait_set;           /* rt_sigtimedwait: these are queued even if ignored */
+	bool restore_mask;
+	struct sighand *sighand;
+	uint64_t altstack_sp, altstack_size;
+	int altstack_flags;
+	struct {
+		int code, pid;
+		uint64_t addr;
+		int status;
+	} sig_info[NSIG_RZ + 1];
+
+	uint64_t itimer_deadline;       /* ITIMER_REAL: next SIGALRM (monotonic ns), 0 = off */
+	uint64_t itimer_interval;
+	int ring;                       /* 3, or 0 for kexec'd programs (issue 4) */
+	uint64_t nsyscalls;
+	uint64_t nsyscalls_cpl0;        /* of them, `syscall` instructions executed at CPL 0 */
+	uint64_t start_ns;
+	uint32_t umask;
+};
+
+/* sched.c */
+void sched_init(void);              /* turns the boot context into the shell's task */
+void schedule(void);                /* interrupts off; current must be queued or asleep */
+void sched_yield_now(void);
+void sched_make_runnable(struct task *t);
+void sched_tick(void);
+extern int itimers_armed;
+void waitq_sleep_unint(struct waitq *q);
+void futex_wake_all(void);
+void futex_wake_addr(uint64_t uaddr); /* interrupts off; signals do not wake it */              /* the timer interrupt */
+struct task *task_alloc(void);      /* a task with a kernel stack; NULL when out */
+void task_free(struct task *t);
+struct task *task_find(int pid);
+extern struct task *all_tasks;
+int task_count(void);
+void task_switch_prepare(struct task *next);
+
+/* entry (syscall.S) */
+void syscall_init(void);
+void trap_return(void);             /* jmp target: rsp = a trapframe */
+void fork_trampoline(void);
+void swtch(uint64_t *save_sp, uint64_t new_sp);
+
+/* proc.c */
+NORETURN void do_exit(int status);  /* status: the wait encoding */
+int proc_spawn(const char *path, int argc, char **argv, char *err, size_t errlen);
+long proc_wait(int pid, int *status, int options, bool kernel_status);
+long do_execve(const char *path, char *const *argv, char *const *envp, struct trapframe *tf);
+void proc_reap_orphans(void);
+extern int foreground_pid;
+
+/* signal.c */
+void signal_deliver(struct trapframe *tf); /* on the way back to the program */
+bool signal_pending(struct task *t);       /* an unblocked signal waits */
+void force_sig(int sig, uint64_t addr, int code);
+void signal_exec_reset(struct task *t);
+void signal_wake(struct task *t);
+long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr, int status);
+
+/* time.c */
+void time_init(void);
+uint64_t clock_mono_ns(void);
+uint64_t clock_real_ns(void);
+
+/* user exit work: preemption and signals (trap path and syscall path) */
+void return_to_program(struct trapframe *tf);
+bool tf_from_program(struct trapframe *tf);
+long syscall_dispatch(struct trapframe *tf);
+
+#endif

@@ -1,0 +1,21 @@
+/* uaccess.h: every kernel access to a process's memory goes through these functions.
+ *
+ * A "user pointer" is any address a process passes to a system call: in ring 3 it points at
+ * user pages, in ring 0 at the process's supervisor pages in the lower half. Both are
+ * accepted only below USER_TOP, checked for wrap-around, and accessed with a fault fixup: a
+ * bad pointer gives -EFAULT, never a kernel fault. Implemented in mm/uaccess.c (process
+ * core); used by every system call. */
+#ifndef RZ_UACCESS_H
+#define RZ_UACCESS_H
+#include "types.h"
+
+#define USER_TOP 0x0000800000000000ULL   /* end of the lower (process) half */
+
+bool user_range_ok(uint64_t uaddr, size_t n);                 /* below USER_TOP, no wrap */
+long copy_from_user(void *dst, uint64_t usrc, size_t n);      /* 0 or -EFAULT */
+long copy_to_user(uint64_t udst, const void *src, size_t n);  /* 0 or -EFAULT */
+/* A NUL-terminated string of at most max-1 bytes into dst: its length, -EFAULT, or
+ * -ENAMETOOLONG when no NUL comes within max bytes. */
+long strncpy_from_user(char *dst, uint64_t usrc, size_t max);
+
+#endif

@@ -1,0 +1,146 @@
+/* vfs.h: the file layer's internal interface (fs/, dev/). Inodes and the tree (fs/ramfs.c),
+ * path lookup (fs/namei.c), open file descriptions and descriptor tables (fs/file.c),
+ * pipes (fs/pipe.c), poll (fs/poll.c), character devices (dev/devices.c, dev/tty.c).
+ *
+ * Concurrency: one CPU and no preemption in the kernel, so code that does not sleep runs
+ * alone. Sleeping (pipes, the tty, poll) happens only with references held on what is
+ * used afterwards. Interrupt handlers touch only the console's receive queue and the
+ * tty's line discipline, and wake queues; the other side disables interrupts around them. */
+#ifndef RZ_VFS_H
+#define RZ_VFS_H
+#include "types.h"
+#include "fs.h"
+#include "files.h"
+#include "wait.h"
+#include <asm-generic/errno.h>
+#include <linux/fcntl.h>
+#include <asm/poll.h>
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+#ifndef UTIME_NOW
+#define UTIME_NOW ((1L << 30) - 1L)
+#define UTIME_OMIT ((1L << 30) - 2L)
+#endif
+
+#define RZ_PATH_MAX 4096
+#define RZ_NAME_MAX 255
+#define RZ_FD_MAX 256
+#define RZ_FILE_MAX_SIZE (1ULL << 30)   /* larger writes get -EFBIG */
+#define RZ_MAXSYMLINKS 40
+
+/* --- inodes (ramfs.c) ---------------------------------------------------------------- */
+void vfs_init(void);                    /* root and /dev nodes; idempotent, called lazily */
+struct inode *inode_get(struct inode *ip);
+/* inode_put (files.h) */
+struct inode *inode_new(uint32_t mode);              /* unlinked, refs 1 */
+struct inode *dir_find(struct inode *dir, const char *name, size_t len);
+long dir_link(struct inode *dir, struct inode *ip, const char *name, size_t len); /* takes a ref */
+void dir_unlink(struct inode *ip);      /* out of its parent; drops the tree's reference */
+bool dir_empty(struct inode *dir);
+long inode_reserve(struct inode *ip, uint64_t need);   /* own the contents, capacity >= need */
+long inode_truncate(struct inode *ip, uint64_t size);
+void inode_touch(struct inode *ip, bool mtime);        /* mtime+ctime (or ctime only) = now */
+struct kts vfs_now(void);
+uint32_t dir_nlink(struct inode *dir);
+
+/* --- path lookup (namei.c) ----------------------------------------------------------- */
+#define LOOKUP_FOLLOW 1                 /* follow a symlink in the last component */
+#define LOOKUP_DIRECTORY 2              /* the result must be a directory */
+/* start: the directory for relative paths. Returns 0 with *out referenced, or -errno. */
+long namei_at(struct inode *start, const char *path, int flags, struct inode **out);
+/* The parent directory of path's last component (referenced) and that component (a pointer
+ * into path, its length; len 0 when the path names the root). *slash: the path ended in '/'. */
+long namei_parent(struct inode *start, const char *path, struct inode **dir, const char **name,
+		  size_t *len, bool *slash);
+/* The starting directory for dirfd (AT_FDCWD: the cwd), referenced. */
+long at_start(int dirfd, const char *path, struct inode **start);
+long vfs_getcwd(struct inode *cwd, char *buf, size_t size);   /* length with NUL, -ERANGE */
+
+/* --- open files (file.c) ------------------------------------------------------------- */
+struct file;
+/* Where the bytes of a write come from: a user address (system calls) or kernel memory
+ * (sendfile's bounce buffer). */
+struct wsrc {
+	uint64_t addr;
+	bool kernel;
+};
+#define WSRC_USER(a) ((struct wsrc){.addr = (a), .kernel = false})
+long wsrc_copy(void *dst, struct wsrc src, size_t off, size_t n);     /* 0 or -EFAULT */
+struct file_ops {
+	/* ubuf: a user address; pos: the offset to use and advance (NULL for pipes/ttys) */
+	long (*read)(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos);
+	long (*write)(struct file *f, struct wsrc src, size_t n, uint64_t *pos);
+	long (*ioctl)(struct file *f, unsigned int cmd, uint64_t arg);
+	unsigned int (*poll)(struct file *f);   /* POLL* bits ready now; interrupts disabled */
+	void (*release)(struct file *f);
+	bool seekable;
+};
+struct file {
+	int refs;
+	uint32_t flags;                 /* O_ACCMODE and status flags (O_APPEND, O_NONBLOCK...) */
+	uint64_t pos;
+	struct inode *ip;               /* referenced */
+	const struct file_ops *ops;
+	void *priv;
+};
+struct fdtable {
+	int refs;
+	struct file *fd[RZ_FD_MAX];
+	uint64_t cloexec[RZ_FD_MAX / 64];
+};
+struct fs_context {
+	int refs;
+	struct inode *cwd;              /* referenced */
+	uint32_t umask;
+};
+
+struct file *file_alloc(struct inode *ip, uint32_t flags, const struct file_ops *ops);
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+struct file *fget(int fd);              /* referenced, or NULL for a bad fd */
+/* Installs f at the lowest free fd >= min (f's reference moves to the table): fd or -EMFILE. */
+int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
+long fd_close(struct fdtable *t, int fd);
+/* Opens ip (already looked up) with open(2)'s flags: the new file or NULL with *err. */
+struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err);
+bool file_readable(struct file *f);
+bool file_writable(struct file *f);
+extern const struct file_ops regular_fops, dir_fops;
+
+/* --- pipes (pipe.c) ------------------------------------------------------------------ */
+#define RZ_PIPE_SIZE 65536
+#define RZ_PIPE_BUF 4096
+long pipe_create(struct file **rd, struct file **wr);
+long fifo_open(struct file *f);         /* a named FIFO; may sleep for the other end */
+extern const struct file_ops pipe_fops;
+
+/* --- devices (dev/) ------------------------------------------------------------------ */
+#define RZ_MKDEV(ma, mi) ((uint32_t)(((ma) << 8) | ((mi) & 0xff) | (((mi) & ~0xffu) << 12)))
+long chrdev_open(struct file *f);       /* picks f->ops from f->ip->rdev */
+void tty_init(void);
+
+/* --- poll (poll.c) ------------------------------------------------------------------- */
+extern struct waitq poll_wq;            /* woken on every pipe/tty change */
+void poll_wake(void);
+
+/* --- expected from the process core (weak fallbacks in fs/core_fallback.c) ------------ */
+uint64_t time_monotonic_ns(void);       /* CLOCK_MONOTONIC */
+uint64_t time_realtime_ns(void);        /* CLOCK_REALTIME */
+/* ppoll/pselect6's temporary signal mask: set it for the wait, then undo it; with
+ * interrupted true (the call returns -ERESTARTNOHAND for a signal) the old mask is to be
+ * restored after the handler runs, as rt_sigsuspend does. Weak no-ops until the core
+ * provides them. */
+void sigmask_set_temporary(uint64_t mask);
+void sigmask_restore(bool interrupted);
+
+/* mmap of a file (MAP_PRIVATE): the regular file open on fd, like vfs_file_contents. 0 or
+ * -EBADF, -EACCES (not a regular file or not open for reading), -ENODEV. */
+long fd_file_contents(int fd, struct inode **ip, const void **data, uint64_t *size);
+
+/* The umask of the current process (umask(2) is the process core's call). */
+uint32_t fs_umask_swap(uint32_t mask);  /* sets mask & 0777, returns the old one */
+
+#endif

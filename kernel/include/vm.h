@@ -1,0 +1,70 @@
+/* vm.h: process address spaces (mm/vm.c) and the page-fault handler.
+ *
+ * An address space is a PML4 whose upper half (entries 256..511) is the kernel's, shared by
+ * every process (paging.c pre-creates those 256 entries, so a kernel mapping added later
+ * reaches every process), plus a sorted list of VM areas in the lower half. Every user
+ * page is anonymous memory (program images are copied in by execve); a frame mapped by
+ * several address spaces after fork is copy-on-write and carries a reference count.
+ * Pages appear on first touch (demand-zero). The area list, not the page tables, says what
+ * is valid: an access outside every area, or against its protection, is SIGSEGV (or
+ * -EFAULT through uaccess). */
+#ifndef RZ_VM_H
+#define RZ_VM_H
+#include "types.h"
+
+#define VM_READ  1   /* = PROT_READ */
+#define VM_WRITE 2   /* = PROT_WRITE */
+#define VM_EXEC  4   /* = PROT_EXEC */
+#define VM_STACK 0x100  /* the main stack (for ps/debug) */
+#define VM_HEAP  0x200  /* the brk area */
+#define VM_SHARED 0x400 /* MAP_SHARED anonymous: fork shares the frames instead of copying */
+
+struct vma {
+	uint64_t start, end;    /* page-aligned, [start, end) */
+	uint32_t prot;          /* VM_READ | VM_WRITE | VM_EXEC */
+	uint32_t flags;         /* VM_STACK, VM_HEAP */
+	struct vma *next;       /* sorted by start, non-overlapping */
+};
+
+struct mm {
+	uint64_t pml4;          /* physical address */
+	struct vma *vmas;
+	int users;              /* tasks sharing it (vfork, CLONE_VM) */
+	uint64_t pte_user;      /* PTE_U for ring 3 processes; 0 for ring-0 processes (issue 4) */
+	uint64_t brk_start, brk;
+	uint64_t mmap_base;     /* mmap without a hint searches downward from here */
+	uint64_t pages;         /* resident pages (for ps) */
+};
+
+#define USER_STACK_TOP   0x00007ffffffff000ULL
+#define USER_STACK_SIZE  (8ULL << 20)        /* the main stack's area; a guard page below */
+#define USER_MMAP_BASE   0x00007f0000000000ULL
+
+void vm_init(void);
+struct mm *mm_new(void);                 /* empty lower half; NULL when out of memory */
+struct mm *mm_copy(struct mm *src);      /* fork: copy-on-write copy; NULL when out of memory */
+void mm_put(struct mm *mm);              /* drops a user; the last one frees every frame */
+void mm_activate(struct mm *mm);         /* load CR3 (NULL: the kernel's own tables) */
+
+/* Adds an area (the range must be free); 0 or -ENOMEM. */
+long vm_map(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags);
+/* Removes [start, start+len) from every area it touches, freeing its pages. */
+void vm_unmap(struct mm *mm, uint64_t start, uint64_t len);
+long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot);
+struct vma *vm_find(struct mm *mm, uint64_t addr);
+/* A free range of len bytes (page-aligned) below mm->mmap_base, or 0. */
+uint64_t vm_find_free(struct mm *mm, uint64_t len);
+/* Copy bytes into an address space that need not be the current one (execve, the loader);
+ * ignores the area's protection. 0 or -ENOMEM. */
+long vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);
+
+/* Resolve a fault at addr (write: the access was a write; exec: an instruction fetch).
+ * 0 when the page is now mapped, -EFAULT when the access is invalid, -ENOMEM when no frame
+ * was left. */
+long vm_fault(struct mm *mm, uint64_t addr, bool write, bool exec);
+
+/* Per-frame reference counts of user pages. */
+void page_ref_inc(uint64_t pa);
+int page_ref_dec(uint64_t pa);           /* returns the new count; frees the frame at 0 */
+
+#endif

@@ -1,0 +1,456 @@
+/* vm.c: process address spaces. Owns struct mm and its VM areas, the lower half of each
+ * process's page tables, per-frame reference counts of user pages, the fault resolution
+ * (demand-zero, copy-on-write), the copy for fork and the teardown that returns every frame.
+ * Does not own: the kernel half (paging.c; shared by copying PML4 entries 256..511, which
+ * paging_init pre-creates), deciding what a failed fault means (idt.c: SIGSEGV or the
+ * uaccess fixup) or the system calls on top (proc/mem.c). */
+#include "vm.h"
+#include <asm-generic/errno.h>
+#include "lib.h"
+#include "memlayout.h"
+#include "mm.h"
+#include "x86.h"
+
+#define PTE_KEPT (1ULL << 9) /* not present but holds a frame (PROT_NONE) */
+
+static uint16_t *refs; /* one count per physical frame; only user pages use it */
+static uint64_t nx;
+
+void vm_init(void)
+{
+	uint64_t n = frames_span();
+	uint64_t pages = ALIGN_UP(n * sizeof(uint16_t), PAGE_SIZE) / PAGE_SIZE;
+	uint64_t pa = frame_alloc_contig(pages);
+	if (!pa)
+		panic("vm: no memory for %lu frame reference counts", n);
+	refs = P2V(pa);
+	uint32_t r[4];
+	cpuid(0x80000001, 0, r);
+	nx = (r[3] & (1u << 20)) ? PTE_NX : 0;
+}
+
+void page_ref_inc(uint64_t pa) { refs[pa / PAGE_SIZE]++; }
+
+int page_ref_dec(uint64_t pa)
+{
+	uint16_t *r = &refs[pa / PAGE_SIZE];
+	if (*r == 0)
+		panic("vm: reference count of frame %#lx below zero", pa);
+	if (--*r == 0)
+		frame_free(pa);
+	return *r;
+}
+
+static uint64_t page_alloc_user(void)
+{
+	uint64_t pa = frame_alloc();
+	if (pa)
+		refs[pa / PAGE_SIZE] = 1;
+	return pa;
+}
+
+static bool is_current(struct mm *mm) { return (read_cr3() & PTE_ADDR) == mm->pml4; }
+
+static void flush(struct mm *mm, uint64_t va)
+{
+	if (is_current(mm))
+		invlpg(va);
+}
+
+/* The PTE for va in mm's lower half; creates the tables on the way when create is set. */
+static uint64_t *walk(struct mm *mm, uint64_t va, bool create)
+{
+	uint64_t *t = P2V(mm->pml4);
+	for (int shift = 39; shift > 12; shift -= 9) {
+		uint64_t *e = &t[(va >> shift) & 511];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return NULL;
+			uint64_t pa = frame_alloc();
+			if (!pa)
+				return NULL;
+			/* intermediate levels allow everything; the leaf decides */
+			*e = pa | PTE_P | PTE_W | PTE_U;
+		}
+		t = P2V(*e & PTE_ADDR);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+static uint64_t leaf_flags(struct mm *mm, uint32_t prot)
+{
+	uint64_t f = PTE_P | mm->pte_user;
+	if (prot & VM_WRITE)
+		f |= PTE_W;
+	if (!(prot & VM_EXEC))
+		f |= nx;
+	return f;
+}
+
+struct mm *mm_new(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+	if (!mm)
+		return NULL;
+	uint64_t pa = frame_alloc();
+	if (!pa) {
+		kfree(mm);
+		return NULL;
+	}
+	uint64_t *pml4 = P2V(pa), *k = kernel_pml4_virt();
+	for (int i = 256; i < 512; i++)
+		pml4[i] = k[i];
+	mm->pml4 = pa;
+	mm->users = 1;
+	mm->pte_user = PTE_U;
+	mm->mmap_base = USER_MMAP_BASE;
+	return mm;
+}
+
+void mm_activate(struct mm *mm)
+{
+	uint64_t want = mm ? mm->pml4 : kernel_pml4_phys();
+	if ((read_cr3() & PTE_ADDR) != want)
+		write_cr3(want);
+}
+
+struct vma *vm_find(struct mm *mm, uint64_t addr)
+{
+	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+		if (addr < v->end)
+			return v;
+	return NULL;
+}
+
+static void insert_vma(struct mm *mm, struct vma *n)
+{
+	struct vma **pp = &mm->vmas;
+	while (*pp && (*pp)->start < n->start)
+		pp = &(*pp)->next;
+	n->next = *pp;
+	*pp = n;
+}
+
+long vm_map(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags)
+{
+	struct vma *n = kzalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->start = start;
+	n->end = start + ALIGN_UP(len, PAGE_SIZE);
+	n->prot = prot;
+	n->flags = flags;
+	insert_vma(mm, n);
+	return 0;
+}
+
+/* Frees the pages of [start, end) (which lies within areas being removed). */
+static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t *pte = walk(mm, va, false);
+		if (!pte) {
+			/* skip to the next page table */
+			va = ALIGN_UP(va + 1, 1ULL << 21) - PAGE_SIZE;
+			continue;
+		}
+		if (*pte & (PTE_P | PTE_KEPT)) {
+			page_ref_dec(*pte & PTE_ADDR);
+			*pte = 0;
+			mm->pages--;
+			flush(mm, va);
+		}
+	}
+}
+
+void vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	struct vma **pp = &mm->vmas;
+	while (*pp) {
+		struct vma *v = *pp;
+		if (v->end <= start || v->start >= end) {
+			pp = &v->next;
+			continue;
+		}
+		uint64_t s = MAX(v->start, start), e = MIN(v->end, end);
+		unmap_pages(mm, s, e);
+		if (s == v->start && e == v->end) {
+			*pp = v->next;
+			kfree(v);
+			continue;
+		}
+		if (s == v->start) {
+			v->start = e;
+		} else if (e == v->end) {
+			v->end = s;
+		} else { /* a hole in the middle: split */
+			struct vma *t = kzalloc(sizeof(*t));
+			if (!t) { /* keep the tail mapped rather than lose track of it */
+				v->end = s;
+				pp = &v->next;
+				continue;
+			}
+			*t = *v;
+			t->start = e;
+			v->end = s;
+			v->next = t;
+		}
+		pp = &v->next;
+	}
+}
+
+/* Splits so that an area boundary falls at addr (if addr is inside an area). */
+static long split_at(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = vm_find(mm, addr);
+	if (!v || v->start == addr)
+		return 0;
+	struct vma *t = kzalloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	*t = *v;
+	t->start = addr;
+	v->end = addr;
+	v->next = t;
+	return 0;
+}
+
+long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot)
+{
+	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	/* Linux: ENOMEM when part of the range is not mapped */
+	for (uint64_t a = start; a < end;) {
+		struct vma *v = vm_find(mm, a);
+		if (!v)
+			return -ENOMEM;
+		a = v->end;
+	}
+	if (split_at(mm, start) || split_at(mm, end))
+		return -ENOMEM;
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		if (v->end <= start || v->start >= end)
+			continue;
+		v->prot = prot;
+		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+			uint64_t *pte = walk(mm, va, false);
+			if (!pte || !(*pte & (PTE_P | PTE_KEPT)))
+				continue;
+			uint64_t pa = *pte & PTE_ADDR, f = leaf_flags(mm, prot);
+			if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
+				f &= ~(PTE_P | PTE_W); /* PROT_NONE: keep the frame, no access */
+			if (refs[pa / PAGE_SIZE] > 1 && !(v->flags & VM_SHARED))
+				f &= ~PTE_W; /* still shared copy-on-write */
+			/* a PROT_NONE page keeps its frame: mark it with a software bit (9) */
+			*pte = pa | f | ((f & PTE_P) ? 0 : PTE_KEPT);
+			flush(mm, va);
+		}
+	}
+	return 0;
+}
+
+static inline bool pte_has_frame(uint64_t e) { return e & (PTE_P | PTE_KEPT); }
+
+uint64_t vm_find_free(struct mm *mm, uint64_t len)
+{
+	len = ALIGN_UP(len, PAGE_SIZE);
+	uint64_t top = mm->mmap_base;
+	/* walk areas from the highest down: find the highest gap below top that fits */
+	for (;;) {
+		if (top < len + 0x10000)
+			return 0;
+		uint64_t cand = top - len;
+		struct vma *clash = NULL;
+		for (struct vma *v = mm->vmas; v; v = v->next)
+			if (v->start < cand + len && cand < v->end)
+				clash = v; /* the highest overlapping one */
+		if (!clash)
+			return cand;
+		top = clash->start;
+	}
+}
+
+/* Makes va present in mm with at least the access asked; prot is not checked (callers do). */
+static long make_present(struct mm *mm, struct vma *v, uint64_t va, bool write)
+{
+	uint64_t *pte = walk(mm, va, true);
+	if (!pte)
+		return -ENOMEM;
+	uint64_t f = leaf_flags(mm, v->prot);
+	if (!pte_has_frame(*pte)) {
+		uint64_t pa = page_alloc_user();
+		if (!pa)
+			return -ENOMEM;
+		*pte = pa | f;
+		mm->pages++;
+		flush(mm, va);
+		return 0;
+	}
+	uint64_t pa = *pte & PTE_ADDR;
+	if (write && !(*pte & PTE_W)) {
+		if (refs[pa / PAGE_SIZE] > 1 && !(v->flags & VM_SHARED)) { /* copy-on-write: a private copy */
+			uint64_t n = page_alloc_user();
+			if (!n)
+				return -ENOMEM;
+			memcpy(P2V(n), P2V(pa), PAGE_SIZE);
+			page_ref_dec(pa);
+			pa = n;
+		}
+		*pte = pa | f | PTE_W;
+	} else if (!(*pte & PTE_P)) {
+		*pte = pa | f;
+	}
+	flush(mm, va); /* also covers a stale TLB entry (spurious fault) */
+	return 0;
+}
+
+long vm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
+{
+	if (!mm || addr >= 0x0000800000000000ULL)
+		return -EFAULT;
+	struct vma *v = vm_find(mm, addr);
+	if (!v || !(v->prot & (VM_READ | VM_WRITE | VM_EXEC)))
+		return -EFAULT;
+	if ((write && !(v->prot & VM_WRITE)) || (exec && !(v->prot & VM_EXEC)))
+		return -EFAULT;
+	return make_present(mm, v, ALIGN_DOWN(addr, PAGE_SIZE), write);
+}
+
+long vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len)
+{
+	const uint8_t *s = src;
+	while (len) {
+		uint64_t page = ALIGN_DOWN(va, PAGE_SIZE), off = va - page, n = MIN(len, PAGE_SIZE - off);
+		struct vma *v = vm_find(mm, va);
+		if (!v)
+			return -EFAULT;
+		long e = make_present(mm, v, page, true);
+		if (e)
+			return e;
+		uint64_t *pte = walk(mm, page, false);
+		memcpy((uint8_t *)P2V(*pte & PTE_ADDR) + off, s, n);
+		if (!(v->prot & VM_WRITE)) { /* written for the loader: back to the area's rights */
+			*pte &= ~PTE_W;
+			flush(mm, page);
+		}
+		s += n;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Frees a page-table subtree of the lower half (level 3 = PDPT ... 1 = PT). */
+static void free_table(uint64_t pa, int level)
+{
+	uint64_t *t = P2V(pa);
+	for (int i = 0; i < 512; i++) {
+		if (!(t[i] & PTE_P) && !(level == 1 && (t[i] & PTE_KEPT)))
+			continue;
+		if (level == 1)
+			page_ref_dec(t[i] & PTE_ADDR);
+		else
+			free_table(t[i] & PTE_ADDR, level - 1);
+	}
+	frame_free(pa);
+}
+
+/* Copies a subtree; leaves with a frame are shared read-only (copy-on-write) by both. */
+static long copy_table(uint64_t *dst, uint64_t *src, int level, int count)
+{
+	for (int i = 0; i < count; i++) {
+		uint64_t e = src[i];
+		if (level == 1) {
+			if (!pte_has_frame(e))
+				continue;
+			e &= ~PTE_W;
+			src[i] = e;
+			dst[i] = e;
+			page_ref_inc(e & PTE_ADDR);
+			continue;
+		}
+		if (!(e & PTE_P))
+			continue;
+		uint64_t pa = frame_alloc();
+		if (!pa)
+			return -ENOMEM;
+		dst[i] = pa | (e & ~PTE_ADDR);
+		long r = copy_table(P2V(pa), P2V(e & PTE_ADDR), level - 1, 512);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static void free_lower(struct mm *mm)
+{
+	uint64_t *pml4 = P2V(mm->pml4);
+	for (int i = 0; i < 256; i++)
+		if (pml4[i] & PTE_P) {
+			free_table(pml4[i] & PTE_ADDR, 3);
+			pml4[i] = 0;
+		}
+}
+
+struct mm *mm_copy(struct mm *src)
+{
+	struct mm *mm = mm_new();
+	if (!mm)
+		return NULL;
+	mm->pte_user = src->pte_user;
+	mm->brk_start = src->brk_start;
+	mm->brk = src->brk;
+	mm->mmap_base = src->mmap_base;
+	mm->pages = src->pages;
+	struct vma **tail = &mm->vmas;
+	for (struct vma *v = src->vmas; v; v = v->next) {
+		struct vma *n = kzalloc(sizeof(*n));
+		if (!n)
+			goto fail;
+		*n = *v;
+		n->next = NULL;
+		*tail = n;
+		tail = &n->next;
+	}
+	/* MAP_SHARED areas: every page present before the copy, so both sides share it */
+	for (struct vma *v = src->vmas; v; v = v->next)
+		if (v->flags & VM_SHARED)
+			for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE)
+				if (make_present(src, v, va, false))
+					goto fail;
+	long r = copy_table(P2V(mm->pml4), P2V(src->pml4), 4, 256); /* lower half only */
+	/* ... and writable again on both sides (copy_table made everything copy-on-write) */
+	for (struct vma *v = src->vmas; !r && v; v = v->next)
+		if ((v->flags & VM_SHARED) && (v->prot & VM_WRITE))
+			for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+				uint64_t *a = walk(src, va, false), *b = walk(mm, va, false);
+				if (a && (*a & PTE_P))
+					*a |= PTE_W;
+				if (b && (*b & PTE_P))
+					*b |= PTE_W;
+			}
+	if (is_current(src))
+		write_cr3(read_cr3()); /* the parent's pages just became read-only */
+	if (r)
+		goto fail;
+	return mm;
+fail:
+	mm_put(mm);
+	return NULL;
+}
+
+void mm_put(struct mm *mm)
+{
+	if (!mm || --mm->users > 0)
+		return;
+	if (is_current(mm))
+		mm_activate(NULL);
+	free_lower(mm);
+	frame_free(mm->pml4);
+	while (mm->vmas) {
+		struct vma *v = mm->vmas;
+		mm->vmas = v->next;
+		kfree(v);
+	}
+	kfree(mm);
+}

@@ -1,0 +1,614 @@
+/* proc.c: processes. Owns fork/vfork/clone (process-like flags; CLONE_THREAD is refused
+ * until threads come with issue 4), execve (the loader fills a fresh address space, then
+ * the old one is dropped at the point of no return), exit/exit_group with reparenting to
+ * the shell's task, wait4 (Linux status encoding, WNOHANG), the process limit, and the
+ * shell's spawn/wait. Does not own address-space mechanics (mm/vm.c), signals
+ * (signal.c) or scheduling (sched.c). */
+#include "proc.h"
+#include "files.h"
+#include "gdt.h"
+#include "lib.h"
+#include "../../loader/loader.h"
+#include "memlayout.h"
+#include "mm.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "vm.h"
+#include "x86.h"
+#include <asm-generic/errno.h>
+#include <asm-generic/siginfo.h>
+#include <asm/signal.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
+
+#define MSR_FS_BASE        0xc0000100
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define USER_IMAGE_LIMIT   0x0000700000000000ULL /* segments stay below mmap and the stack */
+#define PIE_BASE           0x0000555555554000ULL
+#define ARG_BYTES          (128 * 1024)
+#define ARG_MAX_COUNT      1024
+
+int foreground_pid;
+static struct waitq vfork_wq;
+void getrandom_bytes(void *buf, size_t n);
+
+struct sighand *sighand_copy(struct sighand *s)
+{
+	struct sighand *n = kmalloc(sizeof(*n));
+	if (!n)
+		return NULL;
+	if (s)
+		*n = *s;
+	else
+		memset(n, 0, sizeof(*n));
+	n->users = 1;
+	n->group_exit = false;
+	n->group_code = 0;
+	return n;
+}
+
+static void sighand_put(struct sighand *s)
+{
+	if (s && --s->users == 0)
+		kfree(s);
+}
+
+/* --- fork, vfork, clone ---------------------------------------------------------------- */
+
+static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uctid, uint64_t tls)
+{
+	struct task *p = current;
+	if (flags & (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS))
+		return -EINVAL; /* namespaces: no */
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
+		return -EPERM; /* FS base must be canonical: wrmsr would fault at the switch */
+	if (task_count() > PROC_LIMIT)
+		return -EAGAIN;
+	struct task *c = task_alloc();
+	if (!c)
+		return -EAGAIN;
+	long err = -ENOMEM;
+	if (flags & CLONE_VM) {
+		c->mm = p->mm;
+		p->mm->users++;
+	} else if (!(c->mm = mm_copy(p->mm))) {
+		goto fail;
+	}
+	c->files = (flags & CLONE_FILES) ? fdtable_get(p->files) : fdtable_clone(p->files);
+	c->fs = (flags & CLONE_FS) ? fs_context_get(p->fs) : fs_context_clone(p->fs);
+	if (flags & CLONE_SIGHAND) {
+		c->sighand = p->sighand;
+		p->sighand->users++;
+	} else {
+		c->sighand = sighand_copy(p->sighand);
+	}
+	if (!c->files || !c->fs || !c->sighand)
+		goto fail;
+	*c->tf = *p->tf;
+	c->tf->rax = 0;
+	c->tf->vector = 0;
+	if (newsp)
+		c->tf->rsp = newsp;
+	c->fs_base = (flags & CLONE_SETTLS) ? tls : rdmsr(MSR_FS_BASE);
+	c->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	__asm__ volatile("fxsave %0" : "=m"(c->fpu));
+	c->parent = p;
+	c->exit_signal = (int)(flags & CSIGNAL);
+	if (flags & CLONE_THREAD) { /* same process: its pid, its parent; nobody waits for it */
+		c->tgid = p->tgid;
+		c->parent = p->parent;
+		c->exit_signal = 0;
+		c->autoreap = true;
+	}
+	memcpy(c->name, p->name, sizeof(c->name));
+	c->sig_blocked = p->sig_blocked;
+	c->altstack_sp = p->altstack_sp;
+	c->altstack_size = p->altstack_size;
+	c->altstack_flags = p->altstack_flags;
+	c->umask = p->umask;
+	c->ring = p->ring;
+	c->start_ns = clock_mono_ns();
+	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(uptid, &c->pid, sizeof(int))) {
+		err = -EFAULT;
+		goto fail;
+	}
+	if (flags & CLONE_CHILD_SETTID) {
+		if ((flags & CLONE_VM) ? copy_to_user(uctid, &c->pid, sizeof(int)) : vm_write(c->mm, uctid, &c->pid, sizeof(int))) {
+			err = -EFAULT;
+			goto fail;
+		}
+	}
+	if (flags & CLONE_CHILD_CLEARTID)
+		c->clear_child_tid = uctid;
+	int pid = c->pid;
+	if (flags & CLONE_VFORK) {
+		c->vfork_parent = p;
+		p->vfork_waiting = true;
+	}
+	sched_make_runnable(c);
+	if (flags & CLONE_VFORK) {
+		uint64_t f = irq_save();
+		while (p->vfork_waiting)
+			waitq_sleep_unint(&vfork_wq);
+		irq_restore(f);
+	}
+	return pid;
+fail:
+	if (c->mm)
+		mm_put(c->mm);
+	if (c->files)
+		fdtable_put(c->files);
+	if (c->fs)
+		fs_context_put(c->fs);
+	sighand_put(c->sighand);
+	task_free(c);
+	return err;
+}
+
+long sys_fork(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return do_clone(SIGCHLD, 0, 0, 0, 0);
+}
+
+long sys_vfork(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return do_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
+/* x86_64 argument order: flags, newsp, parent_tid, child_tid, tls */
+long sys_clone(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return do_clone(a0, a1, a2, a3, a4);
+}
+
+static void vfork_release(struct task *t)
+{
+	if (t->vfork_parent) {
+		t->vfork_parent->vfork_waiting = false;
+		t->vfork_parent = NULL;
+		waitq_wake_all(&vfork_wq);
+	}
+}
+
+static void kill_other_threads(int code);
+
+/* --- execve ---------------------------------------------------------------------------- */
+
+struct exec_args {
+	int argc, envc;
+	char **argv, **envp;  /* into buf */
+	char *buf;
+	size_t used;
+};
+
+static long args_add(struct exec_args *a, char ***vec, int *n, const char *s, bool user)
+{
+	if (*n >= ARG_MAX_COUNT)
+		return -E2BIG;
+	char *dst = a->buf + a->used;
+	long len;
+	if (user) {
+		len = strncpy_from_user(dst, (uint64_t)s, ARG_BYTES - a->used);
+		if (len == -ENAMETOOLONG)
+			return -E2BIG;
+		if (len < 0)
+			return len;
+	} else {
+		len = (long)strlen(s);
+		if ((size_t)len + 1 > ARG_BYTES - a->used)
+			return -E2BIG;
+		memcpy(dst, s, len + 1);
+	}
+	(*vec)[(*n)++] = dst;
+	(*vec)[*n] = NULL;
+	a->used += len + 1;
+	return 0;
+}
+
+static long args_collect(struct exec_args *a, char *const *argv, char *const *envp, bool user)
+{
+	memset(a, 0, sizeof(*a));
+	a->buf = kmalloc(ARG_BYTES);
+	a->argv = kmalloc((ARG_MAX_COUNT + 1) * sizeof(char *));
+	a->envp = kmalloc((ARG_MAX_COUNT + 1) * sizeof(char *));
+	if (!a->buf || !a->argv || !a->envp)
+		return -ENOMEM;
+	a->argv[0] = a->envp[0] = NULL;
+	for (int k = 0; k < 2; k++) {
+		char *const *vec = k ? envp : argv;
+		for (int i = 0; vec; i++) {
+			const char *s;
+			if (user) {
+				uint64_t up;
+				if (copy_from_user(&up, (uint64_t)(vec + i), sizeof(up)))
+					return -EFAULT;
+				s = (const char *)up;
+			} else {
+				s = vec[i];
+			}
+			if (!s)
+				break;
+			long e = k ? args_add(a, &a->envp, &a->envc, s, user) : args_add(a, &a->argv, &a->argc, s, user);
+			if (e)
+				return e;
+		}
+	}
+	return 0;
+}
+
+static void args_free(struct exec_args *a)
+{
+	kfree(a->buf);
+	kfree(a->argv);
+	kfree(a->envp);
+}
+
+static int as_map(void *ctx, uint64_t va, uint64_t len, int prot)
+{
+	return vm_map(ctx, va, len, (uint32_t)prot, 0) ? -1 : 0; /* LOADER_PROT_* = VM_* */
+}
+
+static int as_write(void *ctx, uint64_t va, const void *src, uint64_t len)
+{
+	return vm_write(ctx, va, src, len) ? -1 : 0;
+}
+
+/* Loads path into a new address space and makes it t's program: t's frame starts it.
+ * *why: a one-line reason for the shell when the file is not a loadable ELF. */
+static long exec_core(struct task *t, const char *path, struct exec_args *a, const char **why)
+{
+	struct inode *ip = NULL;
+	const void *data;
+	uint64_t size;
+	*why = NULL;
+	long e = vfs_file_contents(path, &ip, &data, &size);
+	if (e)
+		return e;
+	struct loader_image img;
+	int le = loader_check(data, size, USER_IMAGE_LIMIT, &img);
+	if (le) {
+		*why = loader_strerror(le);
+		inode_put(ip);
+		return -ENOEXEC;
+	}
+	struct mm *mm = mm_new();
+	if (!mm) {
+		inode_put(ip);
+		return -ENOMEM;
+	}
+	uint64_t bias = img.pie ? ALIGN_UP(PIE_BASE, img.align) - img.lo : 0;
+	struct loader_as as = {mm, as_map, as_write};
+	le = loader_map(data, &img, bias, &as);
+	if (!le && vm_map(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, VM_READ | VM_WRITE, VM_STACK))
+		le = LOADER_E_MAP;
+	uint64_t sp = 0;
+	uint8_t rnd[16];
+	getrandom_bytes(rnd, sizeof(rnd));
+	uint32_t r[4];
+	cpuid(1, 0, r);
+	const char *base = path;
+	for (const char *p = path; *p; p++)
+		if (*p == '/' && p[1])
+			base = p + 1;
+	if (!le) {
+		struct loader_stack_info info = {
+			.argc = a->argc, .argv = (const char *const *)a->argv,
+			.envc = a->envc, .envp = (const char *const *)a->envp,
+			.execfn = path, .random16 = rnd, .hwcap = r[3], .sysinfo = 0,
+			.phdr = img.phdr_vaddr ? img.phdr_vaddr + bias : 0, .phent = img.phentsize,
+			.phnum = img.phnum, .entry = img.entry + bias, .uid = 0, .gid = 0,
+		};
+		le = loader_build_stack(&as, USER_STACK_TOP, USER_STACK_SIZE, &info, &sp);
+	}
+	inode_put(ip);
+	if (le) {
+		mm_put(mm);
+		if (le == LOADER_E_STACK_TOO_BIG)
+			return -E2BIG;
+		*why = loader_strerror(le);
+		return -ENOMEM;
+	}
+	mm->brk_start = mm->brk = ALIGN_UP(img.hi + bias, PAGE_SIZE) + PAGE_SIZE;
+
+	/* the point of no return */
+	if (t == current)
+		kill_other_threads(SIGKILL); /* execve ends the other threads of the process */
+	vfork_release(t);
+	struct mm *old = t->mm;
+	t->mm = mm;
+	if (t == current)
+		mm_activate(mm);
+	mm_put(old);
+	if (t->files)
+		fdtable_close_on_exec(t->files);
+	signal_exec_reset(t);
+	t->fs_base = 0;
+	t->gs_base = 0;
+	if (t == current) {
+		wrmsr(MSR_FS_BASE, 0);
+		wrmsr(MSR_KERNEL_GS_BASE, 0);
+		uint8_t clean[512] __attribute__((aligned(16)));
+		memset(clean, 0, sizeof(clean));
+		uint16_t fcw = 0x37f;
+		uint32_t mxcsr = 0x1f80;
+		memcpy(clean, &fcw, 2);
+		memcpy(clean + 24, &mxcsr, 4);
+		__asm__ volatile("fxrstor %0" ::"m"(clean));
+	}
+	strlcpy(t->name, base, sizeof(t->name));
+	struct trapframe *tf = t->tf;
+	memset(tf, 0, sizeof(*tf));
+	tf->rip = img.entry + bias;
+	tf->rsp = sp;
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
+	tf->rflags = 0x202;
+	t->start_ns = clock_mono_ns();
+	return 0;
+}
+
+long sys_execve(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	char *path = kmalloc(4096);
+	if (!path)
+		return -ENOMEM;
+	long e = strncpy_from_user(path, a0, 4096);
+	if (e < 0) {
+		kfree(path);
+		return e;
+	}
+	struct exec_args a;
+	e = args_collect(&a, (char *const *)a1, (char *const *)a2, true);
+	const char *why;
+	if (!e)
+		e = exec_core(current, path, &a, &why);
+	args_free(&a);
+	kfree(path);
+	return e; /* on success the frame was replaced; rax = 0 in it */
+}
+
+/* --- exit and wait --------------------------------------------------------------------- */
+
+/* Ends the other threads of the current process (exit_group, execve, a fatal signal). */
+static void kill_other_threads(int code)
+{
+	struct task *t = current;
+	if (!t->sighand || t->sighand->users < 2)
+		return;
+	t->sighand->group_exit = true;
+	t->sighand->group_code = code;
+	for (struct task *o = all_tasks; o; o = o->next_all)
+		if (o != t && o->tgid == t->tgid && o->state != T_ZOMBIE) {
+			o->sig_pending |= 1ULL << (SIGKILL - 1);
+			signal_wake(o);
+		}
+}
+
+void do_exit(int status)
+{
+	struct task *t = current, *shell = NULL;
+	if (t->sighand && t->sighand->group_exit)
+		status = t->sighand->group_code;
+	else if (status & 0x7f) /* a fatal signal ends the whole process */
+		kill_other_threads(status);
+	vfork_release(t);
+	if (t->clear_child_tid && t->mm && t->mm->users > 1) {
+		int zero = 0;
+		copy_to_user(t->clear_child_tid, &zero, sizeof(zero));
+		futex_wake_addr(t->clear_child_tid);
+	}
+	if (t->files)
+		fdtable_put(t->files);
+	if (t->fs)
+		fs_context_put(t->fs);
+	t->files = NULL;
+	t->fs = NULL;
+	struct mm *mm = t->mm;
+	t->mm = NULL;
+	mm_put(mm);
+	sighand_put(t->sighand);
+	t->sighand = NULL;
+	bool orphan_zombies = false;
+	for (struct task *c = all_tasks; c; c = c->next_all) {
+		if (c->pid == 1)
+			shell = c;
+	}
+	for (struct task *c = all_tasks; c; c = c->next_all)
+		if (c->parent == t) {
+			c->parent = shell;
+			orphan_zombies |= c->state == T_ZOMBIE;
+		}
+	if (orphan_zombies && shell)
+		waitq_wake_all(&shell->child_wait);
+	uint64_t f = irq_save();
+	t->exit_code = status;
+	t->state = T_ZOMBIE;
+	/* a parent that ignores SIGCHLD (or asked SA_NOCLDWAIT) gets no zombie (POSIX) */
+	if (!t->autoreap && t->parent && t->parent->sighand &&
+	    (t->parent->sighand->act[SIGCHLD].handler == (uint64_t)SIG_IGN ||
+	     (t->parent->sighand->act[SIGCHLD].flags & SA_NOCLDWAIT))) {
+		t->autoreap = true;
+		waitq_wake_all(&t->parent->child_wait); /* its wait4 may now find no children */
+	}
+	struct task *p = t->autoreap ? NULL : t->parent;
+	if (p) {
+		/* wake a waiting parent first: its wait4 then finds this zombie instead of
+		 * seeing SIGCHLD as an interruption */
+		waitq_wake_all(&p->child_wait);
+		if (t->exit_signal && p->sighand) {
+			int code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED;
+			int st = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff;
+			signal_send_task(p, t->exit_signal, code, t->pid, 0, st);
+		}
+	}
+	schedule();
+	(void)f;
+	panic("a zombie ran");
+}
+
+long sys_exit(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	do_exit(((int)a0 & 0xff) << 8);
+}
+
+long sys_exit_group(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	kill_other_threads(((int)a0 & 0xff) << 8);
+	do_exit(((int)a0 & 0xff) << 8);
+}
+
+long proc_wait(int pid, int *status, int options, bool unused)
+{
+	(void)unused;
+	for (;;) {
+		bool have = false;
+		for (struct task *t = all_tasks; t; t = t->next_all) {
+			if (t->parent != current || t->autoreap || (pid > 0 && t->pid != pid))
+				continue;
+			have = true;
+			if (t->state == T_ZOMBIE) {
+				int id = t->pid;
+				if (status)
+					*status = t->exit_code;
+				task_free(t);
+				return id;
+			}
+		}
+		if (!have)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		uint64_t f = irq_save();
+		long e = waitq_sleep(&current->child_wait);
+		irq_restore(f);
+		if (e)
+			return e;
+	}
+}
+
+long sys_wait4(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	int pid = (int)a0, options = (int)a2, st = 0;
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
+		return -EINVAL;
+	if (a1 && !user_range_ok(a1, sizeof(int)))
+		return -EFAULT;
+	if (a3 && !user_range_ok(a3, 144))
+		return -EFAULT;
+	long r = proc_wait(pid, &st, options, false);
+	if (r > 0 && a1 && copy_to_user(a1, &st, sizeof(st)))
+		return -EFAULT;
+	if (r > 0 && a3) {
+		uint8_t ru[144];
+		memset(ru, 0, sizeof(ru));
+		if (copy_to_user(a3, ru, sizeof(ru)))
+			return -EFAULT;
+	}
+	return r;
+}
+
+void proc_reap_orphans(void)
+{
+	while (proc_wait(-1, NULL, WNOHANG, false) > 0)
+		;
+}
+
+/* The shell's exec: a new process running path (absolute); returns its pid, or -errno
+ * with a message in err. */
+int proc_spawn(const char *path, int argc, char **argv, char *err, size_t errlen)
+{
+	static const char *const envp[] = {"PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100", NULL};
+	err[0] = 0;
+	if (task_count() > PROC_LIMIT) {
+		snprintf(err, errlen, "too many processes");
+		return -EAGAIN;
+	}
+	struct task *c = task_alloc();
+	if (!c) {
+		snprintf(err, errlen, "out of memory for a task");
+		return -ENOMEM;
+	}
+	c->files = fdtable_new_console();
+	c->fs = fs_context_new();
+	c->sighand = sighand_copy(NULL);
+	c->parent = current;
+	c->exit_signal = SIGCHLD;
+	c->ring = 3;
+	(void)argc;
+	struct exec_args a;
+	const char *why = NULL;
+	long e = args_collect(&a, (char *const *)argv, (char *const *)envp, false);
+	if (!e && c->files && c->fs && c->sighand)
+		e = exec_core(c, path, &a, &why);
+	else if (!e)
+		e = -ENOMEM;
+	args_free(&a);
+	if (e) {
+		if (why)
+			snprintf(err, errlen, "%s", why);
+		if (c->files)
+			fdtable_put(c->files);
+		if (c->fs)
+			fs_context_put(c->fs);
+		sighand_put(c->sighand);
+		task_free(c);
+		return (int)e;
+	}
+	sched_make_runnable(c);
+	return c->pid;
+}
+
+/* --- identity, limits, misc ------------------------------------------------------------ */
+
+long sys_getpid(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->tgid; }
+long sys_gettid(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->pid; }
+long sys_getppid(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return current->parent ? current->parent->tgid : 0;
+}
+
+long sys_set_tid_address(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	current->clear_child_tid = a0;
+	return current->pid;
+}
+
+long sys_arch_prctl(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	switch (a0) {
+	case 0x1002: /* ARCH_SET_FS */
+		if (a1 >= USER_TOP)
+			return -EPERM;
+		current->fs_base = a1;
+		wrmsr(MSR_FS_BASE, a1);
+		return 0;
+	case 0x1003: { /* ARCH_GET_FS */
+		uint64_t v = rdmsr(MSR_FS_BASE);
+		return copy_to_user(a1, &v, sizeof(v));
+	}
+	case 0x1001: /* ARCH_SET_GS: the user GS base waits in KERNEL_GS_BASE while in the kernel */
+		if (a1 >= USER_TOP)
+			return -EPERM;
+		wrmsr(MSR_KERNEL_GS_BASE, a1);
+		return 0;
+	case 0x1004: { /* ARCH_GET_GS */
+		uint64_t v = rdmsr(MSR_KERNEL_GS_BASE);
+		return copy_to_user(a1, &v, sizeof(v));
+	}
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,512 @@
+/* signal.c: signals. Owns sending (kill, tgkill, tkill, the file layer's signal_send,
+ * faults through force_sig, SIGCHLD at exit), the per-task pending and blocked sets, the
+ * handler table (struct sighand, Linux's kernel sigaction layout: handler, flags,
+ * restorer, mask), default actions (terminate; ignore for SIGCHLD, SIGURG, SIGWINCH,
+ * SIGCONT and, with no job control, the stop signals; core-dumping signals terminate
+ * without a core), delivery on the way back to the program with Linux's x86_64
+ * rt_sigframe (pretcode, ucontext with the sigcontext register order that musl's
+ * REG_RIP/REG_RSP index, siginfo, an fxsave image for the FPU/SSE state), rt_sigreturn,
+ * sigaltstack, and system-call restarts (-ERESTARTSYS: -EINTR, or a restart under
+ * SA_RESTART). */
+#include "proc.h"
+#include "files.h"
+#include "gdt.h"
+#include "lib.h"
+#include "mm.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "x86.h"
+#include <asm-generic/errno.h>
+#include <asm-generic/siginfo.h>
+#include <linux/signal.h>
+
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define BIT(s) (1ULL << ((s) - 1))
+#define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
+
+/* The x86_64 signal frame, as Linux lays it out (arch/x86 uapi sigcontext/ucontext). */
+struct ksigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uint64_t fpstate;
+	uint64_t reserved1[8];
+};
+struct kstack_t {
+	uint64_t ss_sp;
+	int32_t ss_flags, pad;
+	uint64_t ss_size;
+};
+struct kucontext {
+	uint64_t uc_flags, uc_link;
+	struct kstack_t uc_stack;
+	struct ksigcontext uc_mcontext;
+	uint64_t uc_sigmask;
+};
+struct ksiginfo {
+	int32_t si_signo, si_errno, si_code, pad;
+	union {
+		uint64_t addr;
+		struct {
+			int32_t pid, uid, status;
+		} k;
+		uint8_t bytes[112];
+	} u;
+};
+struct rt_sigframe {
+	uint64_t pretcode;
+	struct kucontext uc;
+	struct ksiginfo info;
+};
+_Static_assert(sizeof(struct ksigcontext) == 256, "sigcontext layout");
+_Static_assert(sizeof(struct ksiginfo) == 128, "siginfo layout");
+_Static_assert(__builtin_offsetof(struct kucontext, uc_mcontext) == 40, "ucontext layout");
+
+static bool default_ignored(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT || sig == SIGSTOP ||
+	       sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static bool ignored(struct task *t, int sig)
+{
+	if (!t->sighand)
+		return true;
+	uint64_t h = t->sighand->act[sig].handler;
+	return h == (uint64_t)SIG_IGN || (h == (uint64_t)SIG_DFL && default_ignored(sig));
+}
+
+bool signal_pending(struct task *t) { return (t->sig_pending & ~t->sig_blocked) != 0; }
+
+long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr, int status)
+{
+	if (sig < 0 || sig > NSIG_RZ)
+		return -EINVAL;
+	if (!t || t->state == T_ZOMBIE || !t->sighand)
+		return -ESRCH;
+	if (!t->mm)
+		return -EPERM; /* the shell's kernel task */
+	if (sig == 0)
+		return 0;
+	if (ignored(t, sig) && !(t->sig_blocked & BIT(sig)) && !(t->sigwait_set & BIT(sig)))
+		return 0; /* discarded at once, as Linux does */
+	t->sig_pending |= BIT(sig);
+	t->sig_info[sig].code = code;
+	t->sig_info[sig].pid = pid;
+	t->sig_info[sig].addr = addr;
+	t->sig_info[sig].status = status;
+	if (!(t->sig_blocked & BIT(sig)) || sig == SIGKILL)
+		signal_wake(t);
+	return 0;
+}
+
+long signal_send(int pid, int sig)
+{
+	struct task *t = task_find(pid);
+	if (!t)
+		return -ESRCH;
+	return signal_send_task(t, sig, SI_KERNEL, 0, 0, 0);
+}
+
+/* A fault: the signal cannot be blocked or ignored (Linux resets it to the default then). */
+void force_sig(int sig, uint64_t addr, int code)
+{
+	struct task *t = current;
+	if (!t->sighand)
+		do_exit(sig);
+	struct ksigaction *a = &t->sighand->act[sig];
+	if ((t->sig_blocked & BIT(sig)) || a->handler == (uint64_t)SIG_IGN) {
+		a->handler = (uint64_t)SIG_DFL;
+		t->sig_blocked &= ~BIT(sig);
+	}
+	t->sig_pending |= BIT(sig);
+	t->sig_info[sig].code = code;
+	t->sig_info[sig].addr = addr;
+	t->sig_info[sig].pid = 0;
+}
+
+void signal_exec_reset(struct task *t)
+{
+	if (!t->sighand)
+		return;
+	if (t->sighand->users > 1) { /* shared with a vfork parent? no: handlers are per process here */
+		struct sighand *n = kmalloc(sizeof(*n));
+		if (n) {
+			*n = *t->sighand;
+			n->users = 1;
+			n->group_exit = false;
+			t->sighand->users--;
+			t->sighand = n;
+		}
+	}
+	for (int s = 1; s <= NSIG_RZ; s++) {
+		struct ksigaction *a = &t->sighand->act[s];
+		if (a->handler != (uint64_t)SIG_IGN)
+			a->handler = (uint64_t)SIG_DFL;
+		a->flags = 0;
+		a->restorer = 0;
+		a->mask = 0;
+	}
+	t->altstack_sp = t->altstack_size = 0;
+	t->altstack_flags = SS_DISABLE;
+}
+
+static bool on_altstack(struct task *t, uint64_t sp)
+{
+	return t->altstack_size && sp > t->altstack_sp && sp <= t->altstack_sp + t->altstack_size;
+}
+
+static void setup_frame(struct trapframe *tf, int sig, struct ksigaction *act)
+{
+	struct task *t = current;
+	uint64_t sp = tf->rsp;
+	if ((act->flags & SA_ONSTACK) && t->altstack_size && !(t->altstack_flags & SS_DISABLE) && !on_altstack(t, sp))
+		sp = t->altstack_sp + t->altstack_size;
+	else
+		sp -= 128; /* the red zone */
+	sp = ALIGN_DOWN(sp - 512, 64);
+	uint64_t fx = sp;
+	sp = ALIGN_DOWN(sp - sizeof(struct rt_sigframe), 16) - 8; /* as if just called */
+
+	struct rt_sigframe f;
+	memset(&f, 0, sizeof(f));
+	f.pretcode = act->restorer;
+	f.uc.uc_stack.ss_sp = t->altstack_sp;
+	f.uc.uc_stack.ss_size = t->altstack_size;
+	f.uc.uc_stack.ss_flags = t->altstack_size ? (on_altstack(t, tf->rsp) ? SS_ONSTACK : t->altstack_flags) : SS_DISABLE;
+	struct ksigcontext *m = &f.uc.uc_mcontext;
+	m->r8 = tf->r8, m->r9 = tf->r9, m->r10 = tf->r10, m->r11 = tf->r11;
+	m->r12 = tf->r12, m->r13 = tf->r13, m->r14 = tf->r14, m->r15 = tf->r15;
+	m->rdi = tf->rdi, m->rsi = tf->rsi, m->rbp = tf->rbp, m->rbx = tf->rbx;
+	m->rdx = tf->rdx, m->rax = tf->rax, m->rcx = tf->rcx, m->rsp = tf->rsp;
+	m->rip = tf->rip, m->eflags = tf->rflags;
+	m->cs = (uint16_t)tf->cs, m->ss = (uint16_t)tf->ss;
+	m->err = tf->vector < 32 ? tf->error : 0;
+	m->trapno = tf->vector < 32 ? tf->vector : 0;
+	m->cr2 = t->sig_info[sig].addr;
+	m->fpstate = fx;
+	uint64_t mask = t->restore_mask ? t->saved_mask : t->sig_blocked;
+	t->restore_mask = false;
+	m->oldmask = mask;
+	f.uc.uc_sigmask = mask;
+	f.info.si_signo = sig;
+	f.info.si_code = t->sig_info[sig].code;
+	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP) {
+		f.info.u.addr = t->sig_info[sig].addr;
+	} else {
+		f.info.u.k.pid = t->sig_info[sig].pid;
+		f.info.u.k.status = t->sig_info[sig].status;
+	}
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	__asm__ volatile("fxsave %0" : "=m"(fpu));
+	/* a handler address that is not canonical would make iretq fault in the kernel */
+	if (act->handler >= USER_TOP || !(act->flags & SA_RESTORER) || copy_to_user(sp, &f, sizeof(f)) || copy_to_user(fx, fpu, sizeof(fpu))) {
+		printk("[signal] pid %d (%s): cannot build the frame for signal %d at %#lx -> SIGSEGV\n", t->pid, t->name,
+		       sig, sp);
+		do_exit(SIGSEGV);
+	}
+	tf->rdi = (uint64_t)sig;
+	tf->rsi = sp + __builtin_offsetof(struct rt_sigframe, info);
+	tf->rdx = sp + __builtin_offsetof(struct rt_sigframe, uc);
+	tf->rax = 0;
+	tf->rip = act->handler;
+	tf->rsp = sp;
+	tf->rflags &= ~((1ULL << 8) | (1ULL << 10)); /* TF, DF */
+	tf->vector = 0;
+	t->sig_blocked |= act->mask & ~UNBLOCKABLE;
+	if (!(act->flags & SA_NODEFER))
+		t->sig_blocked |= BIT(sig);
+	if (act->flags & SA_RESETHAND)
+		act->handler = (uint64_t)SIG_DFL;
+}
+
+void signal_deliver(struct trapframe *tf)
+{
+	struct task *t = current;
+	uint64_t ready = t->sig_pending & ~t->sig_blocked;
+	if (!ready)
+		return;
+	int sig = __builtin_ctzll(ready) + 1;
+	t->sig_pending &= ~BIT(sig);
+	struct ksigaction *act = &t->sighand->act[sig];
+	if (sig != SIGKILL && act->handler == (uint64_t)SIG_IGN)
+		return;
+	if (sig == SIGKILL || act->handler == (uint64_t)SIG_DFL) {
+		if (sig != SIGKILL && default_ignored(sig))
+			return;
+		do_exit(sig); /* terminated by sig (core-dumping ones too, without a core) */
+	}
+	if (tf->vector == TF_SYSCALL) {
+		long r = (long)tf->rax;
+		if (r == -ERESTARTNOHAND || (r == -ERESTARTSYS && !(act->flags & SA_RESTART))) {
+			tf->rax = (uint64_t)-EINTR;
+		} else if (r == -ERESTARTSYS || r == -ERESTARTNOINTR) {
+			tf->rax = tf->error;
+			tf->rip -= 2;
+		}
+	}
+	setup_frame(tf, sig, act);
+}
+
+/* --- system calls ---------------------------------------------------------------------- */
+
+long sys_rt_sigreturn(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	struct task *t = current;
+	struct trapframe *tf = t->tf;
+	uint64_t sp = tf->rsp - 8; /* the handler's ret popped pretcode */
+	struct rt_sigframe f;
+	if (copy_from_user(&f, sp, sizeof(f))) {
+		printk("[signal] pid %d (%s): bad rt_sigreturn frame at %#lx -> SIGSEGV\n", t->pid, t->name, sp);
+		do_exit(SIGSEGV);
+	}
+	struct ksigcontext *m = &f.uc.uc_mcontext;
+	tf->r8 = m->r8, tf->r9 = m->r9, tf->r10 = m->r10, tf->r11 = m->r11;
+	tf->r12 = m->r12, tf->r13 = m->r13, tf->r14 = m->r14, tf->r15 = m->r15;
+	tf->rdi = m->rdi, tf->rsi = m->rsi, tf->rbp = m->rbp, tf->rbx = m->rbx;
+	tf->rdx = m->rdx, tf->rax = m->rax, tf->rcx = m->rcx, tf->rsp = m->rsp;
+	tf->rip = m->rip;
+	if (m->rip >= USER_TOP) { /* not canonical (or kernel): iretq must not fault in ring 0 */
+		printk("[signal] pid %d (%s): rt_sigreturn to %#lx -> SIGSEGV\n", t->pid, t->name, m->rip);
+		do_exit(SIGSEGV);
+	}
+	/* the program may change the arithmetic flags, TF, DF, AC, ID; never IF or IOPL */
+	const uint64_t user_flags = 0x254dd5ULL;
+	tf->rflags = (tf->rflags & ~user_flags) | (m->eflags & user_flags) | (1ULL << 9);
+	tf->vector = 0; /* not a system call to restart any more */
+	t->sig_blocked = f.uc.uc_sigmask & ~UNBLOCKABLE;
+	if (m->fpstate) {
+		uint8_t fpu[512] __attribute__((aligned(16)));
+		if (copy_from_user(fpu, m->fpstate, sizeof(fpu))) {
+			do_exit(SIGSEGV);
+		}
+		uint32_t mxcsr;
+		memcpy(&mxcsr, fpu + 24, 4);
+		mxcsr &= 0xffbf;
+		memcpy(fpu + 24, &mxcsr, 4);
+		__asm__ volatile("fxrstor %0" ::"m"(fpu));
+	}
+	if (f.uc.uc_stack.ss_flags == 0 || f.uc.uc_stack.ss_flags == SS_DISABLE) {
+		/* sigaltstack state is restored only when it was in effect; keep it simple */
+	}
+	return (long)tf->rax;
+}
+
+long sys_rt_sigaction(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	int sig = (int)a0;
+	if (a3 != 8)
+		return -EINVAL;
+	if (sig < 1 || sig > NSIG_RZ)
+		return -EINVAL;
+	struct ksigaction n, *cur = &current->sighand->act[sig];
+	if (a1) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			return -EINVAL;
+		if (copy_from_user(&n, a1, sizeof(n)))
+			return -EFAULT;
+	}
+	if (a2 && copy_to_user(a2, cur, sizeof(*cur)))
+		return -EFAULT;
+	if (a1) {
+		n.mask &= ~UNBLOCKABLE;
+		*cur = n;
+		if (ignored(current, sig)) /* pending instances of an ignored signal are dropped */
+			current->sig_pending &= ~BIT(sig);
+	}
+	return 0;
+}
+
+long sys_rt_sigprocmask(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	int how = (int)a0;
+	if (a3 != 8)
+		return -EINVAL;
+	uint64_t old = current->sig_blocked, set;
+	if (a1) {
+		if (copy_from_user(&set, a1, sizeof(set)))
+			return -EFAULT;
+		switch (how) {
+		case SIG_BLOCK: current->sig_blocked |= set; break;
+		case SIG_UNBLOCK: current->sig_blocked &= ~set; break;
+		case SIG_SETMASK: current->sig_blocked = set; break;
+		default: return -EINVAL;
+		}
+		current->sig_blocked &= ~UNBLOCKABLE;
+	}
+	if (a2 && copy_to_user(a2, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_rt_sigpending(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	uint64_t p = current->sig_pending & current->sig_blocked;
+	if (a1 != 8)
+		return -EINVAL;
+	return copy_to_user(a0, &p, sizeof(p));
+}
+
+static long sleep_for_signal(void)
+{
+	uint64_t f = irq_save();
+	while (waitq_sleep_until(NULL, 0) == 0)
+		;
+	irq_restore(f);
+	return -ERESTARTNOHAND;
+}
+
+long sys_pause(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	return sleep_for_signal();
+}
+
+long sys_rt_sigsuspend(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	uint64_t mask;
+	if (a1 != 8)
+		return -EINVAL;
+	if (copy_from_user(&mask, a0, sizeof(mask)))
+		return -EFAULT;
+	current->saved_mask = current->sig_blocked;
+	current->restore_mask = true;
+	current->sig_blocked = mask & ~UNBLOCKABLE;
+	return sleep_for_signal();
+}
+
+long sys_sigaltstack(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	struct task *t = current;
+	struct kstack_t old = {t->altstack_sp, t->altstack_size ? (on_altstack(t, t->tf->rsp) ? SS_ONSTACK : t->altstack_flags) : SS_DISABLE, 0, t->altstack_size};
+	if (a0) {
+		struct kstack_t n;
+		if (copy_from_user(&n, a0, sizeof(n)))
+			return -EFAULT;
+		if (on_altstack(t, t->tf->rsp))
+			return -EPERM;
+		if (n.ss_flags & ~(SS_DISABLE | SS_AUTODISARM))
+			return -EINVAL;
+		if (n.ss_flags & SS_DISABLE) {
+			t->altstack_sp = t->altstack_size = 0;
+			t->altstack_flags = SS_DISABLE;
+		} else {
+			if (n.ss_size < MINSIGSTKSZ)
+				return -ENOMEM;
+			t->altstack_sp = n.ss_sp;
+			t->altstack_size = n.ss_size;
+			t->altstack_flags = 0;
+		}
+	}
+	if (a1 && copy_to_user(a1, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_kill(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	int pid = (int)a0, sig = (int)a1;
+	if (sig < 0 || sig > NSIG_RZ)
+		return -EINVAL;
+	if (pid > 0)
+		return signal_send_task(task_find(pid), sig, SI_USER, current->tgid, 0, 0);
+	if (pid == 0 || pid < -1) /* no process groups yet: the caller's "group" is itself */
+		return signal_send_task(current, sig, SI_USER, current->tgid, 0, 0);
+	int n = 0;
+	for (struct task *t = all_tasks; t; t = t->next_all)
+		if (t->pid != 1 && t->mm && t->state != T_ZOMBIE && !signal_send_task(t, sig, SI_USER, current->tgid, 0, 0))
+			n++;
+	return n ? 0 : -ESRCH;
+}
+
+long sys_tkill(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	if ((int)a0 <= 0)
+		return -EINVAL;
+	return signal_send_task(task_find((int)a0), (int)a1, SI_TKILL, current->tgid, 0, 0);
+}
+
+long sys_tgkill(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	struct task *t = task_find((int)a1);
+	if ((int)a0 <= 0 || (int)a1 <= 0)
+		return -EINVAL;
+	if (t && t->tgid != (int)a0)
+		return -ESRCH;
+	return signal_send_task(t, (int)a2, SI_TKILL, current->tgid, 0, 0);
+}
+
+/* rt_sigtimedwait(set, info, timeout, sigsetsize): takes one signal of set, pending or
+ * arriving before the timeout, without running its handler. */
+long sys_rt_sigtimedwait(SYSCALL_ARGS)
+{
+	SYSCALL_UNUSED;
+	struct task *t = current;
+	uint64_t set;
+	if (a3 != 8)
+		return -EINVAL;
+	if (copy_from_user(&set, a0, sizeof(set)))
+		return -EFAULT;
+	set &= ~UNBLOCKABLE;
+	uint64_t deadline = 0;
+	if (a2) {
+		int64_t ts[2];
+		if (copy_from_user(ts, a2, sizeof(ts)))
+			return -EFAULT;
+		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+			return -EINVAL;
+		deadline = clock_mono_ns() + (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
+		if (deadline == 0)
+			deadline = 1;
+	}
+	/* let the awaited signals in for the wait, so that sending them wakes us */
+	uint64_t saved = t->sig_blocked;
+	uint64_t f = irq_save();
+	long e = 0;
+	t->sig_blocked &= ~set;
+	t->sigwait_set = set;
+	while (!(t->sig_pending & set)) {
+		if (a2 && clock_mono_ns() >= deadline) {
+			e = -EAGAIN;
+			break;
+		}
+		e = waitq_sleep_until(NULL, a2 ? deadline : 0);
+		if (e == -ETIMEDOUT) {
+			e = -EAGAIN;
+			break;
+		}
+		if (e && !(t->sig_pending & set)) {
+			e = -EINTR; /* another signal: its handler runs */
+			break;
+		}
+		e = 0;
+	}
+	t->sig_blocked = saved;
+	t->sigwait_set = 0;
+	irq_restore(f);
+	if (e)
+		return e;
+	int sig = __builtin_ctzll(t->sig_pending & set) + 1;
+	t->sig_pending &= ~BIT(sig);
+	if (a1) {
+		struct ksiginfo si;
+		memset(&si, 0, sizeof(si));
+		si.si_signo = sig;
+		si.si_code = t->sig_info[sig].code;
+		si.u.k.pid = t->sig_info[sig].pid;
+		if (copy_to_user(a1, &si, sizeof(si)))
+			return -EFAULT;
+	}
+	return sig;
+}

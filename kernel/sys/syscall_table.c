@@ -1,0 +1,99 @@
+/* syscall_table.c: Linux's system-call numbers (<asm/unistd_64.h>) to the functions of
+ * proc/syscalls.inc and fs/syscalls.inc, the dispatch from the entry frame, the ENOSYS log
+ * (once per number, with the program's name) and the way back to the program
+ * (return_to_program: preemption, signal delivery, restarts). One table for ring 3 and,
+ * later, the ring-0 entry. Until the file layer lists a call, the fallbacks of
+ * proc/files_fallback.c fill the gap (console output, ...). */
+#include "syscall.h"
+#include "lib.h"
+#include "proc.h"
+#include "x86.h"
+#include <asm-generic/errno.h>
+#include <asm/unistd_64.h>
+
+#define NR_SYSCALLS 512
+
+static syscall_fn table[NR_SYSCALLS] = {
+#define SYSCALL(name) [__NR_##name] = sys_##name,
+#include "../proc/syscalls.inc"
+#include "../fs/syscalls.inc"
+#undef SYSCALL
+};
+static uint64_t logged[NR_SYSCALLS / 64];
+
+struct fallback_syscall {
+	int nr;
+	syscall_fn fn;
+};
+extern const struct fallback_syscall files_fallback_syscalls[];
+
+void syscall_table_init(void)
+{
+	int filled = 0;
+	for (const struct fallback_syscall *f = files_fallback_syscalls; f->fn; f++)
+		if (f->nr < NR_SYSCALLS && !table[f->nr]) {
+			table[f->nr] = f->fn;
+			filled++;
+		}
+	int n = 0;
+	for (int i = 0; i < NR_SYSCALLS; i++)
+		n += table[i] != NULL;
+	printk("syscalls: %d in the table (%d console fallbacks until the file layer lists them)\n", n, filled);
+}
+
+bool syscall_implemented(uint64_t nr) { return nr < NR_SYSCALLS && table[nr]; }
+
+long syscall_dispatch(struct trapframe *tf)
+{
+	sti();
+	uint64_t nr = tf->rax;
+	long r;
+	current->nsyscalls++;
+	if (!(tf->cs & 3))
+		current->nsyscalls_cpl0++; /* `syscall` executed at CPL 0: the slow path (issue 4) */
+	if (nr < NR_SYSCALLS && table[nr]) {
+		r = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+	} else {
+		if (nr >= NR_SYSCALLS || !(logged[nr / 64] & (1ULL << (nr % 64)))) {
+			if (nr < NR_SYSCALLS)
+				logged[nr / 64] |= 1ULL << (nr % 64);
+			printk("[syscall] %s (pid %d): unknown system call %lu -> ENOSYS\n", current->name, current->pid, nr);
+		}
+		r = -ENOSYS;
+	}
+	tf->rax = (uint64_t)r;
+	return_to_program(tf);
+	return r;
+}
+
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+
+void return_to_program(struct trapframe *tf)
+{
+	uint64_t f = irq_save();
+	for (;;) {
+		if (cpu0.need_resched) {
+			cpu0.need_resched = 0;
+			schedule();
+			continue;
+		}
+		if (signal_pending(current)) {
+			irq_restore(f);
+			signal_deliver(tf); /* may end the task */
+			f = irq_save();
+			continue;
+		}
+		break;
+	}
+	/* a system call interrupted by a signal that had no handler: restart it */
+	if (tf->vector == TF_SYSCALL) {
+		long r = (long)tf->rax;
+		if (r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND) {
+			tf->rax = tf->error;
+			tf->rip -= 2;
+			tf->vector = 0; /* restarted once; a new entry sets it again */
+		}
+	}
+	irq_restore(f);
+}

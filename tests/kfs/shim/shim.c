@@ -1,0 +1,106 @@
+/* shim.c: the process core's half of files.h, uaccess.h and wait.h, and the UART, for the
+ * host tests of the file layer (tests/kfs). User pointers are host pointers; addresses
+ * below 64 KiB or at/above USER_TOP are "unmapped" and give -EFAULT. Sleeping calls a hook
+ * the test installs (standing in for another process or an interrupt), or fails with
+ * -EAGAIN when there is none, so a test never hangs. */
+#include "shim.h"
+#include "vfs.h"
+#include "uaccess.h"
+#include "wait.h"
+#include "lib.h"
+
+static bool bad(uint64_t a, size_t n) { return n && (a < 65536 || a >= USER_TOP || n > USER_TOP - a); }
+bool user_range_ok(uint64_t a, size_t n) { return a < USER_TOP && n <= USER_TOP - a; }
+long copy_from_user(void *d, uint64_t s, size_t n)
+{
+	if (bad(s, n))
+		return -EFAULT;
+	memcpy(d, (void *)s, n);
+	return 0;
+}
+long copy_to_user(uint64_t d, const void *s, size_t n)
+{
+	if (bad(d, n))
+		return -EFAULT;
+	memcpy((void *)d, s, n);
+	return 0;
+}
+long strncpy_from_user(char *d, uint64_t s, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (bad(s + i, 1))
+			return -EFAULT;
+		d[i] = ((char *)s)[i];
+		if (!d[i])
+			return (long)i;
+	}
+	return -ENAMETOOLONG;
+}
+
+long (*test_sleep_hook)(struct waitq *q);
+int test_sleeps;
+void waitq_init(struct waitq *q) { q->first = NULL; }
+long waitq_sleep(struct waitq *q)
+{
+	test_sleeps++;
+	if (!test_sleep_hook || test_sleeps > 1000)
+		return -EAGAIN;
+	return test_sleep_hook(q);
+}
+uint64_t test_now_ns;
+long waitq_sleep_until(struct waitq *q, uint64_t deadline)
+{
+	long r = waitq_sleep(q);
+	if (r == -EAGAIN && deadline) { /* no hook: time passes until the deadline */
+		test_now_ns = deadline;
+		return -ETIMEDOUT;
+	}
+	return r;
+}
+void waitq_wake_all(struct waitq *q) { (void)q; }
+uint64_t irq_save(void) { return 1; }
+void irq_restore(uint64_t s) { (void)s; }
+uint64_t time_monotonic_ns(void) { return test_now_ns; }
+uint64_t time_realtime_ns(void) { return 1700000000ULL * 1000000000ULL + test_now_ns; }
+
+struct fdtable *test_fdt;
+struct fs_context *test_fs;
+struct fdtable *current_fdtable(void) { return test_fdt; }
+struct fs_context *current_fs_context(void) { return test_fs; }
+const char *current_name(void) { return "kfs-test"; }
+int current_pid(void) { return 42; }
+int test_sig_pid, test_sig_num, test_sig_count;
+long signal_send(int pid, int sig)
+{
+	test_sig_pid = pid;
+	test_sig_num = sig;
+	test_sig_count++;
+	return 0;
+}
+int test_mask_sets, test_mask_restores;
+void sigmask_set_temporary(uint64_t mask) { (void)mask; test_mask_sets++; }
+void sigmask_restore(bool interrupted) { (void)interrupted; test_mask_restores++; }
+int test_fg_pid;
+int console_foreground_pid(void) { return test_fg_pid; }
+
+char test_out[65536];
+size_t test_out_len;
+void serial_putc(uint8_t c)
+{
+	if (test_out_len < sizeof(test_out) - 1)
+		test_out[test_out_len++] = (char)c;
+	test_out[test_out_len] = 0;
+}
+int serial_getc_nowait(void) { return -1; }
+uint64_t frames_free(void) { return 1000; }
+uint64_t frames_total(void) { return 4096; }
+size_t strlcpy(char *d, const char *s, size_t n)
+{
+	size_t l = strlen(s);
+	if (n) {
+		size_t k = l < n - 1 ? l : n - 1;
+		memcpy(d, s, k);
+		d[k] = 0;
+	}
+	return l;
+}
