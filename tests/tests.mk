@@ -2,10 +2,17 @@
 #
 #   test-toolchain  r0cc, the red-zone rule, r0-check, r0run       tests/toolchain/run.sh
 #   test-progs      the r0cc program suite, natively and under r0run  tests/progs/run.sh
+#   test-docs       README.md's system-call list matches the kernel's table
 
 -include tests/progs/progs.mk
 
-TEST_GROUPS += test-toolchain test-progs
+TEST_GROUPS += test-toolchain test-progs test-docs
+
+# README.md's claims that a script can check (the system-call list).
+test-docs:
+	$(call say,TEST,docs)
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)tests/docs/syscall-list.sh --check | tee $(RESULTS)/docs.txt
 
 # GNU hello, from Debian's source package: a real autotools ./configure for r0cc.
 HELLO_TARBALL := $(CACHE)/hello_2.10.orig.tar.gz
