@@ -30,6 +30,7 @@ poweroff and records "poweroff" as passed when qemu-run exits with status 0. Exi
 0 when nothing failed.
 """
 import os
+import signal
 import re
 import subprocess
 import threading
@@ -57,8 +58,10 @@ class Machine:
             self.log.write("\n=== boot: %s\n" % " ".join(args))
         self.start = time.monotonic()
         self.deadline = self.start + overall
+        # Its own session: qemu-run is a script, and killing it alone would leave QEMU
+        # running; _kill ends the whole group.
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env)
+                                     stderr=subprocess.PIPE, env=env, start_new_session=True)
         self.buf = ""          # everything printed so far, CRs removed
         self.pos = 0           # how much of buf has been consumed by waits
         self.stderr = ""
@@ -92,8 +95,12 @@ class Machine:
                 self.cond.notify_all()
 
     def _kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
+        """Ends qemu-run and the QEMU it started (their process group), even after
+        qemu-run itself has gone."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
     def wait_for(self, pattern, timeout=10.0):
         """Waits until regex `pattern` appears in the unconsumed output; returns the text up to
@@ -144,7 +151,7 @@ class Machine:
     def close(self):
         self.watchdog.cancel()
         if self.proc.poll() is None:
-            self.proc.kill()
+            self._kill()
         self.proc.wait()
         self.reader.join(2)
         self.ereader.join(2)
