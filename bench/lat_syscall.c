@@ -1,38 +1,24 @@
-/* lat_syscall.c: the cost of a null system call, lmbench style, in contract 5's CSV format.
+/* lat_syscall.c: the cost of simple system calls, lmbench style, in contract 5's CSV format.
  *
- *   lat_syscall MODE ENGINE [ITERATIONS]
+ *   lat_syscall MODE ENGINE [SCALE [CASE...]]        (see bench.h)
  *
  * Cases: floor (an indirect call to a function returning a constant: the loop's own cost),
  * null (getppid through the libc: the entry, or the syscall fallback), raw (getppid with an
- * inline syscall instruction, bypassing the entry). Each case: a warm-up, then the median of
- * 7 repetitions. Prints "case,mode,engine,iterations,ns_per_op,ticks_per_op" lines; MODE and
- * ENGINE are labels the harness passes (ring0, ring3, linux, host; tcg, icount, kvm, native).
+ * inline syscall instruction, bypassing the entry), read (1 byte from /dev/zero), write
+ * (1 byte to /dev/null), clock (clock_gettime(CLOCK_MONOTONIC): musl uses the vDSO where the
+ * kernel offers one, as Linux does, and a system call otherwise), open (open+close of /dev/null), stat and fstat (of
+ * /dev/null).
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-#include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include "bench.h"
 
-#define REPS 7
-
-static inline uint64_t ticks(void)
-{
-	uint32_t lo, hi;
-	__asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
-}
+#define FILE_PATH "/dev/null"
 
 __attribute__((noinline)) static long constant(void) { return 1; }
 static long (*volatile floor_fn)(void) = constant;
+static int zero_fd, null_fd;
 
 static long raw_getppid(void)
 {
@@ -41,45 +27,74 @@ static long raw_getppid(void)
 	return ret;
 }
 
-static long op_floor(void) { return floor_fn(); }
-static long op_null(void) { return getppid(); }
+static void loop_floor(long n) { for (long i = 0; i < n; i++) floor_fn(); }
+static void loop_null(long n) { for (long i = 0; i < n; i++) getppid(); }
+static void loop_raw(long n) { for (long i = 0; i < n; i++) raw_getppid(); }
 
-struct sample { double ns, ticks; };
-
-static struct sample run(long (*op)(void), long n)
+static void loop_read(long n)
 {
-	uint64_t t0 = now_ns(), c0 = ticks();
+	char c;
 	for (long i = 0; i < n; i++)
-		op();
-	uint64_t c1 = ticks(), t1 = now_ns();
-	return (struct sample){ (double)(t1 - t0) / n, (double)(c1 - c0) / n };
+		if (read(zero_fd, &c, 1) != 1)
+			bench_die("read /dev/zero");
 }
 
-static int by_ns(const void *a, const void *b)
+static void loop_write(long n)
 {
-	double x = ((const struct sample *)a)->ns, y = ((const struct sample *)b)->ns;
-	return (x > y) - (x < y);
+	char c = 0;
+	for (long i = 0; i < n; i++)
+		if (write(null_fd, &c, 1) != 1)
+			bench_die("write /dev/null");
 }
 
-static void measure(const char *name, long (*op)(void), long n, const char *mode, const char *engine)
+static void loop_clock(long n)
 {
-	struct sample s[REPS];
-	run(op, n / 10 + 1);                        /* warm-up */
-	for (int r = 0; r < REPS; r++)
-		s[r] = run(op, n);
-	qsort(s, REPS, sizeof s[0], by_ns);
-	printf("%s,%s,%s,%ld,%.2f,%.1f\n", name, mode, engine, n, s[REPS / 2].ns, s[REPS / 2].ticks);
+	struct timespec ts;
+	for (long i = 0; i < n; i++)
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+}
+
+static void loop_open(long n)
+{
+	for (long i = 0; i < n; i++) {
+		int fd = open(FILE_PATH, O_RDONLY);
+		if (fd < 0)
+			bench_die("open " FILE_PATH);
+		close(fd);
+	}
+}
+
+static void loop_stat(long n)
+{
+	struct stat st;
+	for (long i = 0; i < n; i++)
+		if (stat(FILE_PATH, &st) < 0)
+			bench_die("stat " FILE_PATH);
+}
+
+static void loop_fstat(long n)
+{
+	struct stat st;
+	for (long i = 0; i < n; i++)
+		if (fstat(null_fd, &st) < 0)
+			bench_die("fstat");
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: lat_syscall MODE ENGINE [ITERATIONS]\n");
-		return 2;
-	}
-	long n = argc > 3 ? atol(argv[3]) : 1000000;
-	measure("floor", op_floor, n, argv[1], argv[2]);
-	measure("null", op_null, n, argv[1], argv[2]);
-	measure("raw", raw_getppid, n, argv[1], argv[2]);
+	bench_init(argc, argv, "floor null raw read write clock open stat fstat");
+	zero_fd = open("/dev/zero", O_RDONLY);
+	null_fd = open("/dev/null", O_WRONLY);
+	if (zero_fd < 0 || null_fd < 0)
+		bench_die("open /dev/zero or /dev/null");
+	bench_case("floor", loop_floor, 200000);
+	bench_case("null", loop_null, 20000);
+	bench_case("raw", loop_raw, 20000);
+	bench_case("read", loop_read, 10000);
+	bench_case("write", loop_write, 10000);
+	bench_case("clock", loop_clock, 10000);
+	bench_case("open", loop_open, 2000);
+	bench_case("stat", loop_stat, 2000);
+	bench_case("fstat", loop_fstat, 5000);
 	return 0;
 }

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""test_bench.py: the test-bench group. Checks the harness's parsing and report on canned
+output (bench/testdata/: Linux console logs as the guest printed them, host and ringzero CSV
+lines), without booting anything or timing anything: takes well under a second.
+
+    test_bench.py --results FILE      writes PASS/FAIL lines (tests/summary.sh's format)
+"""
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+import bench_harness as bh  # noqa: E402
+
+DATA = os.path.join(HERE, "testdata")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    a = ap.parse_args()
+    lines = []
+
+    def check(name, ok, why=""):
+        line = "PASS bench-%s" % name if ok else "FAIL bench-%s: %s" % (name, why)
+        lines.append(line)
+        print(line, flush=True)
+
+    # 1. The CSV line format of contract 5.
+    good = "null,ring0,icount,20000,12.50,12.5"
+    check("csv-line", len(bh.parse_csv_lines(good)) == 1, good)
+    bad = ["null,ring0,icount,20000,12.50", "null,user,icount,1,1.0,1.0", "null,ring0,qemu,1,1.0,1.0",
+           "x" + good[1:] + ",extra"]
+    check("csv-reject", all(not bh.parse_csv_lines(b) for b in bad), "a malformed line was accepted")
+    crlf = "[    0.1] noise\r\n" + good + "\r\n"
+    check("csv-crlf", len(bh.parse_csv_lines(crlf)) == 1, "CRLF console line not parsed")
+
+    # 2. A Linux console log (CRLF line ends, kernel messages around init's output).
+    log = open(os.path.join(DATA, "linux-icount.log"), newline="").read()
+    p = bh.parse_linux_console(log)
+    check("console-rows", len(p["rows"]) == 21, "%d rows" % len(p["rows"]))
+    check("console-complete", p["complete"], "INFO block not found")
+    check("console-boot", p["boot_ns"] and p["boot_ns"] > 0, p["boot_ns"])
+    check("console-uname", p["uname"] and p["uname"].startswith("Linux 6.1"), p["uname"])
+    check("console-vuln", any(v.startswith("spectre_v2:") for v in p["vuln"]), p["vuln"][:3])
+    check("console-mem", p["mem"] and int(p["mem"]["total_kib"]) > 0, p["mem"])
+    trunc = log[:log.index("=== RZBENCH CSV END ===")]
+    pt = bh.parse_linux_console(trunc)
+    check("console-truncated", not pt["complete"] and pt["rows"] == [],
+          "a log cut short must give no rows and be marked incomplete")
+
+    # 3. The whole report from canned logs.
+    out = tempfile.mkdtemp(prefix="bench-test-")
+    try:
+        build = os.path.join(out, "build")
+        res = os.path.join(out, "results")
+        import io
+        import contextlib
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            st = bh.main(["--canned", DATA, "--build", build, "--results", res,
+                          "--engines", "tcg,icount", "--kernel", ""])
+        check("report-status", st == 0, "exit status %s" % st)
+        csv = open(os.path.join(res, "latency.csv")).read().split("\n")
+        check("report-csv-header", csv[0] == bh.HEADER, csv[0])
+        rows = bh.parse_csv_lines("\n".join(csv))
+        modes = {r["mode"] for r in rows}
+        check("report-csv-modes", modes == {"ring0", "ring3", "linux", "linux-nomitig", "host"}, modes)
+        readme = open(os.path.join(res, "README.md")).read()
+        check("report-readme-tables", "## TCG time (`tcg`)" in readme and
+              "## TCG instruction counts (`icount`)" in readme, "missing a table")
+        # ringzero-icount.log: ring0 null 20 instructions, ring3 null 140, floor 7:
+        # ring3/ring0 = 7.00x, ring0/floor = 2.86x.
+        nullrow = [l for l in readme.split("\n") if l.startswith("| null |")]
+        nullrow = nullrow[:2]
+        check("report-ratios", len(nullrow) == 2 and "| 7.00× |" in nullrow[1] and "| 2.86× |" in nullrow[1],
+              nullrow)
+        missing = [l for l in readme.split("\n") if l.startswith("| floor |")]
+        check("report-empty-cells", missing and "| — |" in missing[0], missing)
+        machine = open(os.path.join(res, "machine.txt")).read()
+        check("report-machine", "vulnerabilities/spectre_v2" in machine and "engines run: tcg, icount" in machine
+              and "qemu:" in machine, "machine.txt incomplete")
+        if shutil.which("gnuplot"):
+            svg = os.path.join(res, "latency.svg")
+            ok = os.path.exists(svg) and "<svg" in open(svg).read(2000)
+            check("report-svg", ok, "no latency.svg")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+    d = os.path.dirname(a.results)
+    if d:
+        os.makedirs(d, exist_ok=True)
+    with open(a.results, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return 1 if any(l.startswith("FAIL") for l in lines) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
