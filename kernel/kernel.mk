@@ -139,3 +139,4 @@ test-kernel: $(KERNEL_ELF) $(INITRAMFS) | $(BOOTSTRAP)
 # The process core's test programs and busybox in the initramfs, and the test-ring3 group.
 -include tests/kernel-progs/kprogs.mk
 -include tests/kfs/kfs.mk
+-include tests/ring0/ring0.mk

@@ -1,6 +1,6 @@
 /* shell.c: the kernel's console shell. Owns the prompt "rz# ", splitting a line into
  * words and the built-in commands: help, ls [DIR], cat FILE, echo, mem, poweroff, and
- * the stubs exec/kexec (programs in ring 3 / ring 0 come with processes). Unknown commands
+ * exec/kexec [-v] (a program in ring 3 / ring 0), ps (with each RING). Unknown commands
  * get one line of error. Does not own line editing (dev/console.c) or the file tree
  * (fs/ramfs.c). Hidden commands for the tests of exception reporting, both fatal (a fault
  * in the kernel ends the machine): "fault-test" reads an unmapped address (#PF);
@@ -123,33 +123,43 @@ static const char *errno_text(int e)
 	return "error";
 }
 
+/* exec [-v] PATH [ARG...] (ring 3) and kexec [-v] PATH [ARG...] (ring 0): start the program,
+ * wait, say how it ended; -v adds one line with the calls it made (with its threads and the
+ * children that stayed in its ring): through the ring-0 entry and through the syscall
+ * instruction. */
 static void cmd_exec(int argc, char **argv)
 {
+	const char *cmd = argv[0];
+	bool verbose = argc >= 2 && !strcmp(argv[1], "-v");
+	if (verbose) {
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
-		printk("usage: %s PATH [ARG...]\n", argv[0]);
+		printk("usage: %s [-v] PATH [ARG...]\n", cmd);
 		return;
 	}
-	if (!strcmp(argv[0], "kexec")) {
-		printk("kexec: not implemented yet (ring-0 programs come with issue 4)\n");
-		return;
-	}
+	int ring = !strcmp(cmd, "kexec") ? 0 : 3;
 	char err[96];
-	int pid = proc_spawn(argv[1], argc - 1, argv + 1, err, sizeof(err));
+	int pid = proc_spawn(argv[1], argc - 1, argv + 1, ring, err, sizeof(err));
 	if (pid < 0) {
-		printk("%s: %s: %s\n", argv[0], argv[1], err[0] ? err : errno_text(-pid));
+		printk("%s: %s: %s\n", cmd, argv[1], err[0] ? err : errno_text(-pid));
 		return;
 	}
 	foreground_pid = pid;
 	int st = 0;
 	long r = proc_wait(pid, &st, 0, true);
+	uint64_t n_entry = last_reaped_entry, n_insn = last_reaped_insn;
 	foreground_pid = 0;
 	proc_reap_orphans();
 	if (r < 0)
-		printk("%s: wait failed (%ld)\n", argv[0], r);
+		printk("%s: wait failed (%ld)\n", cmd, r);
 	else if (st & 0x7f)
 		printk("killed by %s\n", (st & 0x7f) < (int)ARRAY_SIZE(signames) ? signames[st & 0x7f] : "a real-time signal");
 	else
 		printk("exit %d\n", (st >> 8) & 0xff);
+	if (verbose && r >= 0)
+		printk("calls: %lu through the entry, %lu through the syscall instruction\n", n_entry, n_insn);
 }
 
 static void cmd_ps(int argc UNUSED, char **argv UNUSED)
@@ -190,9 +200,9 @@ static const struct cmd cmds[] = {
 	{"cat", "FILE...", "print files", cmd_cat},
 	{"echo", "[WORD...]", "print the words", cmd_echo},
 	{"mem", "", "free and total physical frames", cmd_mem},
-	{"exec", "PATH [ARG...]", "run a program in ring 3, wait, say how it ended", cmd_exec},
+	{"exec", "[-v] PATH [ARG...]", "run a program in ring 3, wait, say how it ended (-v: its calls)", cmd_exec},
 	{"ps", "", "list the processes", cmd_ps},
-	{"kexec", "PATH [ARG...]", "run a trusted program in ring 0 (not implemented yet)", cmd_exec},
+	{"kexec", "[-v] PATH [ARG...]", "run a trusted program in ring 0, as exec", cmd_exec},
 	{"poweroff", "", "turn the machine off", cmd_poweroff},
 	{"fault-test", NULL, NULL, cmd_fault_test}, /* hidden: help == NULL */
 	{"overflow-test", NULL, NULL, cmd_overflow_test},

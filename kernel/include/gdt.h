@@ -11,6 +11,7 @@
 #define SEL_TSS   0x28
 
 #define IST_CRITICAL 1 /* #DF, NMI, #MC */
+#define IST_RING0    2 /* every other vector while a ring-0 program is current (idt.c) */
 
 void gdt_init(void);
 void tss_set_rsp0(uint64_t rsp0);

@@ -27,6 +27,8 @@ extern struct percpu cpu0;
 #define current (cpu0.cur)
 
 #define TF_SYSCALL 0x100 /* trapframe.vector for a system call; trapframe.error = its number */
+#define TF_R0CALL  0x101 /* the same for a call through the ring-0 entry (entry_ring0.S): a
+			  * restart resumes at r0_entry with rsp - 8, not at rip - 2 */
 #define TF_SIZE    (22 * 8)
 
 #define KSTACK_SIZE   (16 * 1024)
@@ -101,6 +103,9 @@ struct task {
 	int ring;                       /* 3, or 0 for kexec'd programs (issue 4) */
 	uint64_t nsyscalls;
 	uint64_t nsyscalls_cpl0;        /* of them, `syscall` instructions executed at CPL 0 */
+	uint64_t nsyscalls_entry;       /* of them, calls through the ring-0 entry */
+	uint64_t acc_entry, acc_insn;   /* totals of exited threads and same-ring children
+					 * (kexec -v / exec -v; proc.c do_exit) */
 	uint64_t start_ns;
 	uint32_t umask;
 };
@@ -130,7 +135,11 @@ void swtch(uint64_t *save_sp, uint64_t new_sp);
 
 /* proc.c */
 NORETURN void do_exit(int status);  /* status: the wait encoding */
-int proc_spawn(const char *path, int argc, char **argv, char *err, size_t errlen);
+int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, size_t errlen);
+/* The calls of the last task proc_wait reaped, with its threads and same-ring children:
+ * through the ring-0 entry, and through the syscall instruction. */
+extern uint64_t last_reaped_entry, last_reaped_insn;
+void ring_activate(struct task *t); /* cpu0.prog_cs/ss, ring0_prog and the IDT for t's ring */
 long proc_wait(int pid, int *status, int options, bool kernel_status);
 long do_execve(const char *path, char *const *argv, char *const *envp, struct trapframe *tf);
 void proc_reap_orphans(void);
@@ -151,7 +160,10 @@ uint64_t clock_real_ns(void);
 
 /* user exit work: preemption and signals (trap path and syscall path) */
 void return_to_program(struct trapframe *tf);
+void syscall_restart_frame(struct trapframe *tf); /* rewind onto the call (either entry) */
 bool tf_from_program(struct trapframe *tf);
+void idt_load(bool ring0);          /* idt.c: the ring-0 IDT (IST2 everywhere) or the normal one */
+extern const char r0_entry[];       /* entry_ring0.S: AT_SYSINFO of a ring-0 process */
 long syscall_dispatch(struct trapframe *tf);
 
 #endif

@@ -1,6 +1,6 @@
-/* proc.c: processes. Owns fork/vfork/clone (process-like flags; CLONE_THREAD is refused
- * until threads come with issue 4), execve (the loader fills a fresh address space, then
- * the old one is dropped at the point of no return), exit/exit_group with reparenting to
+/* proc.c: processes. Owns fork/vfork/clone (process-like flags and threads), execve (the
+ * loader fills a fresh address space, then the old one is dropped at the point of no
+ * return; the ring follows contract 3: see exec_core), exit/exit_group with reparenting to
  * the shell's task, wait4 (Linux status encoding, WNOHANG), the process limit, and the
  * shell's spawn/wait. Does not own address-space mechanics (mm/vm.c), signals
  * (signal.c) or scheduling (sched.c). */
@@ -260,9 +260,17 @@ static int as_write(void *ctx, uint64_t va, const void *src, uint64_t len)
 	return vm_write(ctx, va, src, len) ? -1 : 0;
 }
 
-/* Loads path into a new address space and makes it t's program: t's frame starts it.
+/* How exec_core picks the ring (contract 3). */
+enum exec_ring {
+	EXEC_RING0,   /* the shell's kexec: ring 0, for an image with the trust note only */
+	EXEC_RING3,   /* the shell's exec */
+	EXEC_INHERIT, /* execve: ring 0 only from ring 0 and only for an image with the trust note */
+};
+
+/* Loads path into a new address space and makes it t's program: t's frame starts it, in
+ * the ring `how` picks (ring 0: supervisor pages, kernel selectors, AT_SYSINFO = r0_entry).
  * *why: a one-line reason for the shell when the file is not a loadable ELF. */
-static long exec_core(struct task *t, const char *path, struct exec_args *a, const char **why)
+static long exec_core(struct task *t, const char *path, struct exec_args *a, const char **why, enum exec_ring how)
 {
 	struct inode *ip = NULL;
 	const void *data;
@@ -278,11 +286,20 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 		inode_put(ip);
 		return -ENOEXEC;
 	}
+	if (how == EXEC_RING0 && !img.trusted) {
+		/* kexec asks for ring 0; only a marked image may have it, as for execve */
+		*why = "no ringzero note: not built with r0cc (run it in ring 3 with exec)";
+		inode_put(ip);
+		return -EPERM;
+	}
+	int ring = how == EXEC_RING0 ? 0 : how == EXEC_RING3 ? 3 : (t->ring == 0 && img.trusted) ? 0 : 3;
 	struct mm *mm = mm_new();
 	if (!mm) {
 		inode_put(ip);
 		return -ENOMEM;
 	}
+	if (ring == 0)
+		mm->pte_user = 0; /* supervisor pages: the image runs at CPL 0 (and ring 3 cannot touch it) */
 	uint64_t bias = img.pie ? ALIGN_UP(PIE_BASE, img.align) - img.lo : 0;
 	struct loader_as as = {mm, as_map, as_write};
 	le = loader_map(data, &img, bias, &as);
@@ -301,7 +318,8 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 		struct loader_stack_info info = {
 			.argc = a->argc, .argv = (const char *const *)a->argv,
 			.envc = a->envc, .envp = (const char *const *)a->envp,
-			.execfn = path, .random16 = rnd, .hwcap = r[3], .sysinfo = 0,
+			.execfn = path, .random16 = rnd, .hwcap = r[3],
+			.sysinfo = ring == 0 ? (uint64_t)r0_entry : 0, /* contract 1: ring 0 only */
 			.phdr = img.phdr_vaddr ? img.phdr_vaddr + bias : 0, .phent = img.phentsize,
 			.phnum = img.phnum, .entry = img.entry + bias, .uid = 0, .gid = 0,
 		};
@@ -347,10 +365,18 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = img.entry + bias;
 	tf->rsp = sp;
-	tf->cs = SEL_UCODE;
-	tf->ss = SEL_UDATA;
+	tf->cs = ring == 0 ? SEL_KCODE : SEL_UCODE;
+	tf->ss = ring == 0 ? SEL_KDATA : SEL_UDATA;
 	tf->rflags = 0x202;
 	t->start_ns = clock_mono_ns();
+	if (t->ring != ring) {
+		t->ring = ring;
+		if (t == current) { /* the running task changed ring: selectors, ring0_prog, IDT */
+			uint64_t f = irq_save();
+			ring_activate(t);
+			irq_restore(f);
+		}
+	}
 	return 0;
 }
 
@@ -369,7 +395,7 @@ long sys_execve(SYSCALL_ARGS)
 	e = args_collect(&a, (char *const *)a1, (char *const *)a2, true);
 	const char *why;
 	if (!e)
-		e = exec_core(current, path, &a, &why);
+		e = exec_core(current, path, &a, &why, EXEC_INHERIT);
 	args_free(&a);
 	kfree(path);
 	return e; /* on success the frame was replaced; rax = 0 in it */
@@ -392,6 +418,30 @@ static void kill_other_threads(int code)
 		}
 }
 
+uint64_t last_reaped_entry, last_reaped_insn;
+
+/* kexec -v / exec -v: a process's calls include those of its threads and of its children
+ * that ended in the same ring as it (a child that exec'd an unmarked image from ring 0 ran
+ * in ring 3 and counts for nobody but itself). Added up as each one exits. */
+static void account_exit(struct task *t)
+{
+	struct task *to = t->tgid != t->pid ? task_find(t->tgid) : t->parent;
+	if (!to || !to->mm || to->ring != t->ring)
+		return;
+	to->acc_entry += t->nsyscalls_entry + t->acc_entry;
+	to->acc_insn += t->nsyscalls - t->nsyscalls_entry + t->acc_insn;
+}
+
+/* A process whose leader has exited is reaped only when its last thread has ended, as on
+ * Linux (so its totals are complete). */
+static bool threads_alive(struct task *leader)
+{
+	for (struct task *o = all_tasks; o; o = o->next_all)
+		if (o != leader && o->tgid == leader->tgid && o->state != T_ZOMBIE)
+			return true;
+	return false;
+}
+
 void do_exit(int status)
 {
 	struct task *t = current, *shell = NULL;
@@ -399,6 +449,12 @@ void do_exit(int status)
 		status = t->sighand->group_code;
 	else if (status & 0x7f) /* a fatal signal ends the whole process */
 		kill_other_threads(status);
+	account_exit(t);
+	if (t->tgid != t->pid) { /* a thread: its leader may be a zombie waiting for it */
+		struct task *l = task_find(t->tgid);
+		if (l && l->state == T_ZOMBIE && l->parent)
+			waitq_wake_all(&l->parent->child_wait);
+	}
 	vfork_release(t);
 	if (t->clear_child_tid && t->mm && t->mm->users > 1) {
 		int zero = 0;
@@ -476,10 +532,12 @@ long proc_wait(int pid, int *status, int options, bool unused)
 			if (t->parent != current || t->autoreap || (pid > 0 && t->pid != pid))
 				continue;
 			have = true;
-			if (t->state == T_ZOMBIE) {
+			if (t->state == T_ZOMBIE && !threads_alive(t)) {
 				int id = t->pid;
 				if (status)
 					*status = t->exit_code;
+				last_reaped_entry = t->nsyscalls_entry + t->acc_entry;
+				last_reaped_insn = t->nsyscalls - t->nsyscalls_entry + t->acc_insn;
 				task_free(t);
 				return id;
 			}
@@ -526,7 +584,7 @@ void proc_reap_orphans(void)
 
 /* The shell's exec: a new process running path (absolute); returns its pid, or -errno
  * with a message in err. */
-int proc_spawn(const char *path, int argc, char **argv, char *err, size_t errlen)
+int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, size_t errlen)
 {
 	static const char *const envp[] = {"PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100", NULL};
 	err[0] = 0;
@@ -544,13 +602,13 @@ int proc_spawn(const char *path, int argc, char **argv, char *err, size_t errlen
 	c->sighand = sighand_copy(NULL);
 	c->parent = current;
 	c->exit_signal = SIGCHLD;
-	c->ring = 3;
+	c->ring = ring;
 	(void)argc;
 	struct exec_args a;
 	const char *why = NULL;
 	long e = args_collect(&a, (char *const *)argv, (char *const *)envp, false);
 	if (!e && c->files && c->fs && c->sighand)
-		e = exec_core(c, path, &a, &why);
+		e = exec_core(c, path, &a, &why, ring == 0 ? EXEC_RING0 : EXEC_RING3);
 	else if (!e)
 		e = -ENOMEM;
 	args_free(&a);

@@ -28,6 +28,13 @@ _Static_assert(__builtin_offsetof(struct percpu, prog_cs) == 40, "percpu layout"
 _Static_assert(__builtin_offsetof(struct percpu, prog_ss) == 48, "percpu layout");
 _Static_assert(__builtin_offsetof(struct percpu, ring0_prog) == PERCPU_RING0_PROG, "percpu layout");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");
+/* entry_ring0.S reads these (TASK_* there) */
+_Static_assert(__builtin_offsetof(struct task, sig_pending) == 712, "task layout: entry_ring0.S");
+_Static_assert(__builtin_offsetof(struct task, sig_blocked) == 720, "task layout: entry_ring0.S");
+_Static_assert(__builtin_offsetof(struct task, nsyscalls) == 2368, "task layout: entry_ring0.S");
+_Static_assert(__builtin_offsetof(struct task, nsyscalls_entry) == 2384, "task layout: entry_ring0.S");
+_Static_assert(__builtin_offsetof(struct percpu, cur) == 24 && __builtin_offsetof(struct percpu, need_resched) == 32,
+	       "percpu layout: entry_ring0.S");
 struct task *all_tasks;
 static struct task *runq_head, *runq_tail;
 static uint64_t slots[MAX_TASKS / 64];
@@ -212,6 +219,18 @@ static void reap_dead(void)
 /* Called on the new task's stack right after its first switch. */
 void sched_tail(void) { reap_dead(); }
 
+/* The per-CPU view of the current task's ring: the selectors the syscall entry records,
+ * whether a CPL-0 lower-half frame is a program's, and the IDT (IST2 for every vector
+ * while a ring-0 program runs). The context switch calls it, and execve when it changes
+ * the ring of the running task. Interrupts off. */
+void ring_activate(struct task *t)
+{
+	cpu0.prog_cs = t->ring == 0 ? SEL_KCODE : SEL_UCODE;
+	cpu0.prog_ss = t->ring == 0 ? SEL_KDATA : SEL_UDATA;
+	cpu0.ring0_prog = t->ring == 0 && t->mm;
+	idt_load(cpu0.ring0_prog);
+}
+
 static void switch_to(struct task *prev, struct task *next)
 {
 	__asm__ volatile("fxsave %0" : "=m"(prev->fpu));
@@ -219,9 +238,7 @@ static void switch_to(struct task *prev, struct task *next)
 	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	mm_activate(next->mm);
 	cpu0.kstack_top = next->kstack_top;
-	cpu0.prog_cs = next->ring == 0 ? SEL_KCODE : SEL_UCODE;
-	cpu0.prog_ss = next->ring == 0 ? SEL_KDATA : SEL_UDATA;
-	cpu0.ring0_prog = next->ring == 0 && next->mm;
+	ring_activate(next);
 	tss_set_rsp0(next->kstack_top);
 	wrmsr(MSR_FS_BASE, next->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);

@@ -238,13 +238,12 @@ void signal_deliver(struct trapframe *tf)
 			return;
 		do_exit(sig); /* terminated by sig (core-dumping ones too, without a core) */
 	}
-	if (tf->vector == TF_SYSCALL) {
+	if (tf->vector == TF_SYSCALL || tf->vector == TF_R0CALL) {
 		long r = (long)tf->rax;
 		if (r == -ERESTARTNOHAND || (r == -ERESTARTSYS && !(act->flags & SA_RESTART))) {
 			tf->rax = (uint64_t)-EINTR;
 		} else if (r == -ERESTARTSYS || r == -ERESTARTNOINTR) {
-			tf->rax = tf->error;
-			tf->rip -= 2;
+			syscall_restart_frame(tf); /* the handler sees the call not yet made */
 		}
 	}
 	setup_frame(tf, sig, act);
@@ -257,7 +256,10 @@ long sys_rt_sigreturn(SYSCALL_ARGS)
 	SYSCALL_UNUSED;
 	struct task *t = current;
 	struct trapframe *tf = t->tf;
-	uint64_t sp = tf->rsp - 8; /* the handler's ret popped pretcode */
+	/* the handler's ret popped pretcode: the frame is at rsp - 8 when rt_sigreturn came by
+	 * the syscall instruction, and by jmp to the ring-0 entry (musl's __restore_rt), which
+	 * recorded rsp + 8 as if a return address had been there */
+	uint64_t sp = tf->rsp - (tf->vector == TF_R0CALL ? 16 : 8);
 	struct rt_sigframe f;
 	if (copy_from_user(&f, sp, sizeof(f))) {
 		printk("[signal] pid %d (%s): bad rt_sigreturn frame at %#lx -> SIGSEGV\n", t->pid, t->name, sp);
@@ -269,7 +271,9 @@ long sys_rt_sigreturn(SYSCALL_ARGS)
 	tf->rdi = m->rdi, tf->rsi = m->rsi, tf->rbp = m->rbp, tf->rbx = m->rbx;
 	tf->rdx = m->rdx, tf->rax = m->rax, tf->rcx = m->rcx, tf->rsp = m->rsp;
 	tf->rip = m->rip;
-	if (m->rip >= USER_TOP) { /* not canonical (or kernel): iretq must not fault in ring 0 */
+	/* not canonical (or kernel): iretq must not fault in ring 0. The one kernel address a
+	 * ring-0 program may resume at is the entry (a call shown before it took effect). */
+	if (m->rip >= USER_TOP && !(t->ring == 0 && m->rip == (uint64_t)r0_entry)) {
 		printk("[signal] pid %d (%s): rt_sigreturn to %#lx -> SIGSEGV\n", t->pid, t->name, m->rip);
 		do_exit(SIGSEGV);
 	}

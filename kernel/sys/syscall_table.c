@@ -1,8 +1,9 @@
 /* syscall_table.c: Linux's system-call numbers (<asm/unistd_64.h>) to the functions of
  * proc/syscalls.inc and fs/syscalls.inc, the dispatch from the entry frame, the ENOSYS log
  * (once per number, with the program's name) and the way back to the program
- * (return_to_program: preemption, signal delivery, restarts). One table for ring 3 and,
- * later, the ring-0 entry. Until the file layer lists a call, the fallbacks of
+ * (return_to_program: preemption, signal delivery, restarts, in the form of the entry the
+ * call came through). One table for the `syscall` instruction and the ring-0 entry
+ * (entry_ring0.S indexes syscall_table itself on its fast path). Until the file layer lists a call, the fallbacks of
  * proc/files_fallback.c fill the gap (console output, ...). */
 #include "syscall.h"
 #include "lib.h"
@@ -11,9 +12,11 @@
 #include <asm-generic/errno.h>
 #include <asm/unistd_64.h>
 
-#define NR_SYSCALLS 512
+#define NR_SYSCALLS 512 /* entry_ring0.S agrees */
+#define table syscall_table
 
-static syscall_fn table[NR_SYSCALLS] = {
+/* Global: the ring-0 entry's fast path (entry_ring0.S) indexes it too. */
+syscall_fn syscall_table[NR_SYSCALLS] = {
 #define SYSCALL(name) [__NR_##name] = sys_##name,
 #include "../proc/syscalls.inc"
 #include "../fs/syscalls.inc"
@@ -49,7 +52,9 @@ long syscall_dispatch(struct trapframe *tf)
 	uint64_t nr = tf->rax;
 	long r;
 	current->nsyscalls++;
-	if (!(tf->cs & 3))
+	if (tf->vector == TF_R0CALL)
+		current->nsyscalls_entry++; /* through the ring-0 entry (entry_ring0.S) */
+	else if (!(tf->cs & 3))
 		current->nsyscalls_cpl0++; /* `syscall` executed at CPL 0: the slow path (issue 4) */
 	if (nr < NR_SYSCALLS && table[nr]) {
 		r = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
@@ -69,6 +74,20 @@ long syscall_dispatch(struct trapframe *tf)
 #define ERESTARTNOINTR 513
 #define ERESTARTNOHAND 514
 
+/* Rewinds a system-call frame so that the program makes the call again: onto the 2-byte
+ * `syscall` instruction, or for the ring-0 entry to the picture "just called": rip = the
+ * entry, rsp at the return address (still in place: nothing ran), rax = the number. */
+void syscall_restart_frame(struct trapframe *tf)
+{
+	tf->rax = tf->error;
+	if (tf->vector == TF_R0CALL) {
+		tf->rip = (uint64_t)r0_entry;
+		tf->rsp -= 8;
+	} else {
+		tf->rip -= 2;
+	}
+}
+
 void return_to_program(struct trapframe *tf)
 {
 	uint64_t f = irq_save();
@@ -87,11 +106,10 @@ void return_to_program(struct trapframe *tf)
 		break;
 	}
 	/* a system call interrupted by a signal that had no handler: restart it */
-	if (tf->vector == TF_SYSCALL) {
+	if (tf->vector == TF_SYSCALL || tf->vector == TF_R0CALL) {
 		long r = (long)tf->rax;
 		if (r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND) {
-			tf->rax = tf->error;
-			tf->rip -= 2;
+			syscall_restart_frame(tf);
 			tf->vector = 0; /* restarted once; a new entry sets it again */
 		}
 	}

@@ -20,13 +20,22 @@
 trap_common:
 	/* Stack: [vector, error, RIP, CS, RFLAGS, RSP, SS] on the trap stack: the task's
 	 * kernel stack (TSS.RSP0) when the CPU came from ring 3, the interrupted kernel stack,
-	 * or the IST stack for #DF/NMI/#MC. */
+	 * or the IST stack for #DF/NMI/#MC, or IST2 for every other vector while a ring-0
+	 * program is the current task (the ring-0 IDT, idt.c). */
+	cmpq $(ist_r0_stack_top - 56), %rsp	/* trap stack: arrived through IST2 (7 quadwords)? */
+	je ist_r0_move			/* IST2: move the frame off it first (entry_ring0.S), then 1: */
+	.globl trap_common_moved
+trap_common_moved:
 	testb $3, 24(%rsp)		/* trap stack: CS of the interrupted code: from ring 3? */
 	jnz 2f				/* trap stack: yes: swap */
 	btq $63, 16(%rsp)		/* trap stack: CPL 0: RIP in the upper half is kernel code, */
-	jc 1f				/* trap stack: GS already holds the per-CPU area */
-	cmpq $0, cpu0+56(%rip)		/* trap stack: lower-half RIP at CPL 0: a ring-0 program's only
-					 * if the current task is one (else a kernel bug: report it) */
+	jnc 3f
+	btq $63, 40(%rsp)		/* trap stack: unless it runs on a lower-half stack, which kernel
+					 * code never does: the ring-0 entry's first instruction (a call
+					 * not yet made), or a ring-0 program that jumped into the kernel */
+	jc 1f				/* trap stack: kernel code: GS already holds the per-CPU area */
+3:	cmpq $0, cpu0+56(%rip)		/* trap stack: lower-half RIP or RSP at CPL 0: a ring-0 program's
+					 * only if the current task is one (else a kernel bug: report it) */
 	je 1f
 2:	swapgs				/* trap stack: from a program (ring 3, or a ring-0 program in the
 					 * lower half): kernel GS base (the per-CPU area) */

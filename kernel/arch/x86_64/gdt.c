@@ -3,10 +3,10 @@
  * (lgdt, segment reloads, ltr). Does not own: which vector uses which IST slot (idt.c).
  *
  * IST1 is a 16 KiB stack for #DF, NMI and #MC, so those are handled on a known-good stack
- * even when the kernel stack is what failed. Later, interrupts arriving while a ring-0
- * program runs will get IST stacks too (Contract 4 in DESIGN.md): the CPU does not switch
- * stacks without a privilege change, so only an IST keeps the frame off the program's
- * stack. IST2..7 are reserved for that. */
+ * even when the kernel stack is what failed. While a ring-0 program is the current task,
+ * every other vector uses IST2 (Contract 4 in DESIGN.md): the CPU does not switch stacks
+ * without a privilege change, so only an IST keeps the frame off the program's stack.
+ * IST2's stack lives in entry_ring0.S, which moves each frame off it at once. */
 #include "gdt.h"
 #include "lib.h"
 
@@ -25,6 +25,7 @@ static uint64_t gdt[7];
 static uint8_t ist_critical_stack[16384] __attribute__((aligned(16)));
 
 extern char boot_stack_top[];
+extern char ist_r0_stack_top[];
 
 static uint64_t seg(uint32_t access, uint32_t flags)
 {
@@ -48,6 +49,7 @@ void gdt_init(void)
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap: ring 3 gets no ports */
 	tss.rsp[0] = (uint64_t)boot_stack_top;
 	tss.ist[IST_CRITICAL - 1] = (uint64_t)(ist_critical_stack + sizeof(ist_critical_stack));
+	tss.ist[IST_RING0 - 1] = (uint64_t)ist_r0_stack_top; /* entry_ring0.S; 16-aligned */
 
 	struct {
 		uint16_t limit;

@@ -1,10 +1,12 @@
 /* idt.c: the IDT and the C side of traps. Owns the 256 gates (every vector has one, all
- * pointing at entry.S stubs), which vectors run on an IST stack, and trap(): reporting
+ * pointing at entry.S stubs) in two tables (the normal IDT, and the ring-0 IDT with every
+ * vector on an IST, loaded while a ring-0 program is current: idt_load), which vectors run
+ * on an IST stack, and trap(): reporting
  * exceptions with vector name, RIP (with symbol), error code, CR2 and registers, then
  * stopping the kernel, and dispatching device interrupts (vectors >= 32) to registered
  * handlers followed by the local APIC EOI. Does not own: the save/restore assembly
- * (entry.S), the stacks (gdt.c) or the interrupt controllers (apic.c). Later, faults from
- * user programs are turned into signals here instead of panicking. */
+ * (entry.S), the stacks (gdt.c) or the interrupt controllers (apic.c). Faults of programs
+ * (ring 3, and ring-0 programs: tf_from_program) become signals. */
 #include "idt.h"
 #include "apic.h"
 #include "gdt.h"
@@ -30,6 +32,11 @@ struct gate {
 } PACKED;
 
 static struct gate idt[256];
+/* The ring-0 IDT, loaded while a ring-0 program is the current task: the same stubs, every
+ * vector on IST2 (NMI, #DF, #MC on IST1), so no frame is ever pushed on a ring-0 program's
+ * stack (its red zone, or an overflowed stack). entry_ring0.S moves the frame off IST2. */
+static struct gate idt_r0[256];
+static bool idt_r0_loaded;
 static irq_handler_t irq_handlers[256];
 extern const uint64_t trap_stubs[256];
 
@@ -43,7 +50,9 @@ static const char *const exc_names[32] = {
 	"#VC VMM communication", "#SX security", "reserved 31",
 };
 
-static void set_gate(int v, uint64_t handler, int ist, int dpl)
+static void print_sym(uint64_t addr);
+
+static void set_gate_in(struct gate *idt, int v, uint64_t handler, int ist, int dpl)
 {
 	idt[v].off0 = handler & 0xffff;
 	idt[v].sel = SEL_KCODE;
@@ -54,8 +63,41 @@ static void set_gate(int v, uint64_t handler, int ist, int dpl)
 	idt[v].reserved = 0;
 }
 
+static void set_gate(int v, uint64_t handler, int ist, int dpl) { set_gate_in(idt, v, handler, ist, dpl); }
+
+static void lidt(struct gate *table)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} PACKED idtr = {sizeof(idt) - 1, (uint64_t)table};
+	__asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+/* Called with interrupts off (context switch, execve): the ring-0 IDT while a ring-0
+ * program is current, the normal one otherwise. */
+void idt_load(bool ring0)
+{
+	if (ring0 == idt_r0_loaded)
+		return;
+	idt_r0_loaded = ring0;
+	lidt(ring0 ? idt_r0 : idt);
+}
+
+/* A kernel stack overflow while the ring-0 IDT is loaded (ist_r0_move found the interrupted
+ * kernel rsp outside the task's kernel stack): still on IST2, report and stop. */
+void ist_r0_bad(uint64_t *f)
+{
+	printk("\n*** exception %lu at %016lx", f[0], f[2]);
+	print_sym(f[2]);
+	printk(": kernel rsp %016lx is outside the current task's kernel stack (top %016lx)\n", f[5], cpu0.kstack_top);
+	panic("kernel stack overflow");
+}
+
 void idt_init(void)
 {
+	for (int v = 0; v < 256; v++)
+		set_gate_in(idt_r0, v, trap_stubs[v], (v == 2 || v == 8 || v == 18) ? IST_CRITICAL : IST_RING0, 0);
 	for (int v = 0; v < 256; v++)
 		set_gate(v, trap_stubs[v], 0, 0);
 	set_gate(2, trap_stubs[2], IST_CRITICAL, 0);   /* NMI */
@@ -63,11 +105,7 @@ void idt_init(void)
 	set_gate(18, trap_stubs[18], IST_CRITICAL, 0); /* #MC */
 	set_gate(3, trap_stubs[3], 0, 3);              /* int3 allowed from ring 3 (SIGTRAP later) */
 	set_gate(4, trap_stubs[4], 0, 3);              /* into likewise */
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} PACKED idtr = {sizeof(idt) - 1, (uint64_t)idt};
-	__asm__ volatile("lidt %0" ::"m"(idtr));
+	lidt(idt);
 }
 
 void irq_set_handler(int vector, irq_handler_t fn) { irq_handlers[vector] = fn; }
@@ -103,11 +141,12 @@ static void report(struct trapframe *tf)
 		print_backtrace(tf->rbp);
 }
 
-/* The frame belongs to a program: ring 3, or a ring-0 program (issue 4), whose code lives
- * in the lower half where kernel code never runs. */
+/* The frame belongs to a program: ring 3, or a ring-0 program (issue 4), whose code and
+ * stacks live in the lower half, where kernel code never runs (a rip in the kernel with a
+ * lower-half rsp: the ring-0 entry's first instruction, or a program that jumped there). */
 bool tf_from_program(struct trapframe *tf)
 {
-	return (tf->cs & 3) == 3 || (tf->rip < USER_TOP && cpu0.ring0_prog);
+	return (tf->cs & 3) == 3 || ((tf->rip < USER_TOP || tf->rsp < USER_TOP) && cpu0.ring0_prog);
 }
 
 /* The signal Linux sends for an exception in a program, and its si_code. */
@@ -161,9 +200,11 @@ static void page_fault(struct trapframe *tf)
 		return;
 	}
 	bool mapped = vm_find(mm, cr2) != NULL;
+	/* for the log: a present kernel page (supervisor, or read-only kernel text) is "denied" */
+	bool present = cr2 >= USER_TOP ? (tf->error & 1) : mapped;
 	if (fatal_signal(SIGSEGV))
 		printk("[fault] pid %d (%s): #PF %s %s at %#lx, rip %#lx -> SIGSEGV\n", current->pid, current->name,
-	       tf->error & 16 ? "exec" : tf->error & 2 ? "write" : "read", mapped ? "denied" : "unmapped", cr2, tf->rip);
+	       tf->error & 16 ? "exec" : tf->error & 2 ? "write" : "read", present ? "denied" : "unmapped", cr2, tf->rip);
 	force_sig(SIGSEGV, cr2, mapped ? SEGV_ACCERR : SEGV_MAPERR);
 }
 

@@ -13,11 +13,12 @@
  *
  * GS: a program (ring 3, and ring-0 programs too) runs with its own GS base; the kernel
  * with the per-CPU area. Entry and exit swap when the frame belongs to a program: CS has
- * RPL 3, or (ring-0 programs) RIP is in the lower half, where kernel code never runs, and
- * the current task is a ring-0 program (cpu0.ring0_prog, read without GS: one CPU). The exit
- * decides from the frame alone how to go back:
- *   - cs is not ring 3, rip in the upper half -> iretq (interrupted kernel code)
- *   - cs is not ring 3, rip in the lower half -> swapgs + iretq (a ring-0 program: issue 4;
+ * RPL 3, or (ring-0 programs) RIP or RSP is in the lower half, where kernel code never
+ * runs, and the current task is a ring-0 program (cpu0.ring0_prog, read without GS: one
+ * CPU). The lower-half RSP case is a ring-0 call resumed at r0_entry (a restart;
+ * entry_ring0.S). The exit decides from the frame alone how to go back:
+ *   - cs is not ring 3, rip and rsp in the upper half -> iretq (interrupted kernel code)
+ *   - cs is not ring 3, rip or rsp in the lower half -> swapgs + iretq (a ring-0 program;
  *                                            never sysretq, which would drop it to CPL 3)
  *   - ring 3 and rcx == rip, r11 == rflags, rip < 2^47
  *                                         -> sysretq (what a plain system call leaves)
@@ -85,8 +86,10 @@ trap_return:
 	testb $3, TF_CS(%rsp)			/* back to ring 3? */
 	jnz 1f
 	btq $63, TF_RIP(%rsp)			/* CPL 0: kernel code (upper half) or a ring-0 program */
-	jc .Lto_kernel
-	cmpq $0, cpu0+56(%rip)			/* PERCPU_RING0_PROG: the current task is a ring-0 program */
+	jnc 2f
+	btq $63, TF_RSP(%rsp)			/* upper half on a kernel stack: kernel code; on a lower-half */
+	jc .Lto_kernel				/* stack: a ring-0 program resuming at its entry (a restart) */
+2:	cmpq $0, cpu0+56(%rip)			/* PERCPU_RING0_PROG: the current task is a ring-0 program */
 	jne .Liret_user				/* a ring-0 program: swapgs + iretq, like ring 3 */
 	jmp .Lto_kernel
 1:

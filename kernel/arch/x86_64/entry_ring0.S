@@ -1,0 +1,232 @@
+/* entry_ring0.S: the ring-0 system-call entry (DESIGN.md contract 2) and the IST2 frame
+ * move for interrupts and exceptions that arrive while a ring-0 program runs (contract 4).
+ * Owns: r0_entry (the AT_SYSINFO value of every ring-0 process), its fast exit, and
+ * ist_r0_move (called from entry.S's trap_common). Does not own: the system-call table
+ * (sys/syscall_table.c, the same one ring 3 uses), the common exit trap_return (syscall.S),
+ * which IDT is loaded (idt.c: the ring-0 IDT sends every vector but NMI/#DF/#MC to IST2).
+ *
+ * r0_entry is kernel text (upper half, a supervisor page): a ring-0 program reaches it with
+ * `call *__sysinfo`; a ring-3 program that jumps there takes a page fault (SIGSEGV).
+ *
+ * On entry: CPL 0, rax = number, rdi rsi rdx r10 r8 r9 = arguments, (%rsp) = the return
+ * address, interrupts on, GS base = the program's own. The entry builds the same struct
+ * trapframe as the `syscall` entry (idt.h) at the top of the task's kernel stack:
+ *     ss = SEL_KDATA, rsp = caller's rsp + 8 (past the return address), rflags (IF forced
+ *     on: a program runs with interrupts on), cs = SEL_KCODE, rip = the return address,
+ *     error = rax (the number, for restarts), vector = TF_R0CALL (0x101),
+ *     then rax .. r15 as trap_common.
+ * It reads the return address and writes nothing on the caller's stack. It resumes the
+ * program from that frame, never with `ret`: the program's stack may be gone (a detached
+ * thread's __unmapself) or reused (the vfork child ran on it).
+ *
+ * rt_sigreturn arrives by jmp (musl's __restore_rt): there is no return address, and the
+ * entry does not look: it pushes whatever word is at (%rsp) as rip; sys_rt_sigreturn
+ * finds the signal frame at tf.rsp - 16 for a TF_R0CALL frame and replaces everything.
+ *
+ * Restart form (return_to_program and signal_deliver, syscall_table.c/signal.c): a call
+ * that has not taken effect is shown and resumed as rip = r0_entry, rsp = caller's rsp
+ * (pointing at the return address, which is still there), rax = number: as if just
+ * called. An interrupt at r0_entry's first instruction (before its cli) shows the same
+ * picture, and is a program frame: trap_common, trap_return and tf_from_program count a
+ * CPL-0 frame as the ring-0 program's when its rip or its rsp is in the lower half (kernel
+ * code never runs on a lower-half stack).
+ *
+ * Fast exit: if the frame is still the one this entry built (vector == TF_R0CALL: execve,
+ * signal delivery, sigreturn and restarts all set vector to 0) and DF was clear, pop the
+ * registers, load rip into rcx (which the ABI lets us clobber) and rsp from the frame,
+ * swapgs, sti and jmp. sti's one-instruction interrupt shadow covers the jmp, so the first
+ * interrupt lands at the return address, on a program frame. Arithmetic flags are not
+ * restored on this path (the ABI does not promise them); DF and everything else take the
+ * general exit (trap_return: swapgs + iretq, which restores rflags exactly). */
+#include "memlayout.h"
+
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define TF_R0CALL 0x101
+
+#define TF_RAX    112
+#define TF_VECTOR 120
+#define TF_RIP    136
+#define TF_RFLAGS 152
+#define TF_RSP    160
+#define PERCPU_KSTACK_TOP 8
+#define CPU0_CUR (cpu0 + 24)
+#define CPU0_NEED_RESCHED (cpu0 + 32)
+#define NR_SYSCALLS 512			/* syscall_table.c */
+/* struct task offsets (proc.h; checked by _Static_assert in sched.c) */
+#define TASK_SIG_PENDING     712
+#define TASK_SIG_BLOCKED     720
+#define TASK_NSYSCALLS       2368
+#define TASK_NSYSCALLS_ENTRY 2384
+#define CPU0_KSTACK_TOP (cpu0 + 8)
+#define KSTACK_SIZE (16 * 1024)
+#define IST_R0_SIZE 4096
+
+	.text
+	.p2align 6
+	.globl r0_entry, r0_entry_end
+	.type r0_entry, @function
+r0_entry:
+	/* Caller's stack, GS = the program's, IF on. An interrupt before this cli lands with
+	 * rip == r0_entry: a program frame (nothing has happened yet). */
+	cli					/* 1  no interrupt until we are on the kernel stack with GS
+						 *    = the per-CPU area (IST2 would cope, but the frame
+						 *    we are building must not be moved under us) */
+	swapgs					/* 2  GS base = the per-CPU area (the program's base goes to
+						 *    KERNEL_GS_BASE, where the context switch saves it) */
+	movq %rsp, %r11				/* 3  r11 (clobbered by contract) = caller's rsp -> return address */
+	movq %gs:PERCPU_KSTACK_TOP, %rsp	/* 4  kernel stack: this task's top; the frame goes here */
+	pushq $SEL_KDATA			/* 5  kernel stack: tf.ss (CPL 0 data) */
+	leaq 8(%r11), %rcx			/* 6  rcx (clobbered by contract) = caller's rsp past the return address */
+	pushq %rcx				/* 7  tf.rsp: where the program resumes */
+	pushfq					/* 8  tf.rflags: the caller's flags, IF already cleared by our cli */
+	orb $2, 1(%rsp)				/* 9  tf.rflags.IF = 1 (bit 9): the program ran with interrupts on */
+	pushq $SEL_KCODE			/* 10 tf.cs: CPL 0 code (a ring-0 program's own selector) */
+	pushq (%r11)				/* 11 tf.rip = the return address: the one read of the caller's stack */
+	pushq %rax				/* 12 tf.error = the number (kept for restarts) */
+	pushq $TF_R0CALL			/* 13 tf.vector: a call-entry frame (restart = rip r0_entry, rsp - 8) */
+	pushq %rax				/* 14 tf.rax .. tf.r15, in trap_common's order */
+	pushq %rbx				/* 15 */
+	pushq %rcx				/* 16 */
+	pushq %rdx				/* 17 */
+	pushq %rsi				/* 18 */
+	pushq %rdi				/* 19 */
+	pushq %rbp				/* 20 */
+	pushq %r8				/* 21 */
+	pushq %r9				/* 22 */
+	pushq %r10				/* 23 */
+	pushq %r11				/* 24 */
+	pushq %r12				/* 25 */
+	pushq %r13				/* 26 */
+	pushq %r14				/* 27 */
+	pushq %r15				/* 28 rsp = the trapframe (task->tf), 16-aligned (22 quadwords) */
+	cld					/* 29 the C ABI wants DF clear (the caller's DF is in tf.rflags) */
+	/* Kernel stack, rsp = the frame, IF off. Argument registers still as the caller set them. */
+	cmpq $NR_SYSCALLS, %rax			/* 30 a number inside the table? */
+	jae .Lslow_dispatch			/* 31 no: syscall_dispatch logs it and answers ENOSYS */
+	movq syscall_table(,%rax,8), %rax	/* 32 the function: the one table ring 3 uses too */
+	testq %rax, %rax			/* 33 a hole in the table? */
+	jz .Lslow_dispatch			/* 34 (the number is still in tf.rax for the slow path) */
+	movq CPU0_CUR(%rip), %r11		/* 35 r11 = current task */
+	incq TASK_NSYSCALLS(%r11)		/* 36 ps's SYSCALLS column */
+	incq TASK_NSYSCALLS_ENTRY(%r11)		/* 37 kexec -v: calls through the entry */
+	movq %r10, %rcx				/* 38 4th argument: r10 in the kernel ABI, rcx in C's */
+	sti					/* 39 the call runs with interrupts on (it may sleep) */
+	call *%rax				/* 40 sys_NAME(rdi, rsi, rdx, rcx, r8, r9) */
+	movq %rax, TF_RAX(%rsp)			/* 41 the result, into the frame (signals, restarts read it) */
+	cli					/* 42 from here to the program: no interrupts */
+	cmpq $0, CPU0_NEED_RESCHED(%rip)	/* 43 the timer asked for a switch? */
+	jne .Lwork				/* 44 */
+	movq CPU0_CUR(%rip), %rcx		/* 45 rcx = current task */
+	movq TASK_SIG_BLOCKED(%rcx), %r11	/* 46 */
+	notq %r11				/* 47 r11 = unblocked signals */
+	testq TASK_SIG_PENDING(%rcx), %r11	/* 48 a signal to deliver? */
+	jnz .Lwork				/* 49 */
+	leaq 516(%rax), %rcx			/* 50 result in -516..-512 (the ERESTART* family)? */
+	cmpq $4, %rcx				/* 51 then return_to_program turns it into a restart */
+	jbe .Lwork				/* 52 */
+.Lexit:	/* rsp = the frame, IF off, every decision about the frame made. */
+	cmpq $TF_R0CALL, TF_VECTOR(%rsp)	/* 53 still the frame we built? (execve, a signal frame, */
+	jne trap_return				/* 54 sigreturn, a restart: general exit, iretq) */
+	testb $4, TF_RFLAGS+1(%rsp)		/* 55 caller had DF set (bit 10)? iretq restores it */
+	jnz trap_return				/* 56 */
+	popq %r15				/* 57 kernel stack: callee-saved and argument registers back */
+	popq %r14				/* 58 */
+	popq %r13				/* 59 */
+	popq %r12				/* 60 */
+	popq %r11				/* 61 (clobbered by contract; popped to move on) */
+	popq %r10				/* 62 */
+	popq %r9				/* 63 */
+	popq %r8				/* 64 */
+	popq %rbp				/* 65 */
+	popq %rdi				/* 66 */
+	popq %rsi				/* 67 */
+	popq %rdx				/* 68 */
+	popq %rcx				/* 69 (clobbered by contract) */
+	popq %rbx				/* 70 */
+	popq %rax				/* 71 the result */
+	movq 16(%rsp), %rcx			/* 72 rcx = tf.rip (past vector, error): where to go */
+	movq 40(%rsp), %rsp			/* 73 program's stack: tf.rsp (past the return address) */
+	swapgs					/* 74 the program's GS base back */
+	sti					/* 75 interrupts on after the next instruction (shadow) */
+	jmp *%rcx				/* 76 the return address; never `ret` through the program's stack */
+	/* Slow paths, on the kernel stack with the frame complete. */
+.Lwork:	/* preemption, a signal, or a restart: the general C path, then the exit checks */
+	sti					/* return_to_program expects interrupts on, as after a call */
+	movq %rsp, %rdi				/* arg 0 = the frame */
+	call return_to_program			/* schedule(), signal delivery, restarts (syscall_table.c) */
+	cli
+	jmp .Lexit
+.Lslow_dispatch: /* a number outside the table: syscall_dispatch counts, logs, answers ENOSYS */
+	movq %rsp, %rdi				/* arg 0 = the frame (tf.rax = the number) */
+	call syscall_dispatch			/* sti inside; return_to_program before it returns */
+	cli
+	jmp .Lexit
+r0_entry_end:
+	.size r0_entry, .-r0_entry
+
+/* ist_r0_move: reached from trap_common when rsp is exactly where a vector taken through
+ * IST2 leaves it (the ring-0 IDT is loaded only while a ring-0 program is the current task).
+ * Stack: IST2, [vector, error, rip, cs, rflags, rsp, ss]; interrupts off (interrupt gates);
+ * GS not swapped yet; nothing can nest but NMI/#MC (IST1) until we leave IST2. Moves the
+ * seven quadwords to where the CPU would have put them without an IST:
+ *   - a program's frame (CS RPL 3, a lower-half rip or rsp) to the top of the
+ *     task's kernel stack (cpu0.kstack_top = TSS.RSP0), where task->tf is;
+ *   - interrupted kernel code's frame below its rsp, aligned down to 16 as the CPU does.
+ * Then continues trap_common on that stack, so IST2 is free again before anything can
+ * enable interrupts or fault. A kernel rsp outside the task's kernel stack (overflow into
+ * the guard) goes to ist_r0_bad (idt.c), which reports and panics from IST2. */
+	.globl ist_r0_move
+ist_r0_move:
+	movq %rax, -8(%rsp)			/* IST2: scratch slots below the frame (IST2 is ours) */
+	movq %rcx, -16(%rsp)
+	movq CPU0_KSTACK_TOP(%rip), %rax	/* rax = the task's kernel stack top (program frames) */
+	testb $3, 24(%rsp)			/* CS RPL 3: a program's frame */
+	jnz 2f
+	btq $63, 16(%rsp)			/* lower-half rip: the ring-0 program's */
+	jnc 2f
+	btq $63, 40(%rsp)			/* kernel rip on a lower-half stack: the entry's first instruction */
+	jnc 2f					/* (a call not yet made), or the program jumped into the kernel */
+	movq 40(%rsp), %rcx			/* kernel code: its rsp */
+	andq $-16, %rcx				/* the CPU's alignment for a frame pushed without IST */
+	cmpq %rax, %rcx				/* above the top of the task's kernel stack? */
+	ja 3f
+	subq $(KSTACK_SIZE - 256), %rax		/* lowest rsp that still leaves room for the frame */
+	cmpq %rax, %rcx
+	jb 3f					/* below it: the kernel stack overflowed */
+	movq %rcx, %rax
+2:	subq $56, %rax				/* rax = the new frame's address on the target stack */
+	movq 0(%rsp), %rcx			/* copy vector, error, rip, cs, rflags, rsp, ss */
+	movq %rcx, 0(%rax)
+	movq 8(%rsp), %rcx
+	movq %rcx, 8(%rax)
+	movq 16(%rsp), %rcx
+	movq %rcx, 16(%rax)
+	movq 24(%rsp), %rcx
+	movq %rcx, 24(%rax)
+	movq 32(%rsp), %rcx
+	movq %rcx, 32(%rax)
+	movq 40(%rsp), %rcx
+	movq %rcx, 40(%rax)
+	movq 48(%rsp), %rcx
+	movq %rcx, 48(%rax)
+	movq -16(%rsp), %rcx			/* rcx back */
+	movq %rax, %rsp				/* target stack: the frame as trap_common expects it */
+	movq ist_r0_stack_top-64(%rip), %rax	/* rax back (the IST2 slot saved above) */
+	jmp trap_common_moved			/* entry.S: GS decision, registers, trap() */
+3:	movq -8(%rsp), %rax			/* kernel stack overflow while a ring-0 program is current */
+	movq -16(%rsp), %rcx
+	movq %rsp, %rdi				/* arg: the frame on IST2 */
+	andq $-16, %rsp
+	subq $64, %rsp				/* stay on IST2 below the frame and the scratch slots */
+	call ist_r0_bad				/* reports and panics; does not return */
+	ud2
+
+	.bss
+	.p2align 4
+	.globl ist_r0_stack, ist_r0_stack_top
+ist_r0_stack:
+	.skip IST_R0_SIZE
+ist_r0_stack_top:
+
+	.section .note.GNU-stack, "", @progbits
