@@ -19,8 +19,11 @@ struct percpu {
 	uint64_t prog_ss;       /* 48 */
 	uint64_t ring0_prog;    /* 56 1 while the current task is a ring-0 program (issue 4): only
 				 * then is a CPL-0 frame with a lower-half RIP a program's frame */
+	uint64_t leaf_calls;    /* 64 calls the ring-0 entry's leaf path made for the current task
+				 * (entry_ring0.S); switch_to adds them to the task's counters */
 };
 #define PERCPU_RING0_PROG 56
+#define PERCPU_LEAF_CALLS 64
 #define PERCPU_KSTACK_TOP 8
 #define PERCPU_USER_RSP   16
 extern struct percpu cpu0;

@@ -11,7 +11,14 @@
  *     proc/syscalls.inc   processes, memory, signals, time, identity (process core)
  *     fs/syscalls.inc     files, directories, pipes, devices, poll (files)
  * A number with no function returns -ENOSYS and is logged once with the program's name.
- * One implementation serves ring 3 and ring 0 alike. */
+ * One implementation serves ring 3 and ring 0 alike.
+ *
+ * SYSCALL_LEAF(name) lists a *leaf* call: it never sleeps, never makes work for the caller
+ * (a signal, a reschedule), never reads or changes the trapframe, the ring or the address
+ * space, and runs briefly. The ring-0 entry runs those on its short path (entry_ring0.S:
+ * interrupts off, no trapframe, no swapgs), which relies on the function itself keeping
+ * every register but rax: SYSCALL_LEAF declares it no_caller_saved_registers, so the
+ * compiler saves exactly the registers it uses. Other callers are unaffected. */
 #ifndef RZ_SYSCALL_H
 #define RZ_SYSCALL_H
 #include "types.h"
@@ -21,8 +28,10 @@
 typedef long (*syscall_fn)(SYSCALL_ARGS);
 
 #define SYSCALL(name) long sys_##name(SYSCALL_ARGS);
+#define SYSCALL_LEAF(name) __attribute__((no_caller_saved_registers)) long sys_##name(SYSCALL_ARGS);
 #include "../proc/syscalls.inc"
 #include "../fs/syscalls.inc"
 #undef SYSCALL
+#undef SYSCALL_LEAF
 
 #endif

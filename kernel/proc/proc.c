@@ -634,7 +634,10 @@ long sys_gettid(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->pid; }
 long sys_getppid(SYSCALL_ARGS)
 {
 	SYSCALL_UNUSED;
-	return current->parent ? current->parent->tgid : 0;
+	struct task *p = current->parent;
+	if (__builtin_expect(!p, 0)) /* only the shell, a kernel task, has none */
+		return 0;
+	return p->tgid; /* written so that it needs no register but rax (SYSCALL_LEAF) */
 }
 
 long sys_set_tid_address(SYSCALL_ARGS)

@@ -27,6 +27,7 @@ _Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "
 _Static_assert(__builtin_offsetof(struct percpu, prog_cs) == 40, "percpu layout");
 _Static_assert(__builtin_offsetof(struct percpu, prog_ss) == 48, "percpu layout");
 _Static_assert(__builtin_offsetof(struct percpu, ring0_prog) == PERCPU_RING0_PROG, "percpu layout");
+_Static_assert(__builtin_offsetof(struct percpu, leaf_calls) == PERCPU_LEAF_CALLS, "percpu layout: entry_ring0.S");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");
 /* entry_ring0.S reads these (TASK_* there) */
 _Static_assert(__builtin_offsetof(struct task, sig_pending) == 712, "task layout: entry_ring0.S");
@@ -231,8 +232,18 @@ void ring_activate(struct task *t)
 	idt_load(cpu0.ring0_prog);
 }
 
+/* The ring-0 entry's leaf path counts in cpu0.leaf_calls (one instruction); the task they
+ * belong to gets them here, before anyone else can read its counters. */
+static void leaf_calls_settle(struct task *t)
+{
+	t->nsyscalls += cpu0.leaf_calls;
+	t->nsyscalls_entry += cpu0.leaf_calls;
+	cpu0.leaf_calls = 0;
+}
+
 static void switch_to(struct task *prev, struct task *next)
 {
+	leaf_calls_settle(prev);
 	__asm__ volatile("fxsave %0" : "=m"(prev->fpu));
 	prev->fs_base = rdmsr(MSR_FS_BASE);
 	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);

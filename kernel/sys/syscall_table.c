@@ -3,7 +3,7 @@
  * (once per number, with the program's name) and the way back to the program
  * (return_to_program: preemption, signal delivery, restarts, in the form of the entry the
  * call came through). One table for the `syscall` instruction and the ring-0 entry
- * (entry_ring0.S indexes syscall_table itself on its fast path). Until the file layer lists a call, the fallbacks of
+ * (entry_ring0.S indexes syscall_table itself, and routes by r0_route). Until the file layer lists a call, the fallbacks of
  * proc/files_fallback.c fill the gap (console output, ...). */
 #include "syscall.h"
 #include "lib.h"
@@ -18,10 +18,29 @@
 /* Global: the ring-0 entry's fast path (entry_ring0.S) indexes it too. */
 syscall_fn syscall_table[NR_SYSCALLS] = {
 #define SYSCALL(name) [__NR_##name] = sys_##name,
+#define SYSCALL_LEAF(name) SYSCALL(name)
 #include "../proc/syscalls.inc"
 #include "../fs/syscalls.inc"
 #undef SYSCALL
+#undef SYSCALL_LEAF
 };
+
+/* Where the ring-0 entry goes for each number (entry_ring0.S jumps through it): the leaf
+ * path for the SYSCALL_LEAF calls, the full path for everything else (including holes,
+ * which the full path answers with ENOSYS). Read-only: a stray write cannot redirect it. */
+extern const char r0_leaf[], r0_full[];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init" /* the range first, then the leaf calls */
+const void *const r0_route[NR_SYSCALLS] = {
+	[0 ... NR_SYSCALLS - 1] = r0_full,
+#define SYSCALL(name)
+#define SYSCALL_LEAF(name) [__NR_##name] = r0_leaf,
+#include "../proc/syscalls.inc"
+#include "../fs/syscalls.inc"
+#undef SYSCALL
+#undef SYSCALL_LEAF
+};
+#pragma GCC diagnostic pop
 static uint64_t logged[NR_SYSCALLS / 64];
 
 struct fallback_syscall {

@@ -3,7 +3,7 @@
 #   tests/docs/syscall-list.sh            prints the sorted list
 #   tests/docs/syscall-list.sh --check    checks README.md shows exactly that list (PASS/FAIL)
 cd "$(dirname "$0")/../.." || exit 2
-list=$(sed -n 's/^SYSCALL(\([a-z0-9_]*\)).*/\1/p' kernel/proc/syscalls.inc kernel/fs/syscalls.inc | sort -u | tr '\n' ' ' | sed 's/ $//')
+list=$(sed -n 's/^SYSCALL\(_LEAF\)\{0,1\}(\([a-z0-9_]*\)).*/\2/p' kernel/proc/syscalls.inc kernel/fs/syscalls.inc | sort -u | tr '\n' ' ' | sed 's/ $//')
 if [ "${1:-}" != "--check" ]; then echo "$list"; exit 0; fi
 readme=$(sed -n '/^<!-- syscalls:begin -->$/,/^<!-- syscalls:end -->$/p' README.md | sed '1d;$d' | tr '\n' ' ' | sed 's/`//g; s/  */ /g; s/^ //; s/ $//')
 if [ "$readme" = "$list" ]; then

@@ -198,6 +198,25 @@ def boot_where(res, a, log, state):
     if out is not None:
         check_calls(res, "exec-v/whereami-counters-syscall-only", out, "exec")
 
+    # the counters to the call: leaf path (getppid, clock_gettime) and full path (umask)
+    counts = {}
+    for mode, k in (("kexec", 0), ("kexec", 100), ("exec", 0), ("exec", 100)):
+        out = expect(res, s, "%s-v/callcount-%d" % (mode, k), "%s -v /bin/callcount %d" % (mode, k),
+                     [r"^callcount: ring=%d K=%d$" % (RING_OF[mode], k), r"^exit 0$"])
+        counts[mode, k] = calls(out)
+    c = counts
+    if all(c.values()):
+        base = c["kexec", 0][0]
+        res.check("kexec-v/leaf-and-full-calls-counted-exactly",
+                  c["kexec", 0][1] == 0 and c["kexec", 100] == (base + 300, 0),
+                  "kexec -v callcount 0: %r, 100: %r (want (%d, 0))" % (c["kexec", 0], c["kexec", 100], base + 300))
+        res.check("exec-v/calls-counted-exactly",
+                  c["exec", 0] == (0, base) and c["exec", 100] == (0, base + 300),
+                  "exec -v callcount 0: %r, 100: %r (want (0, %d) and (0, %d): the same calls as in ring 0)"
+                  % (c["exec", 0], c["exec", 100], base, base + 300))
+    else:
+        res.record("kexec-v/leaf-and-full-calls-counted-exactly", False, "no counters: %r" % c)
+
     # syscall at CPL 0: the slow path works, returns to CPL 0, and is counted exactly
     out = expect(res, s, "kexec-v/entryregs-raw-syscall", "kexec -v /bin/entryregs 10",
                  [r"^entryregs: ring=0$", r"^entryregs: raw ok$", r"^entryregs: all ok$", r"^exit 0$"])
@@ -259,7 +278,7 @@ PARTS = {
     "r0thread": ["create-join", "tid-at-start", "mutex", "condvar", "detach", "futex", "cleartid", "tls"],
     "r0exec": ["trusted", "trusted-pie", "untrusted-stripped", "untrusted-raw", "ring3-execs-marked",
                "busybox-sh", "marked-execs-marked", "marked-execs-unmarked"],
-    "entryregs": ["entry", "entry-df", "entry-args", "raw"],
+    "entryregs": ["entry", "entry-df", "entry-args", "full", "full-df", "leaf-write", "raw"],
 }
 
 

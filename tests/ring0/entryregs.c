@@ -3,7 +3,11 @@
  * usage: entryregs [K]  (K raw syscall instructions, default 10)
  *   entry      getppid through the library's entry (call *__sysinfo) with every register set:
  *              rax = the result, every other register but rcx and r11 (and xmm0..15) as before
+ *              (in ring 0, getppid takes the entry's leaf path)
  *   entry-df   the same with the direction flag set: still set afterwards
+ *   full, full-df  the same for umask (in ring 0: the entry's full path, with a trapframe)
+ *   leaf-write clock_gettime with DF set: the kernel writes the timespec right (the leaf path
+ *              runs C with DF clear) and the registers come back
  *   entry-args mmap's six arguments (rdi rsi rdx r10 r8 r9) arrive: a mapping comes back and
  *              is writable; registers as before
  *   raw        K times getppid with the raw `syscall` instruction (in ring 0: the kernel's
@@ -13,7 +17,9 @@
  * instructions", "entryregs: all ok".
  */
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include "r0test.h"
 #include "regs.h"
 
@@ -28,19 +34,45 @@ static void report(const char *name, uint64_t want, uint64_t got)
 
 #define SKIP (REG_BIT(rax) | REG_BIT(rcx) | REG_BIT(r11))
 
-static void one(long mode)
+static void call_checked(long mode, long nr, long want)
 {
 	struct regset in, out;
-	regs_fill(&in, (uint64_t)mode * 0x10);
-	in.rax = SYS_getppid;
+	regs_fill(&in, (uint64_t)mode * 0x10 + (uint64_t)nr);
+	in.rax = nr;
+	if (nr == SYS_umask)
+		in.rdi = 022;
 	regs_call(&in, &out, mode);
-	CHECK_EQ((long)out.rax, getppid());
+	CHECK_EQ((long)out.rax, want);
 	CHECK_EQ(regs_diff(&in, &out, SKIP, report), 0);
 	CHECK_EQ(cur_ring(), ring);
 	if (mode & REGS_CALL_STD)
 		CHECK(out.rflags & RFLAGS_DF, "DF cleared by the call");
 	else
 		CHECK(!(out.rflags & RFLAGS_DF), "DF set by the call");
+}
+
+static void one(long mode) { call_checked(mode, SYS_getppid, getppid()); }
+
+static void part_leaf_write(void)
+{
+	struct timespec ts[3];
+	memset(ts, 0x5a, sizeof(ts));
+	struct regset in, out;
+	regs_fill(&in, 0x77);
+	in.rax = SYS_clock_gettime;
+	in.rdi = CLOCK_MONOTONIC;
+	in.rsi = (uint64_t)&ts[1];
+	regs_call(&in, &out, REGS_CALL_ENTRY | REGS_CALL_STD);
+	CHECK_EQ((long)out.rax, 0);
+	CHECK_EQ(regs_diff(&in, &out, SKIP, report), 0);
+	CHECK(out.rflags & RFLAGS_DF, "DF cleared by the call");
+	CHECK(ts[1].tv_sec > 0 || ts[1].tv_nsec > 0, "no time written");
+	CHECK(ts[1].tv_nsec >= 0 && ts[1].tv_nsec < 1000000000, "tv_nsec %ld", (long)ts[1].tv_nsec);
+	unsigned char *b = (unsigned char *)&ts[0], *e = (unsigned char *)&ts[2];
+	int outside = 0;
+	for (size_t i = 0; i < sizeof(ts[0]); i++)
+		outside += (b[i] != 0x5a) + (e[i] != 0x5a);
+	CHECK_EQ(outside, 0);
 }
 
 static void part_args(void)
@@ -71,6 +103,10 @@ int main(int argc, char **argv)
 	R0_PART("entry", one(REGS_CALL_ENTRY));
 	R0_PART("entry-df", one(REGS_CALL_ENTRY | REGS_CALL_STD));
 	R0_PART("entry-args", part_args());
+	umask(022); /* so that umask(022) through the entry returns 022 */
+	R0_PART("full", call_checked(REGS_CALL_ENTRY, SYS_umask, 022));
+	R0_PART("full-df", call_checked(REGS_CALL_ENTRY | REGS_CALL_STD, SYS_umask, 022));
+	R0_PART("leaf-write", part_leaf_write());
 	int f = r0_failures;
 	for (int i = 0; i < k; i++)
 		one(i == k - 1 ? (REGS_CALL_RAW | REGS_CALL_STD) : REGS_CALL_RAW);

@@ -1,7 +1,8 @@
 /* entry_ring0.S: the ring-0 system-call entry (DESIGN.md contract 2) and the IST2 frame
  * move for interrupts and exceptions that arrive while a ring-0 program runs (contract 4).
- * Owns: r0_entry (the AT_SYSINFO value of every ring-0 process), its fast exit, and
- * ist_r0_move (called from entry.S's trap_common). Does not own: the system-call table
+ * Owns: r0_entry (the AT_SYSINFO value of every ring-0 process) with its two paths (the
+ * leaf path for SYSCALL_LEAF calls, the full path with a trapframe for everything else),
+ * and ist_r0_move (called from entry.S's trap_common). Does not own: the system-call table
  * (sys/syscall_table.c, the same one ring 3 uses), the common exit trap_return (syscall.S),
  * which IDT is loaded (idt.c: the ring-0 IDT sends every vector but NMI/#DF/#MC to IST2).
  *
@@ -9,7 +10,8 @@
  * `call *__sysinfo`; a ring-3 program that jumps there takes a page fault (SIGSEGV).
  *
  * On entry: CPL 0, rax = number, rdi rsi rdx r10 r8 r9 = arguments, (%rsp) = the return
- * address, interrupts on, GS base = the program's own. The entry builds the same struct
+ * address, interrupts on, GS base = the program's own. r0_route (syscall_table.c) sends
+ * the number to r0_leaf (below: 12 instructions, no frame) or r0_full. The full path builds the same struct
  * trapframe as the `syscall` entry (idt.h) at the top of the task's kernel stack:
  *     ss = SEL_KDATA, rsp = caller's rsp + 8 (past the return address), rflags (IF forced
  *     on: a program runs with interrupts on), cs = SEL_KCODE, rip = the return address,
@@ -59,6 +61,7 @@
 #define TASK_NSYSCALLS       2368
 #define TASK_NSYSCALLS_ENTRY 2384
 #define CPU0_KSTACK_TOP (cpu0 + 8)
+#define CPU0_LEAF_CALLS (cpu0 + 64)
 #define KSTACK_SIZE (16 * 1024)
 #define IST_R0_SIZE 4096
 
@@ -69,87 +72,124 @@
 r0_entry:
 	/* Caller's stack, GS = the program's, IF on. An interrupt before this cli lands with
 	 * rip == r0_entry: a program frame (nothing has happened yet). */
-	cli					/* 1  no interrupt until we are on the kernel stack with GS
-						 *    = the per-CPU area (IST2 would cope, but the frame
-						 *    we are building must not be moved under us) */
-	swapgs					/* 2  GS base = the per-CPU area (the program's base goes to
+	cli					/* 1  no interrupt from here until the program runs again
+						 *    (leaf path) or until the frame is complete (full path) */
+	cmpq $NR_SYSCALLS, %rax			/* 2  a number inside the route table? */
+	jae r0_full				/* 3  no: the full path answers ENOSYS */
+	jmp *r0_route(,%rax,8)			/* 4  r0_leaf for a SYSCALL_LEAF call, r0_full otherwise
+						 *    (syscall_table.c; read-only data) */
+
+/* The leaf path: a call that never sleeps, never makes work for the program and never
+ * looks at a trapframe (syscall.h's SYSCALL_LEAF rules), with interrupts off throughout.
+ * So nothing else can run until the `ret`: no frame is needed to resume, no check for work
+ * afterwards (any interrupt that became pending is taken at the return address, on a
+ * program frame, with all the usual checks), and no swapgs (no kernel code on this path
+ * reads %gs; an exception here, e.g. a page fault in copy_to_user, is a kernel frame and
+ * leaves GS alone as well). The function is no_caller_saved_registers, so it keeps every
+ * register but rax itself; the entry saves only what it must: the caller's rsp and flags.
+ * It returns with `ret` through the caller's stack, reading the same return address the
+ * full path would have recorded: between the call and the ret nothing else ran, and the
+ * function writes program memory only through its pointer arguments, never below the
+ * red zone where the return address is (rsp - 136 of the caller's rsp at the call site). */
+	.globl r0_leaf
+r0_leaf:
+	movq %rsp, %r11				/* L1 r11 (clobbered by contract) = caller's rsp -> return address */
+	movq CPU0_KSTACK_TOP(%rip), %rsp	/* L2 kernel stack: this task's top (from cpu0, not %gs:
+						 *    GS is still the program's) */
+	pushq %r11				/* L3 kernel stack: the caller's rsp, the one thing we need back */
+	pushfq					/* L4 the caller's flags: DF and the arithmetic flags (IF is 0) */
+	cld					/* L5 the C ABI wants DF clear */
+	incq CPU0_LEAF_CALLS(%rip)		/* L6 kexec -v's count (switch_to moves it into the task) */
+	movq %r10, %rcx				/* L7 4th argument: r10 in the kernel ABI, rcx in C's */
+	call *syscall_table(,%rax,8)		/* L8 sys_NAME(rdi, rsi, rdx, rcx, r8, r9): keeps every register
+						 *    but rax (no_caller_saved_registers) */
+	popfq					/* L9 the caller's DF and arithmetic flags; IF stays 0 */
+	popq %rsp				/* L10 caller's stack: rsp -> the return address */
+	sti					/* L11 interrupts on after the next instruction (shadow) */
+	ret					/* L12 to the caller; the first interrupt lands there */
+
+/* The full path: everything else, with a complete trapframe. Instruction numbers continue
+ * from the cli at r0_entry (1-4 above). */
+	.globl r0_full
+r0_full:
+	swapgs					/* 5  GS base = the per-CPU area (the program's base goes to
 						 *    KERNEL_GS_BASE, where the context switch saves it) */
-	movq %rsp, %r11				/* 3  r11 (clobbered by contract) = caller's rsp -> return address */
-	movq %gs:PERCPU_KSTACK_TOP, %rsp	/* 4  kernel stack: this task's top; the frame goes here */
-	pushq $SEL_KDATA			/* 5  kernel stack: tf.ss (CPL 0 data) */
-	leaq 8(%r11), %rcx			/* 6  rcx (clobbered by contract) = caller's rsp past the return address */
-	pushq %rcx				/* 7  tf.rsp: where the program resumes */
-	pushfq					/* 8  tf.rflags: the caller's flags, IF already cleared by our cli */
-	orb $2, 1(%rsp)				/* 9  tf.rflags.IF = 1 (bit 9): the program ran with interrupts on */
-	pushq $SEL_KCODE			/* 10 tf.cs: CPL 0 code (a ring-0 program's own selector) */
-	pushq (%r11)				/* 11 tf.rip = the return address: the one read of the caller's stack */
-	pushq %rax				/* 12 tf.error = the number (kept for restarts) */
-	pushq $TF_R0CALL			/* 13 tf.vector: a call-entry frame (restart = rip r0_entry, rsp - 8) */
-	pushq %rax				/* 14 tf.rax .. tf.r15, in trap_common's order */
-	pushq %rbx				/* 15 */
-	pushq %rcx				/* 16 */
-	pushq %rdx				/* 17 */
-	pushq %rsi				/* 18 */
-	pushq %rdi				/* 19 */
-	pushq %rbp				/* 20 */
-	pushq %r8				/* 21 */
-	pushq %r9				/* 22 */
-	pushq %r10				/* 23 */
-	pushq %r11				/* 24 */
-	pushq %r12				/* 25 */
-	pushq %r13				/* 26 */
-	pushq %r14				/* 27 */
-	pushq %r15				/* 28 rsp = the trapframe (task->tf), 16-aligned (22 quadwords) */
-	cld					/* 29 the C ABI wants DF clear (the caller's DF is in tf.rflags) */
+	movq %rsp, %r11				/* 6  r11 (clobbered by contract) = caller's rsp -> return address */
+	movq %gs:PERCPU_KSTACK_TOP, %rsp	/* 7  kernel stack: this task's top; the frame goes here */
+	pushq $SEL_KDATA			/* 8  kernel stack: tf.ss (CPL 0 data) */
+	leaq 8(%r11), %rcx			/* 9  rcx (clobbered by contract) = caller's rsp past the return address */
+	pushq %rcx				/* 10 tf.rsp: where the program resumes */
+	pushfq					/* 11 tf.rflags: the caller's flags, IF already cleared by our cli */
+	orb $2, 1(%rsp)				/* 12 tf.rflags.IF = 1 (bit 9): the program ran with interrupts on */
+	pushq $SEL_KCODE			/* 13 tf.cs: CPL 0 code (a ring-0 program's own selector) */
+	pushq (%r11)				/* 14 tf.rip = the return address: the one read of the caller's stack */
+	pushq %rax				/* 15 tf.error = the number (kept for restarts) */
+	pushq $TF_R0CALL			/* 16 tf.vector: a call-entry frame (restart = rip r0_entry, rsp - 8) */
+	pushq %rax				/* 17 tf.rax .. tf.r15, in trap_common's order */
+	pushq %rbx				/* 18 */
+	pushq %rcx				/* 19 */
+	pushq %rdx				/* 20 */
+	pushq %rsi				/* 21 */
+	pushq %rdi				/* 22 */
+	pushq %rbp				/* 23 */
+	pushq %r8				/* 24 */
+	pushq %r9				/* 25 */
+	pushq %r10				/* 26 */
+	pushq %r11				/* 27 */
+	pushq %r12				/* 28 */
+	pushq %r13				/* 29 */
+	pushq %r14				/* 30 */
+	pushq %r15				/* 31 rsp = the trapframe (task->tf), 16-aligned (22 quadwords) */
+	cld					/* 32 the C ABI wants DF clear (the caller's DF is in tf.rflags) */
 	/* Kernel stack, rsp = the frame, IF off. Argument registers still as the caller set them. */
-	cmpq $NR_SYSCALLS, %rax			/* 30 a number inside the table? */
-	jae .Lslow_dispatch			/* 31 no: syscall_dispatch logs it and answers ENOSYS */
-	movq syscall_table(,%rax,8), %rax	/* 32 the function: the one table ring 3 uses too */
-	testq %rax, %rax			/* 33 a hole in the table? */
-	jz .Lslow_dispatch			/* 34 (the number is still in tf.rax for the slow path) */
-	movq CPU0_CUR(%rip), %r11		/* 35 r11 = current task */
-	incq TASK_NSYSCALLS(%r11)		/* 36 ps's SYSCALLS column */
-	incq TASK_NSYSCALLS_ENTRY(%r11)		/* 37 kexec -v: calls through the entry */
-	movq %r10, %rcx				/* 38 4th argument: r10 in the kernel ABI, rcx in C's */
-	sti					/* 39 the call runs with interrupts on (it may sleep) */
-	call *%rax				/* 40 sys_NAME(rdi, rsi, rdx, rcx, r8, r9) */
-	movq %rax, TF_RAX(%rsp)			/* 41 the result, into the frame (signals, restarts read it) */
-	cli					/* 42 from here to the program: no interrupts */
-	cmpq $0, CPU0_NEED_RESCHED(%rip)	/* 43 the timer asked for a switch? */
-	jne .Lwork				/* 44 */
-	movq CPU0_CUR(%rip), %rcx		/* 45 rcx = current task */
-	movq TASK_SIG_BLOCKED(%rcx), %r11	/* 46 */
-	notq %r11				/* 47 r11 = unblocked signals */
-	testq TASK_SIG_PENDING(%rcx), %r11	/* 48 a signal to deliver? */
-	jnz .Lwork				/* 49 */
-	leaq 516(%rax), %rcx			/* 50 result in -516..-512 (the ERESTART* family)? */
-	cmpq $4, %rcx				/* 51 then return_to_program turns it into a restart */
-	jbe .Lwork				/* 52 */
+	cmpq $NR_SYSCALLS, %rax			/* 33 a number inside the table? */
+	jae .Lslow_dispatch			/* 34 no: syscall_dispatch logs it and answers ENOSYS */
+	movq syscall_table(,%rax,8), %rax	/* 35 the function: the one table ring 3 uses too */
+	testq %rax, %rax			/* 36 a hole in the table? */
+	jz .Lslow_dispatch			/* 37 (the number is still in tf.rax for the slow path) */
+	movq CPU0_CUR(%rip), %r11		/* 38 r11 = current task */
+	incq TASK_NSYSCALLS(%r11)		/* 39 ps's SYSCALLS column */
+	incq TASK_NSYSCALLS_ENTRY(%r11)		/* 40 kexec -v: calls through the entry */
+	movq %r10, %rcx				/* 41 4th argument: r10 in the kernel ABI, rcx in C's */
+	sti					/* 42 the call runs with interrupts on (it may sleep) */
+	call *%rax				/* 43 sys_NAME(rdi, rsi, rdx, rcx, r8, r9) */
+	movq %rax, TF_RAX(%rsp)			/* 44 the result, into the frame (signals, restarts read it) */
+	cli					/* 45 from here to the program: no interrupts */
+	cmpq $0, CPU0_NEED_RESCHED(%rip)	/* 46 the timer asked for a switch? */
+	jne .Lwork				/* 47 */
+	movq CPU0_CUR(%rip), %rcx		/* 48 rcx = current task */
+	movq TASK_SIG_BLOCKED(%rcx), %r11	/* 49 */
+	notq %r11				/* 50 r11 = unblocked signals */
+	testq TASK_SIG_PENDING(%rcx), %r11	/* 51 a signal to deliver? */
+	jnz .Lwork				/* 52 */
+	leaq 516(%rax), %rcx			/* 53 result in -516..-512 (the ERESTART* family)? */
+	cmpq $4, %rcx				/* 54 then return_to_program turns it into a restart */
+	jbe .Lwork				/* 55 */
 .Lexit:	/* rsp = the frame, IF off, every decision about the frame made. */
-	cmpq $TF_R0CALL, TF_VECTOR(%rsp)	/* 53 still the frame we built? (execve, a signal frame, */
-	jne trap_return				/* 54 sigreturn, a restart: general exit, iretq) */
-	testb $4, TF_RFLAGS+1(%rsp)		/* 55 caller had DF set (bit 10)? iretq restores it */
-	jnz trap_return				/* 56 */
-	popq %r15				/* 57 kernel stack: callee-saved and argument registers back */
-	popq %r14				/* 58 */
-	popq %r13				/* 59 */
-	popq %r12				/* 60 */
-	popq %r11				/* 61 (clobbered by contract; popped to move on) */
-	popq %r10				/* 62 */
-	popq %r9				/* 63 */
-	popq %r8				/* 64 */
-	popq %rbp				/* 65 */
-	popq %rdi				/* 66 */
-	popq %rsi				/* 67 */
-	popq %rdx				/* 68 */
-	popq %rcx				/* 69 (clobbered by contract) */
-	popq %rbx				/* 70 */
-	popq %rax				/* 71 the result */
-	movq 16(%rsp), %rcx			/* 72 rcx = tf.rip (past vector, error): where to go */
-	movq 40(%rsp), %rsp			/* 73 program's stack: tf.rsp (past the return address) */
-	swapgs					/* 74 the program's GS base back */
-	sti					/* 75 interrupts on after the next instruction (shadow) */
-	jmp *%rcx				/* 76 the return address; never `ret` through the program's stack */
+	cmpq $TF_R0CALL, TF_VECTOR(%rsp)	/* 56 still the frame we built? (execve, a signal frame, */
+	jne trap_return				/* 57 sigreturn, a restart: general exit, iretq) */
+	testb $4, TF_RFLAGS+1(%rsp)		/* 58 caller had DF set (bit 10)? iretq restores it */
+	jnz trap_return				/* 59 */
+	popq %r15				/* 60 kernel stack: callee-saved and argument registers back */
+	popq %r14				/* 61 */
+	popq %r13				/* 62 */
+	popq %r12				/* 63 */
+	popq %r11				/* 64 (clobbered by contract; popped to move on) */
+	popq %r10				/* 65 */
+	popq %r9				/* 66 */
+	popq %r8				/* 67 */
+	popq %rbp				/* 68 */
+	popq %rdi				/* 69 */
+	popq %rsi				/* 70 */
+	popq %rdx				/* 71 */
+	popq %rcx				/* 72 (clobbered by contract) */
+	popq %rbx				/* 73 */
+	popq %rax				/* 74 the result */
+	movq 16(%rsp), %rcx			/* 75 rcx = tf.rip (past vector, error): where to go */
+	movq 40(%rsp), %rsp			/* 76 program's stack: tf.rsp (past the return address) */
+	swapgs					/* 77 the program's GS base back */
+	sti					/* 78 interrupts on after the next instruction (shadow) */
+	jmp *%rcx				/* 79 the return address; never `ret` through the program's stack */
 	/* Slow paths, on the kernel stack with the frame complete. */
 .Lwork:	/* preemption, a signal, or a restart: the general C path, then the exit checks */
 	sti					/* return_to_program expects interrupts on, as after a call */
