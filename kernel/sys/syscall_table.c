@@ -3,7 +3,7 @@
  * (once per number, with the program's name) and the way back to the program
  * (return_to_program: preemption, signal delivery, restarts, in the form of the entry the
  * call came through). One table for the `syscall` instruction and the ring-0 entry
- * (entry_ring0.S indexes syscall_table itself, and routes by r0_route). Until the file layer lists a call, the fallbacks of
+ * (entry_ring0.S indexes syscall_table itself, and picks its path by r0_leaf_map). Until the file layer lists a call, the fallbacks of
  * proc/files_fallback.c fill the gap (console output, ...). */
 #include "syscall.h"
 #include "lib.h"
@@ -25,22 +25,19 @@ syscall_fn syscall_table[NR_SYSCALLS] = {
 #undef SYSCALL_LEAF
 };
 
-/* Where the ring-0 entry goes for each number (entry_ring0.S jumps through it): the leaf
- * path for the SYSCALL_LEAF calls, the full path for everything else (including holes,
- * which the full path answers with ENOSYS). Read-only: a stray write cannot redirect it. */
-extern const char r0_leaf[], r0_full[];
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Woverride-init" /* the range first, then the leaf calls */
-const void *const r0_route[NR_SYSCALLS] = {
-	[0 ... NR_SYSCALLS - 1] = r0_full,
+/* The SYSCALL_LEAF calls, one bit per number: the ring-0 entry (entry_ring0.S) runs these on
+ * its leaf path. Filled once at boot, before any program runs. */
+uint64_t r0_leaf_map[NR_SYSCALLS / 64];
+
+static void leaf_calls_init(void)
+{
 #define SYSCALL(name)
-#define SYSCALL_LEAF(name) [__NR_##name] = r0_leaf,
+#define SYSCALL_LEAF(name) r0_leaf_map[__NR_##name / 64] |= 1ULL << (__NR_##name % 64);
 #include "../proc/syscalls.inc"
 #include "../fs/syscalls.inc"
 #undef SYSCALL
 #undef SYSCALL_LEAF
-};
-#pragma GCC diagnostic pop
+}
 static uint64_t logged[NR_SYSCALLS / 64];
 
 struct fallback_syscall {
@@ -51,6 +48,7 @@ extern const struct fallback_syscall files_fallback_syscalls[];
 
 void syscall_table_init(void)
 {
+	leaf_calls_init();
 	int filled = 0;
 	for (const struct fallback_syscall *f = files_fallback_syscalls; f->fn; f++)
 		if (f->nr < NR_SYSCALLS && !table[f->nr]) {

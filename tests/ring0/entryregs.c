@@ -6,8 +6,9 @@
  *              (in ring 0, getppid takes the entry's leaf path)
  *   entry-df   the same with the direction flag set: still set afterwards
  *   full, full-df  the same for umask (in ring 0: the entry's full path, with a trapframe)
- *   leaf-write clock_gettime with DF set: the kernel writes the timespec right (the leaf path
- *              runs C with DF clear) and the registers come back
+ *   leaf-write clock_gettime (a leaf call) with DF clear and with DF set (in ring 0 that one
+ *              takes the full path): the timespec is written, nothing around it, registers
+ *              and DF come back
  *   entry-args mmap's six arguments (rdi rsi rdx r10 r8 r9) arrive: a mapping comes back and
  *              is writable; registers as before
  *   raw        K times getppid with the raw `syscall` instruction (in ring 0: the kernel's
@@ -53,7 +54,7 @@ static void call_checked(long mode, long nr, long want)
 
 static void one(long mode) { call_checked(mode, SYS_getppid, getppid()); }
 
-static void part_leaf_write(void)
+static void leaf_write(long mode)
 {
 	struct timespec ts[3];
 	memset(ts, 0x5a, sizeof(ts));
@@ -62,10 +63,10 @@ static void part_leaf_write(void)
 	in.rax = SYS_clock_gettime;
 	in.rdi = CLOCK_MONOTONIC;
 	in.rsi = (uint64_t)&ts[1];
-	regs_call(&in, &out, REGS_CALL_ENTRY | REGS_CALL_STD);
+	regs_call(&in, &out, mode);
 	CHECK_EQ((long)out.rax, 0);
 	CHECK_EQ(regs_diff(&in, &out, SKIP, report), 0);
-	CHECK(out.rflags & RFLAGS_DF, "DF cleared by the call");
+	CHECK(!(out.rflags & RFLAGS_DF) == !(mode & REGS_CALL_STD), "DF changed by the call");
 	CHECK(ts[1].tv_sec > 0 || ts[1].tv_nsec > 0, "no time written");
 	CHECK(ts[1].tv_nsec >= 0 && ts[1].tv_nsec < 1000000000, "tv_nsec %ld", (long)ts[1].tv_nsec);
 	unsigned char *b = (unsigned char *)&ts[0], *e = (unsigned char *)&ts[2];
@@ -106,7 +107,7 @@ int main(int argc, char **argv)
 	umask(022); /* so that umask(022) through the entry returns 022 */
 	R0_PART("full", call_checked(REGS_CALL_ENTRY, SYS_umask, 022));
 	R0_PART("full-df", call_checked(REGS_CALL_ENTRY | REGS_CALL_STD, SYS_umask, 022));
-	R0_PART("leaf-write", part_leaf_write());
+	R0_PART("leaf-write", (leaf_write(REGS_CALL_ENTRY), leaf_write(REGS_CALL_ENTRY | REGS_CALL_STD)));
 	int f = r0_failures;
 	for (int i = 0; i < k; i++)
 		one(i == k - 1 ? (REGS_CALL_RAW | REGS_CALL_STD) : REGS_CALL_RAW);

@@ -10,7 +10,7 @@
  * `call *__sysinfo`; a ring-3 program that jumps there takes a page fault (SIGSEGV).
  *
  * On entry: CPL 0, rax = number, rdi rsi rdx r10 r8 r9 = arguments, (%rsp) = the return
- * address, interrupts on, GS base = the program's own. r0_route (syscall_table.c) sends
+ * address, interrupts on, GS base = the program's own. r0_leaf_map (syscall_table.c) sends
  * the number to r0_leaf (below: 12 instructions, no frame) or r0_full. The full path builds the same struct
  * trapframe as the `syscall` entry (idt.h) at the top of the task's kernel stack:
  *     ss = SEL_KDATA, rsp = caller's rsp + 8 (past the return address), rflags (IF forced
@@ -74,10 +74,11 @@ r0_entry:
 	 * rip == r0_entry: a program frame (nothing has happened yet). */
 	cli					/* 1  no interrupt from here until the program runs again
 						 *    (leaf path) or until the frame is complete (full path) */
-	cmpq $NR_SYSCALLS, %rax			/* 2  a number inside the route table? */
+	cmpq $NR_SYSCALLS, %rax			/* 2  a number inside the table? */
 	jae r0_full				/* 3  no: the full path answers ENOSYS */
-	jmp *r0_route(,%rax,8)			/* 4  r0_leaf for a SYSCALL_LEAF call, r0_full otherwise
-						 *    (syscall_table.c; read-only data) */
+	btq %rax, r0_leaf_map(%rip)		/* 4  a SYSCALL_LEAF call? (bitmap, syscall_table.c) */
+	jnc r0_full				/* 5  no: the full path. (Direct jumps both: under TCG an
+						 *    indirect jump costs a lookup, under KVM a prediction) */
 
 /* The leaf path: a call that never sleeps, never makes work for the program and never
  * looks at a trapframe (syscall.h's SYSCALL_LEAF rules), with interrupts off throughout.
@@ -85,111 +86,115 @@ r0_entry:
  * afterwards (any interrupt that became pending is taken at the return address, on a
  * program frame, with all the usual checks), and no swapgs (no kernel code on this path
  * reads %gs; an exception here, e.g. a page fault in copy_to_user, is a kernel frame and
- * leaves GS alone as well). The function is no_caller_saved_registers, so it keeps every
- * register but rax itself; the entry saves only what it must: the caller's rsp and flags.
- * It returns with `ret` through the caller's stack, reading the same return address the
- * full path would have recorded: between the call and the ret nothing else ran, and the
- * function writes program memory only through its pointer arguments, never below the
- * red zone where the return address is (rsp - 136 of the caller's rsp at the call site). */
+ * leaves GS alone as well). The function is no_caller_saved_registers: it keeps every
+ * register but rax itself, r11 included, so the caller's rsp simply stays in r11. A caller
+ * with DF set goes to the full path, whose iretq restores it. It returns with `ret` through
+ * the caller's stack, reading the same return address the full path would have recorded:
+ * between the call and the ret nothing else ran, and the function writes program memory
+ * only through its pointer arguments, never below the red zone where the return address
+ * is. The arithmetic flags are not restored (the ABI does not promise them). */
 	.globl r0_leaf
 r0_leaf:
 	movq %rsp, %r11				/* L1 r11 (clobbered by contract) = caller's rsp -> return address */
 	movq CPU0_KSTACK_TOP(%rip), %rsp	/* L2 kernel stack: this task's top (from cpu0, not %gs:
 						 *    GS is still the program's) */
-	pushq %r11				/* L3 kernel stack: the caller's rsp, the one thing we need back */
-	pushfq					/* L4 the caller's flags: DF and the arithmetic flags (IF is 0) */
-	cld					/* L5 the C ABI wants DF clear */
-	incq CPU0_LEAF_CALLS(%rip)		/* L6 kexec -v's count (switch_to moves it into the task) */
-	movq %r10, %rcx				/* L7 4th argument: r10 in the kernel ABI, rcx in C's */
-	call *syscall_table(,%rax,8)		/* L8 sys_NAME(rdi, rsi, rdx, rcx, r8, r9): keeps every register
-						 *    but rax (no_caller_saved_registers) */
-	popfq					/* L9 the caller's DF and arithmetic flags; IF stays 0 */
-	popq %rsp				/* L10 caller's stack: rsp -> the return address */
+	pushq %r11				/* L3 kernel stack: the caller's rsp (keeps the call 16-aligned) */
+	pushfq					/* L4 the caller's flags */
+	testb $4, 1(%rsp)			/* L5 DF (bit 10) set? The C code wants it clear */
+	jnz .Lleaf_df				/* L6 then the full path, which restores it */
+	incq CPU0_LEAF_CALLS(%rip)		/* L7 kexec -v's count (switch_to moves it into the task) */
+	movq %r10, %rcx				/* L8 4th argument: r10 in the kernel ABI, rcx in C's */
+	call *syscall_table(,%rax,8)		/* L9 sys_NAME(rdi, rsi, rdx, rcx, r8, r9): keeps every register
+						 *    but rax (no_caller_saved_registers), r11 too */
+	movq %r11, %rsp				/* L10 caller's stack: rsp -> the return address */
 	sti					/* L11 interrupts on after the next instruction (shadow) */
 	ret					/* L12 to the caller; the first interrupt lands there */
+.Lleaf_df:
+	movq %r11, %rsp				/* caller's stack again, IF still off: as at instruction 2 */
+	jmp r0_full
 
 /* The full path: everything else, with a complete trapframe. Instruction numbers continue
- * from the cli at r0_entry (1-4 above). */
+ * from the cli at r0_entry (1-5 above). */
 	.globl r0_full
 r0_full:
-	swapgs					/* 5  GS base = the per-CPU area (the program's base goes to
+	swapgs					/* 6  GS base = the per-CPU area (the program's base goes to
 						 *    KERNEL_GS_BASE, where the context switch saves it) */
-	movq %rsp, %r11				/* 6  r11 (clobbered by contract) = caller's rsp -> return address */
-	movq %gs:PERCPU_KSTACK_TOP, %rsp	/* 7  kernel stack: this task's top; the frame goes here */
-	pushq $SEL_KDATA			/* 8  kernel stack: tf.ss (CPL 0 data) */
-	leaq 8(%r11), %rcx			/* 9  rcx (clobbered by contract) = caller's rsp past the return address */
-	pushq %rcx				/* 10 tf.rsp: where the program resumes */
-	pushfq					/* 11 tf.rflags: the caller's flags, IF already cleared by our cli */
-	orb $2, 1(%rsp)				/* 12 tf.rflags.IF = 1 (bit 9): the program ran with interrupts on */
-	pushq $SEL_KCODE			/* 13 tf.cs: CPL 0 code (a ring-0 program's own selector) */
-	pushq (%r11)				/* 14 tf.rip = the return address: the one read of the caller's stack */
-	pushq %rax				/* 15 tf.error = the number (kept for restarts) */
-	pushq $TF_R0CALL			/* 16 tf.vector: a call-entry frame (restart = rip r0_entry, rsp - 8) */
-	pushq %rax				/* 17 tf.rax .. tf.r15, in trap_common's order */
-	pushq %rbx				/* 18 */
-	pushq %rcx				/* 19 */
-	pushq %rdx				/* 20 */
-	pushq %rsi				/* 21 */
-	pushq %rdi				/* 22 */
-	pushq %rbp				/* 23 */
-	pushq %r8				/* 24 */
-	pushq %r9				/* 25 */
-	pushq %r10				/* 26 */
-	pushq %r11				/* 27 */
-	pushq %r12				/* 28 */
-	pushq %r13				/* 29 */
-	pushq %r14				/* 30 */
-	pushq %r15				/* 31 rsp = the trapframe (task->tf), 16-aligned (22 quadwords) */
-	cld					/* 32 the C ABI wants DF clear (the caller's DF is in tf.rflags) */
+	movq %rsp, %r11				/* 7  r11 (clobbered by contract) = caller's rsp -> return address */
+	movq %gs:PERCPU_KSTACK_TOP, %rsp	/* 8  kernel stack: this task's top; the frame goes here */
+	pushq $SEL_KDATA			/* 9  kernel stack: tf.ss (CPL 0 data) */
+	leaq 8(%r11), %rcx			/* 10 rcx (clobbered by contract) = caller's rsp past the return address */
+	pushq %rcx				/* 11 tf.rsp: where the program resumes */
+	pushfq					/* 12 tf.rflags: the caller's flags, IF already cleared by our cli */
+	orb $2, 1(%rsp)				/* 13 tf.rflags.IF = 1 (bit 9): the program ran with interrupts on */
+	pushq $SEL_KCODE			/* 14 tf.cs: CPL 0 code (a ring-0 program's own selector) */
+	pushq (%r11)				/* 15 tf.rip = the return address: the one read of the caller's stack */
+	pushq %rax				/* 16 tf.error = the number (kept for restarts) */
+	pushq $TF_R0CALL			/* 17 tf.vector: a call-entry frame (restart = rip r0_entry, rsp - 8) */
+	pushq %rax				/* 18 tf.rax .. tf.r15, in trap_common's order */
+	pushq %rbx				/* 19 */
+	pushq %rcx				/* 20 */
+	pushq %rdx				/* 21 */
+	pushq %rsi				/* 22 */
+	pushq %rdi				/* 23 */
+	pushq %rbp				/* 24 */
+	pushq %r8				/* 25 */
+	pushq %r9				/* 26 */
+	pushq %r10				/* 27 */
+	pushq %r11				/* 28 */
+	pushq %r12				/* 29 */
+	pushq %r13				/* 30 */
+	pushq %r14				/* 31 */
+	pushq %r15				/* 32 rsp = the trapframe (task->tf), 16-aligned (22 quadwords) */
+	cld					/* 33 the C ABI wants DF clear (the caller's DF is in tf.rflags) */
 	/* Kernel stack, rsp = the frame, IF off. Argument registers still as the caller set them. */
-	cmpq $NR_SYSCALLS, %rax			/* 33 a number inside the table? */
-	jae .Lslow_dispatch			/* 34 no: syscall_dispatch logs it and answers ENOSYS */
-	movq syscall_table(,%rax,8), %rax	/* 35 the function: the one table ring 3 uses too */
-	testq %rax, %rax			/* 36 a hole in the table? */
-	jz .Lslow_dispatch			/* 37 (the number is still in tf.rax for the slow path) */
-	movq CPU0_CUR(%rip), %r11		/* 38 r11 = current task */
-	incq TASK_NSYSCALLS(%r11)		/* 39 ps's SYSCALLS column */
-	incq TASK_NSYSCALLS_ENTRY(%r11)		/* 40 kexec -v: calls through the entry */
-	movq %r10, %rcx				/* 41 4th argument: r10 in the kernel ABI, rcx in C's */
-	sti					/* 42 the call runs with interrupts on (it may sleep) */
-	call *%rax				/* 43 sys_NAME(rdi, rsi, rdx, rcx, r8, r9) */
-	movq %rax, TF_RAX(%rsp)			/* 44 the result, into the frame (signals, restarts read it) */
-	cli					/* 45 from here to the program: no interrupts */
-	cmpq $0, CPU0_NEED_RESCHED(%rip)	/* 46 the timer asked for a switch? */
-	jne .Lwork				/* 47 */
-	movq CPU0_CUR(%rip), %rcx		/* 48 rcx = current task */
-	movq TASK_SIG_BLOCKED(%rcx), %r11	/* 49 */
-	notq %r11				/* 50 r11 = unblocked signals */
-	testq TASK_SIG_PENDING(%rcx), %r11	/* 51 a signal to deliver? */
-	jnz .Lwork				/* 52 */
-	leaq 516(%rax), %rcx			/* 53 result in -516..-512 (the ERESTART* family)? */
-	cmpq $4, %rcx				/* 54 then return_to_program turns it into a restart */
-	jbe .Lwork				/* 55 */
+	cmpq $NR_SYSCALLS, %rax			/* 34 a number inside the table? */
+	jae .Lslow_dispatch			/* 35 no: syscall_dispatch logs it and answers ENOSYS */
+	movq syscall_table(,%rax,8), %rax	/* 36 the function: the one table ring 3 uses too */
+	testq %rax, %rax			/* 37 a hole in the table? */
+	jz .Lslow_dispatch			/* 38 (the number is still in tf.rax for the slow path) */
+	movq CPU0_CUR(%rip), %r11		/* 39 r11 = current task */
+	incq TASK_NSYSCALLS(%r11)		/* 40 ps's SYSCALLS column */
+	incq TASK_NSYSCALLS_ENTRY(%r11)		/* 41 kexec -v: calls through the entry */
+	movq %r10, %rcx				/* 42 4th argument: r10 in the kernel ABI, rcx in C's */
+	sti					/* 43 the call runs with interrupts on (it may sleep) */
+	call *%rax				/* 44 sys_NAME(rdi, rsi, rdx, rcx, r8, r9) */
+	movq %rax, TF_RAX(%rsp)			/* 45 the result, into the frame (signals, restarts read it) */
+	cli					/* 46 from here to the program: no interrupts */
+	cmpq $0, CPU0_NEED_RESCHED(%rip)	/* 47 the timer asked for a switch? */
+	jne .Lwork				/* 48 */
+	movq CPU0_CUR(%rip), %rcx		/* 49 rcx = current task */
+	movq TASK_SIG_BLOCKED(%rcx), %r11	/* 50 */
+	notq %r11				/* 51 r11 = unblocked signals */
+	testq TASK_SIG_PENDING(%rcx), %r11	/* 52 a signal to deliver? */
+	jnz .Lwork				/* 53 */
+	leaq 516(%rax), %rcx			/* 54 result in -516..-512 (the ERESTART* family)? */
+	cmpq $4, %rcx				/* 55 then return_to_program turns it into a restart */
+	jbe .Lwork				/* 56 */
 .Lexit:	/* rsp = the frame, IF off, every decision about the frame made. */
-	cmpq $TF_R0CALL, TF_VECTOR(%rsp)	/* 56 still the frame we built? (execve, a signal frame, */
-	jne trap_return				/* 57 sigreturn, a restart: general exit, iretq) */
-	testb $4, TF_RFLAGS+1(%rsp)		/* 58 caller had DF set (bit 10)? iretq restores it */
-	jnz trap_return				/* 59 */
-	popq %r15				/* 60 kernel stack: callee-saved and argument registers back */
-	popq %r14				/* 61 */
-	popq %r13				/* 62 */
-	popq %r12				/* 63 */
-	popq %r11				/* 64 (clobbered by contract; popped to move on) */
-	popq %r10				/* 65 */
-	popq %r9				/* 66 */
-	popq %r8				/* 67 */
-	popq %rbp				/* 68 */
-	popq %rdi				/* 69 */
-	popq %rsi				/* 70 */
-	popq %rdx				/* 71 */
-	popq %rcx				/* 72 (clobbered by contract) */
-	popq %rbx				/* 73 */
-	popq %rax				/* 74 the result */
-	movq 16(%rsp), %rcx			/* 75 rcx = tf.rip (past vector, error): where to go */
-	movq 40(%rsp), %rsp			/* 76 program's stack: tf.rsp (past the return address) */
-	swapgs					/* 77 the program's GS base back */
-	sti					/* 78 interrupts on after the next instruction (shadow) */
-	jmp *%rcx				/* 79 the return address; never `ret` through the program's stack */
+	cmpq $TF_R0CALL, TF_VECTOR(%rsp)	/* 57 still the frame we built? (execve, a signal frame, */
+	jne trap_return				/* 58 sigreturn, a restart: general exit, iretq) */
+	testb $4, TF_RFLAGS+1(%rsp)		/* 59 caller had DF set (bit 10)? iretq restores it */
+	jnz trap_return				/* 60 */
+	popq %r15				/* 61 kernel stack: callee-saved and argument registers back */
+	popq %r14				/* 62 */
+	popq %r13				/* 63 */
+	popq %r12				/* 64 */
+	popq %r11				/* 65 (clobbered by contract; popped to move on) */
+	popq %r10				/* 66 */
+	popq %r9				/* 67 */
+	popq %r8				/* 68 */
+	popq %rbp				/* 69 */
+	popq %rdi				/* 70 */
+	popq %rsi				/* 71 */
+	popq %rdx				/* 72 */
+	popq %rcx				/* 73 (clobbered by contract) */
+	popq %rbx				/* 74 */
+	popq %rax				/* 75 the result */
+	movq 16(%rsp), %rcx			/* 76 rcx = tf.rip (past vector, error): where to go */
+	movq 40(%rsp), %rsp			/* 77 program's stack: tf.rsp (past the return address) */
+	swapgs					/* 78 the program's GS base back */
+	sti					/* 79 interrupts on after the next instruction (shadow) */
+	jmp *%rcx				/* 80 the return address; never `ret` through the program's stack */
 	/* Slow paths, on the kernel stack with the frame complete. */
 .Lwork:	/* preemption, a signal, or a restart: the general C path, then the exit checks */
 	sti					/* return_to_program expects interrupts on, as after a call */
