@@ -21,9 +21,12 @@ struct percpu {
 				 * then is a CPL-0 frame with a lower-half RIP a program's frame */
 	uint64_t leaf_calls;    /* 64 calls the ring-0 entry's leaf path made for the current task
 				 * (entry_ring0.S); switch_to adds them to the task's counters */
+	uint64_t leaf_insn_calls; /* 72 the same for the `syscall` instruction's leaf path
+				   * (syscall.S, ring-3 programs) */
 };
 #define PERCPU_RING0_PROG 56
 #define PERCPU_LEAF_CALLS 64
+#define PERCPU_LEAF_INSN_CALLS 72
 #define PERCPU_KSTACK_TOP 8
 #define PERCPU_USER_RSP   16
 extern struct percpu cpu0;

@@ -28,6 +28,7 @@ _Static_assert(__builtin_offsetof(struct percpu, prog_cs) == 40, "percpu layout"
 _Static_assert(__builtin_offsetof(struct percpu, prog_ss) == 48, "percpu layout");
 _Static_assert(__builtin_offsetof(struct percpu, ring0_prog) == PERCPU_RING0_PROG, "percpu layout");
 _Static_assert(__builtin_offsetof(struct percpu, leaf_calls) == PERCPU_LEAF_CALLS, "percpu layout: entry_ring0.S");
+_Static_assert(__builtin_offsetof(struct percpu, leaf_insn_calls) == PERCPU_LEAF_INSN_CALLS, "percpu layout: syscall.S");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");
 /* entry_ring0.S reads these (TASK_* there) */
 _Static_assert(__builtin_offsetof(struct task, sig_pending) == 712, "task layout: entry_ring0.S");
@@ -232,13 +233,14 @@ void ring_activate(struct task *t)
 	idt_load(cpu0.ring0_prog);
 }
 
-/* The ring-0 entry's leaf path counts in cpu0.leaf_calls (one instruction); the task they
- * belong to gets them here, before anyone else can read its counters. */
+/* The leaf paths of the ring-0 entry and of the `syscall` instruction count in cpu0 (one
+ * instruction each); the task they belong to gets them here, before anyone else can read
+ * its counters. */
 static void leaf_calls_settle(struct task *t)
 {
-	t->nsyscalls += cpu0.leaf_calls;
+	t->nsyscalls += cpu0.leaf_calls + cpu0.leaf_insn_calls;
 	t->nsyscalls_entry += cpu0.leaf_calls;
-	cpu0.leaf_calls = 0;
+	cpu0.leaf_calls = cpu0.leaf_insn_calls = 0;
 }
 
 static void switch_to(struct task *prev, struct task *next)

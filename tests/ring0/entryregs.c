@@ -7,8 +7,8 @@
  *   entry-df   the same with the direction flag set: still set afterwards
  *   full, full-df  the same for umask (in ring 0: the entry's full path, with a trapframe)
  *   leaf-write clock_gettime (a leaf call) with DF clear and with DF set (in ring 0 that one
- *              takes the full path): the timespec is written, nothing around it, registers
- *              and DF come back
+ *              takes the full path) into a page not yet touched (the kernel's write faults it
+ *              in): the timespec is written, nothing around it, registers and DF come back
  *   entry-args mmap's six arguments (rdi rsi rdx r10 r8 r9) arrive: a mapping comes back and
  *              is writable; registers as before
  *   raw        K times getppid with the raw `syscall` instruction (in ring 0: the kernel's
@@ -56,24 +56,29 @@ static void one(long mode) { call_checked(mode, SYS_getppid, getppid()); }
 
 static void leaf_write(long mode)
 {
-	struct timespec ts[3];
-	memset(ts, 0x5a, sizeof(ts));
+	/* the timespec on a page nobody has touched yet: the kernel's write demand-faults it in,
+	 * inside the leaf path (interrupts off, no trapframe) */
+	unsigned char *page = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(page != MAP_FAILED, "mmap failed");
+	if (page == MAP_FAILED)
+		return;
+	struct timespec *ts = (struct timespec *)(page + 64);
 	struct regset in, out;
 	regs_fill(&in, 0x77);
 	in.rax = SYS_clock_gettime;
 	in.rdi = CLOCK_MONOTONIC;
-	in.rsi = (uint64_t)&ts[1];
+	in.rsi = (uint64_t)ts;
 	regs_call(&in, &out, mode);
 	CHECK_EQ((long)out.rax, 0);
 	CHECK_EQ(regs_diff(&in, &out, SKIP, report), 0);
 	CHECK(!(out.rflags & RFLAGS_DF) == !(mode & REGS_CALL_STD), "DF changed by the call");
-	CHECK(ts[1].tv_sec > 0 || ts[1].tv_nsec > 0, "no time written");
-	CHECK(ts[1].tv_nsec >= 0 && ts[1].tv_nsec < 1000000000, "tv_nsec %ld", (long)ts[1].tv_nsec);
-	unsigned char *b = (unsigned char *)&ts[0], *e = (unsigned char *)&ts[2];
+	CHECK(ts->tv_sec > 0 || ts->tv_nsec > 0, "no time written");
+	CHECK(ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000, "tv_nsec %ld", (long)ts->tv_nsec);
 	int outside = 0;
-	for (size_t i = 0; i < sizeof(ts[0]); i++)
-		outside += (b[i] != 0x5a) + (e[i] != 0x5a);
+	for (size_t i = 0; i < 4096; i++)
+		outside += (i < 64 || i >= 64 + sizeof(*ts)) && page[i] != 0;
 	CHECK_EQ(outside, 0);
+	munmap(page, 4096);
 }
 
 static void part_args(void)

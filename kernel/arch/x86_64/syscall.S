@@ -42,13 +42,38 @@
 #define PERCPU_USER_RSP   16
 #define PERCPU_PROG_CS    40
 #define PERCPU_PROG_SS    48
+#define PERCPU_RING0_PROG 56
+#define PERCPU_LEAF_INSN_CALLS 72
+#define NR_SYSCALLS       512 /* syscall_table.c */
 
 	.text
 	.p2align 4
 	.globl syscall_entry
 syscall_entry:
 	/* CPU: rcx = return rip, r11 = rflags, IF/DF/TF/AC cleared by SFMASK, CPL 0,
-	 * rsp = still the program's stack. */
+	 * rsp = still the program's stack, GS = the program's. Interrupts stay off until the
+	 * leaf path's sysretq, or until syscall_dispatch turns them on. */
+	cmpq $NR_SYSCALLS, %rax			/* user stack: a number inside the table? */
+	jae .Lfull
+	btq %rax, r0_leaf_map(%rip)		/* a SYSCALL_LEAF call (syscall_table.c)? */
+	jnc .Lfull
+	cmpq $0, cpu0+PERCPU_RING0_PROG(%rip)	/* a ring-0 program's `syscall` at CPL 0 must go back */
+	jne .Lfull				/* by iretq, never sysretq: the full path */
+	/* The leaf path (the rules are in syscall.h; entry_ring0.S has the ring-0 twin): interrupts
+	 * off throughout, no trapframe, no swapgs (nothing on this path reads %gs, and an
+	 * exception here is a kernel frame, which leaves GS alone). The function keeps every
+	 * register but rax (no_caller_saved_registers), r11 = the program's rflags included. */
+	movq %rsp, cpu0+PERCPU_USER_RSP(%rip)	/* user stack: park the program's rsp (cpu0, not %gs) */
+	movq cpu0+PERCPU_KSTACK_TOP(%rip), %rsp	/* kernel stack: top of this task's stack */
+	pushq cpu0+PERCPU_USER_RSP(%rip)	/* kernel stack: the program's rsp */
+	pushq %rcx				/* kernel stack: the return rip (rcx carries C's 4th argument) */
+	incq cpu0+PERCPU_LEAF_INSN_CALLS(%rip)	/* exec -v's count (switch_to moves it into the task) */
+	movq %r10, %rcx				/* 4th argument: r10 in the kernel ABI, rcx in C's */
+	call *syscall_table(,%rax,8)		/* sys_NAME: every register but rax kept */
+	popq %rcx				/* the return rip: canonical, the syscall instruction was there */
+	popq %rsp				/* user stack */
+	sysretq					/* CPL 3, rip = rcx, rflags = r11: IF back on, DF and TF as they were */
+.Lfull:
 	swapgs					/* user stack: GS base = the per-CPU area */
 	movq %rsp, %gs:PERCPU_USER_RSP		/* user stack: park the program's rsp */
 	movq %gs:PERCPU_KSTACK_TOP, %rsp	/* kernel stack: top of this task's stack */
