@@ -6,16 +6,20 @@
 #                         machine when idle; TCG-bound, so longer when it is busy)
 #   make bench QUICK=1    the same at a small scale (a smoke run, about 45 s)
 #   make bench-progs      only the benchmark programs ($(BUILD)/bench/bin)
-#   make test-bench       the harness's parsing and report on canned output (fast)
+#   make test-bench       the harness's parsing and report on canned output, and that every
+#                         program and case is registered in bench.mk, init.c and the
+#                         harness (fast)
 #
-# Outputs: $(BUILD)/bench/bin/ (r0cc programs and the guest's /init), $(BUILD)/bench/linux/
+# Outputs: $(BUILD)/bench/bin/ (r0cc programs, busybox-r0 and the guest's /init; the
+# busybox tree in $(BUILD)/bench/busybox-src), $(BUILD)/bench/linux/
 # (Debian's vmlinuz, fetched by bench/fetch-linux.sh, and its version), the Linux guest's
 # initramfs, the ringzero initramfs with the benchmarks (when the kernel builds), logs in
 # $(BUILD)/bench/logs/, and results/.
 
 BENCH_OUT      := $(BUILD)/bench
-BENCH_PROGS    := lat_syscall lat_mem lat_pipe lat_ctx lat_sig lat_proc bw_file
-BENCH_BINS     := $(addprefix $(BENCH_OUT)/bin/,$(BENCH_PROGS))
+BENCH_PROGS    := lat_syscall lat_mem lat_pipe lat_ctx lat_sig lat_proc bw_file app_busybox
+BENCH_BUSYBOX  := $(BENCH_OUT)/bin/busybox-r0
+BENCH_BINS     := $(addprefix $(BENCH_OUT)/bin/,$(BENCH_PROGS)) $(BENCH_BUSYBOX)
 BENCH_INIT     := $(BENCH_OUT)/bin/init
 BENCH_CFLAGS   := -O2 -Wall -Wextra -Werror
 BENCH_VMLINUZ  := $(BENCH_OUT)/linux/vmlinuz
@@ -30,6 +34,50 @@ $(BENCH_OUT)/bin/%: bench/%.c bench/bench.h $(R0CC_DEPS)
 	@mkdir -p $(@D)
 	$(call say,R0CC,$@)
 	$(Q)$(R0CC) $(BENCH_CFLAGS) -o $@ $< -lpthread
+
+# busybox from Debian's source package (upstream tarball, sha256 pinned), built with r0cc:
+# the real program that app_busybox runs whole. The configuration is busybox's allnoconfig
+# plus bench/busybox.config (dd and sha256sum, static, no shell); busybox's own build
+# (make in $(BB_SRC), its output in $(BB_LOG)) compiles with r0cc and links statically,
+# so the binary carries the ringzero note. It is installed unstripped as bin/busybox-r0
+# (so r0-check can name the symbol around each system-call instruction: only musl's
+# __syscall_fallback) and goes into both initramfs images as /bin/busybox-r0, beside the
+# ringzero image's /bin/busybox (Debian's busybox-static, unmarked). The tree is unpacked
+# afresh for every build (about 15 s): busybox's own make does not see a new libc.a.
+# SOURCE_DATE_EPOCH=0 makes the version string's build time 1970-01-01, so the binary (and
+# the initramfs images) are the same bytes from build to build.
+BB_VERSION := 1.35.0
+BB_DEBIAN  := 1:1.35.0-4+deb12u1
+BB_TARBALL := $(CACHE)/busybox_$(BB_VERSION).orig.tar.bz2
+BB_SHA256  := faeeb244c35a348a334f4a59e44626ee870fb07b6884d68c10ae8bc19f83a694
+BB_SRC     := $(BENCH_OUT)/busybox-src
+BB_LOG     := $(BENCH_OUT)/busybox-build.log
+BB_FLAGS    = -C $(BB_SRC) CC=$(abspath $(R0CC)) HOSTCC=$(HOSTCC)
+# The option lines of bench/busybox.config: CONFIG_X=... and "# CONFIG_X is not set".
+BB_OPTIONS  = grep -E '^(CONFIG_[A-Z0-9_]+=|\# CONFIG_[A-Z0-9_]+ is not set$$)' bench/busybox.config
+
+$(BB_TARBALL): | $(BOOTSTRAP_BENCH)
+	$(call say,FETCH,busybox $(BB_VERSION) from Debian's source package)
+	$(Q)toolchain/fetch-source.sh $(CACHE) busybox $(BB_DEBIAN) $(notdir $@) $(BB_SHA256) >/dev/null
+
+$(BENCH_BUSYBOX): $(BB_TARBALL) bench/busybox.config $(R0CC_DEPS) | $(BOOTSTRAP_BENCH)
+	$(call say,BUSYBOX,$(BB_VERSION) with r0cc: dd sha256sum (log: $(BB_LOG)))
+	$(Q)rm -rf $(BB_SRC) && mkdir -p $(BB_SRC) $(@D)
+	$(Q)tar -xjf $(BB_TARBALL) -C $(BB_SRC) --strip-components=1
+	$(Q)SOURCE_DATE_EPOCH=0 $(MAKE) $(BB_FLAGS) allnoconfig > $(BB_LOG) 2>&1 || { tail -n 20 $(BB_LOG) >&2; exit 1; }
+	$(Q)$(BB_OPTIONS) | sed -e 's/^# //' -e 's/[= ].*//' | while read -r o; do \
+		sed -i -e "/^$$o=/d" -e "/^# $$o is not set$$/d" $(BB_SRC)/.config || exit 1; done
+	$(Q)$(BB_OPTIONS) >> $(BB_SRC)/.config
+	$(Q)yes "" | SOURCE_DATE_EPOCH=0 $(MAKE) $(BB_FLAGS) oldconfig >> $(BB_LOG) 2>&1 || { tail -n 20 $(BB_LOG) >&2; exit 1; }
+	$(Q)$(BB_OPTIONS) | while IFS= read -r l; do grep -qxF "$$l" $(BB_SRC)/.config || \
+		{ echo "bench: busybox's make oldconfig did not keep '$$l' (bench/busybox.config)" >&2; exit 1; }; done
+	$(Q)SOURCE_DATE_EPOCH=0 $(MAKE) $(BB_FLAGS) busybox >> $(BB_LOG) 2>&1 || \
+		{ tail -n 30 $(BB_LOG) >&2; echo "bench: busybox build failed (log: $(BB_LOG))" >&2; exit 1; }
+	$(Q)readelf -n $(BB_SRC)/busybox_unstripped | grep -q ringzero || \
+		{ echo "bench: $(BB_SRC)/busybox_unstripped has no ringzero note" >&2; exit 1; }
+	$(Q)$(R0CHECK) -q $(BB_SRC)/busybox_unstripped || \
+		{ echo "bench: busybox has system-call instructions outside musl's fallback" >&2; exit 1; }
+	$(Q)cp $(BB_SRC)/busybox_unstripped $@
 
 $(BENCH_VMLINUZ): bench/fetch-linux.sh | $(BOOTSTRAP)
 	$(call say,FETCH,Debian linux-image-amd64 (apt-get download; cached in $(CACHE)))

@@ -38,7 +38,8 @@
 #include <sys/wait.h>
 
 static const char *const programs[] = {
-	"lat_syscall", "lat_mem", "lat_pipe", "lat_ctx", "lat_sig", "lat_proc", "bw_file", NULL,
+	"lat_syscall", "lat_mem", "lat_pipe", "lat_ctx", "lat_sig", "lat_proc", "bw_file",
+	"app_busybox", NULL,
 };
 
 static const char *env_or(const char *name, const char *dflt)

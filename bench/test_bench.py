@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """test_bench.py: the test-bench group. Checks the harness's parsing and report on canned
 output (bench/testdata/: Linux console logs as the guest printed them, host and ringzero CSV
-lines), without booting anything or timing anything: takes well under a second.
+lines), and that every benchmark program and case is registered in bench.mk, init.c and the
+harness, without booting anything or timing anything: takes well under a second.
 
     test_bench.py --results FILE      writes PASS/FAIL lines (tests/summary.sh's format)
 """
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -53,7 +55,26 @@ def main():
     check("console-truncated", not pt["complete"] and pt["rows"] == [],
           "a log cut short must give no rows and be marked incomplete")
 
-    # 3. The whole report from canned logs.
+    # 3. Every program is registered everywhere: bench.mk's BENCH_PROGS, init.c's list (the
+    # Linux guest) and the harness's PROGRAMS, in the same order; every case a program
+    # names in its bench_init() usage string has a line in CASES.
+    mk = open(os.path.join(HERE, "bench.mk")).read()
+    m = re.search(r"^BENCH_PROGS\s*:=(.*)$", mk, re.M)
+    mk_progs = m.group(1).split() if m else []
+    init = open(os.path.join(HERE, "init.c")).read()
+    m = re.search(r"programs\[\]\s*=\s*\{(.*?)\}", init, re.S)
+    init_progs = re.findall(r'"(\w+)"', m.group(1)) if m else []
+    check("registry-programs", mk_progs == bh.PROGRAMS == init_progs,
+          "bench.mk %s, init.c %s, harness %s" % (mk_progs, init_progs, bh.PROGRAMS))
+    unknown = []
+    for prog in bh.PROGRAMS:
+        src = open(os.path.join(HERE, prog + ".c")).read()
+        m = re.search(r'bench_init\(argc, argv, "([^"]*)"\)', src)
+        unknown += ["%s:%s" % (prog, c) for c in (m.group(1).split() if m else ["(no bench_init)"])
+                    if c not in bh.CASE_NAMES]
+    check("registry-cases", not unknown, "cases missing from CASES: %s" % unknown)
+
+    # 4. The whole report from canned logs.
     out = tempfile.mkdtemp(prefix="bench-test-")
     try:
         build = os.path.join(out, "build")

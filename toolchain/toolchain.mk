@@ -15,6 +15,9 @@ MUSL_TARBALL  := $(CACHE)/musl_$(MUSL_VERSION).orig.tar.gz
 MUSL_SRC      := $(BUILD)/musl/src
 MUSL_LOG      := $(BUILD)/musl/build.log
 SYSROOT       := $(BUILD)/sysroot
+# r0cc finds its sysroot next to the checkout unless told: tell it, so that BUILD=DIR builds
+# every r0cc program against DIR's libc.
+export R0CC_SYSROOT := $(abspath $(SYSROOT))
 MUSL_PATCHES  := $(addprefix musl-patches/,$(shell cat musl-patches/series))
 BOOTSTRAP     := $(BUILD)/.bootstrap
 BOOTSTRAP_BENCH := $(BUILD)/.bootstrap-bench
