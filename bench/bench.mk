@@ -1,10 +1,11 @@
 # bench/bench.mk: the benchmarks (issue 5). Included by the top Makefile.
 #
-#   make bench            full run: Linux guest (default and mitigations=off) under every
-#                         engine that works here, the host, and ringzero ring0/ring3 once its
-#                         shell can run them; writes results/ (about 4 minutes on this
-#                         machine when idle; TCG-bound, so longer when it is busy)
-#   make bench QUICK=1    the same at a small scale (a smoke run, about 45 s)
+#   make bench            full run: the Linux guest (default and mitigations=off) and
+#                         ringzero ring0/ring3 under every engine that works here, and the
+#                         host; writes results/ (about 5 minutes on this machine when idle;
+#                         TCG-bound, so longer when it is busy). BENCH_RESULTS=DIR writes
+#                         elsewhere.
+#   make bench QUICK=1    the same at a small scale (a smoke run, about 1 minute)
 #   make bench-progs      only the benchmark programs ($(BUILD)/bench/bin)
 #   make test-bench       the harness's parsing and report on canned output, and that every
 #                         program and case is registered in bench.mk, init.c and the
