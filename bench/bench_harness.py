@@ -143,7 +143,8 @@ def load_average():
 def detect_engines():
     """Returns (list of engines to run, {engine: reason})."""
     why = {"tcg": "always (TCG, -cpu max): wall-clock time under emulation",
-           "icount": "always (TCG, -cpu %s, -icount shift=0,sleep=off): ticks are guest instructions" % ICOUNT_CPU}
+           "icount": "always (TCG, -cpu %s, -icount shift=0,sleep=off, %s): ticks are guest instructions" % (
+                  ICOUNT_CPU, " ".join(ICOUNT_RTC))}
     try:
         flags = open("/proc/cpuinfo").read()
     except OSError:
@@ -169,13 +170,19 @@ def detect_engines():
 # Without the two instructions it seeds from deterministic sources, and two runs print
 # identical counts. Every mode's icount boot uses this CPU model.
 ICOUNT_CPU = "max,-rdrand,-rdseed"
+# The other source: the RTC. By default it follows the host's clock, so a kernel that reads
+# it at boot (both do: ringzero polls its update-in-progress bit, Linux seeds from it) runs a
+# different number of instructions each boot, and the timer's phase relative to the
+# benchmarks moves. Under icount the RTC starts at a fixed date and follows the virtual
+# clock.
+ICOUNT_RTC = ["-rtc", "base=2026-01-01T00:00:00,clock=vm"]
 
 
 def accel_args(engine):
     if engine == "kvm":
         return ["-enable-kvm", "-cpu", "host"]
     if engine == "icount":
-        return ["-accel", "tcg", "-cpu", ICOUNT_CPU, "-icount", "shift=0,sleep=off"]
+        return ["-accel", "tcg", "-cpu", ICOUNT_CPU, "-icount", "shift=0,sleep=off"] + ICOUNT_RTC
     return ["-accel", "tcg", "-cpu", "max"]
 
 
@@ -353,9 +360,9 @@ def run_ringzero(kernel, initrd, mode, engine, scale, logpath, per_prog_timeout)
     shell_cmd = "kexec" if mode == "ring0" else "exec"
     overall = 60 + per_prog_timeout * len(PROGRAMS)
     # qemu-run passes -cpu max; a later -cpu replaces it (QEMU keeps the last one).
-    extra = ["-cpu", ICOUNT_CPU] if engine == "icount" else []
+    extra = ["-cpu", ICOUNT_CPU] + ICOUNT_RTC if engine == "icount" else []
     res["cmd"] = "%s -M microvm -m %s -no-reboot -accel tcg -cpu max%s -kernel %s -initrd %s" % (
-        qh.QEMU_RUN, MEM, " -icount shift=0,sleep=off -cpu " + ICOUNT_CPU if engine == "icount" else "",
+        qh.QEMU_RUN, MEM, " -icount shift=0,sleep=off -cpu " + ICOUNT_CPU + " " + " ".join(ICOUNT_RTC) if engine == "icount" else "",
         kernel, initrd)
     if os.path.exists(logpath):
         os.unlink(logpath)
