@@ -2,12 +2,15 @@
 # $(BUILD)/kernel-progs/root/bin/ and added to the initramfs as /bin/<name>; Debian's
 # busybox-static (the host's /bin/busybox) goes in as /bin/busybox and /bin/sh, and the r0cc
 # program suite (tests/progs, $(PROGS_BINS)) as /progs/<name>.
+#
+# /bin/busybox is read by the recipe, after the bootstrap has installed busybox-static, never
+# while make parses (a parse-time $(wildcard) saw a fresh machine without it: issue 9).
 # The test group test-ring3 (tests/qemu/test_ring3.py) runs them through the shell.
 
 KPROGS_SRCS := $(wildcard tests/kernel-progs/*.c)
 KPROGS_ROOT := $(BUILD)/kernel-progs/root
 KPROGS_BINS := $(patsubst tests/kernel-progs/%.c,$(KPROGS_ROOT)/bin/%,$(KPROGS_SRCS))
-KPROGS_BUSYBOX := $(wildcard /bin/busybox)
+KPROGS_BUSYBOX := /bin/busybox
 KPROGS_STAMP := $(BUILD)/kernel-progs/.stamp
 
 INITRAMFS_DIRS += $(KPROGS_ROOT)
@@ -17,11 +20,11 @@ $(KPROGS_ROOT)/bin/%: tests/kernel-progs/%.c tests/kernel-progs/kprogs.mk $(R0CC
 	$(call say,CC,$@)
 	$(Q)$(R0CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(KPROGS_STAMP): $(KPROGS_BINS) $(KPROGS_BUSYBOX) $(PROGS_BINS)
+$(KPROGS_STAMP): $(KPROGS_BINS) $(PROGS_BINS) | $(BOOTSTRAP)
 	@mkdir -p $(KPROGS_ROOT)/bin $(KPROGS_ROOT)/progs
 	$(Q)$(if $(PROGS_BINS),cp $(PROGS_BINS) $(KPROGS_ROOT)/progs/)
-	$(Q)if [ -n "$(KPROGS_BUSYBOX)" ]; then cp $(KPROGS_BUSYBOX) $(KPROGS_ROOT)/bin/busybox; \
-		cp $(KPROGS_BUSYBOX) $(KPROGS_ROOT)/bin/sh; fi
+	$(Q)[ -x $(KPROGS_BUSYBOX) ] || { echo "kprogs: $(KPROGS_BUSYBOX) is missing (Debian package busybox-static; toolchain/bootstrap.sh test)" >&2; exit 1; }
+	$(Q)cp $(KPROGS_BUSYBOX) $(KPROGS_ROOT)/bin/busybox && cp $(KPROGS_BUSYBOX) $(KPROGS_ROOT)/bin/sh
 	$(Q)touch $@
 
 # The initramfs is restaged on every use; make sure the directory is filled first.
