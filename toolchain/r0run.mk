@@ -1,6 +1,6 @@
 # r0run.mk: r0run, the host loader that runs r0cc programs with an entry pointer.
 #
-# forward.S, reexec.c and signals.c run inside the program (after its libc owns the thread pointer), so
+# forward.S, sigstubs.S, reexec.c and signals.c run inside the program (after its libc owns the thread pointer), so
 # they and the loader objects they call are built without vector registers and without the
 # stack protector (glibc's TLS is not theirs any more); r0run.c is ordinary host C.
 
@@ -8,7 +8,8 @@ R0RUN        := $(BUILD)/toolchain/r0run
 R0RUN_OBJDIR := $(BUILD)/toolchain/r0run.o
 R0RUN_INNER_CFLAGS := $(HOST_CFLAGS) -fno-stack-protector -mgeneral-regs-only -fno-pic -fpie \
 	-Iloader -Itoolchain/r0run
-R0RUN_INNER  := $(R0RUN_OBJDIR)/forward.o $(R0RUN_OBJDIR)/reexec.o $(R0RUN_OBJDIR)/signals.o \
+R0RUN_INNER  := $(R0RUN_OBJDIR)/forward.o $(R0RUN_OBJDIR)/sigstubs.o $(R0RUN_OBJDIR)/reexec.o \
+	$(R0RUN_OBJDIR)/signals.o \
 	$(patsubst loader/%.c,$(R0RUN_OBJDIR)/loader-%.o,$(LOADER_SRCS))
 
 all: $(R0RUN)
@@ -19,7 +20,7 @@ $(R0RUN_OBJDIR)/syscall_names.h: /usr/include/x86_64-linux-gnu/asm/unistd_64.h |
 	$(Q)mkdir -p $(@D)
 	$(Q)awk '/^#define __NR_[a-z0-9_]+ [0-9]+$$/ { print "\t[" $$3 "] = \"" substr($$2, 6) "\"," }' $< > $@
 
-$(R0RUN_OBJDIR)/forward.o: toolchain/r0run/forward.S | $(BOOTSTRAP)
+$(R0RUN_OBJDIR)/%.o: toolchain/r0run/%.S | $(BOOTSTRAP)
 	$(call say,AS,$@)
 	$(Q)mkdir -p $(@D) && $(HOSTCC) -c $< -o $@
 

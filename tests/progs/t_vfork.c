@@ -115,6 +115,50 @@ static void spawn_cases(void)
 	printf("popen: read \"hi\", wrote \"hello\"\n");
 }
 
+/* A handler installed before posix_spawn with POSIX_SPAWN_SETSIGDEF must still run in the
+ * parent afterwards: the spawned child resets its own actions to SIG_DFL while it shares the
+ * parent's memory (CLONE_VM|CLONE_VFORK). Under r0run, whose handler table lives in that
+ * memory, the child once overwrote the parent's entry and the parent then called address 0. */
+static volatile sig_atomic_t usr1_count;
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_count++;
+}
+
+static void sigdef_cases(void)
+{
+	struct sigaction sa = {.sa_handler = on_usr1};
+	sigemptyset(&sa.sa_mask);
+	CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+	posix_spawnattr_t attr;
+	CHECK_EQ(posix_spawnattr_init(&attr), 0);
+	sigset_t def;
+	sigemptyset(&def);
+	sigaddset(&def, SIGUSR1);
+	CHECK_EQ(posix_spawnattr_setsigdefault(&attr, &def), 0);
+	CHECK_EQ(posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF), 0);
+	pid_t pid;
+	char *args[] = {self, "sigdef", NULL};
+	CHECK_EQ(posix_spawn(&pid, self, NULL, &attr, args, environ), 0);
+	CHECK_EQ(posix_spawnattr_destroy(&attr), 0);
+	int status;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 5);
+	CHECK_EQ(raise(SIGUSR1), 0);
+	CHECK_EQ(usr1_count, 1);
+	FILE *f = popen("exit 0", "r"); /* popen's child resets handlers the same way */
+	CHECK(f != NULL);
+	CHECK_EQ(pclose(f), 0);
+	CHECK_EQ(raise(SIGUSR1), 0);
+	CHECK_EQ(usr1_count, 2);
+	struct sigaction old;
+	CHECK_EQ(sigaction(SIGUSR1, NULL, &old), 0);
+	CHECK(old.sa_handler == on_usr1);
+	printf("posix_spawn SETSIGDEF: parent's handler kept\n");
+}
+
 int main(int argc, char **argv)
 {
 	check_init();
@@ -127,7 +171,14 @@ int main(int argc, char **argv)
 		printf("spawned: %s\n", argv[2]);
 		return 4;
 	}
+	if (argc == 2 && !strcmp(argv[1], "sigdef")) {
+		struct sigaction old;
+		CHECK_EQ(sigaction(SIGUSR1, NULL, &old), 0);
+		CHECK(old.sa_handler == SIG_DFL); /* the spawn reset it in the child */
+		return 5;
+	}
 	vfork_cases();
 	spawn_cases();
+	sigdef_cases();
 	CHECK_DONE("t_vfork");
 }

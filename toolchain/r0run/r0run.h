@@ -14,8 +14,11 @@ extern uint64_t *r0_counts;                 /* the count table r0_entry_count in
 long r0_syscall6(long n, long a, long b, long c, long d, long e, long f);
 _Noreturn void r0_start(uint64_t entry, uint64_t sp);
 
-/* signals.c */
+/* signals.c, sigstubs.S */
 extern uint64_t r0_program_entry;           /* the AT_SYSINFO value given to the program */
+#define R0_NSIGSTUBS 256                    /* distinct (handler, flags) pairs; sigstubs.S agrees */
+#define R0_SIGSTUB_SIZE 16                  /* bytes per stub; sigstubs.S agrees */
+extern const char r0_sig_stubs[];           /* stub i calls r0_sig_trampoline(..., i) */
 
 /* reexec.c */
 extern const char *r0_self_path;

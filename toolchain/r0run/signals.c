@@ -10,8 +10,8 @@
  * handler; rt_sigaction's old action still reports the program's own handler.
  *
  * Like reexec.c it runs inside the program: raw system calls only, no glibc, built with
- * -mgeneral-regs-only. It owns the handler table and the rewrite; forward.S routes
- * rt_sigaction here.
+ * -mgeneral-regs-only. It owns the handler records and the rewrite; forward.S routes
+ * rt_sigaction here, sigstubs.S holds the handlers' entry points.
  */
 #include <stdint.h>
 #include <asm/unistd_64.h>
@@ -23,6 +23,7 @@
 #define NSIG_ 65
 #define SA_SIGINFO_ 4
 #define SIG_IGN_ 1
+#define ENOMEM_ 12
 
 struct k_sigaction {            /* rt_sigaction's struct, as the kernel takes it */
 	uint64_t handler;
@@ -31,7 +32,19 @@ struct k_sigaction {            /* rt_sigaction's struct, as the kernel takes it
 	uint64_t mask;
 };
 
-static struct { uint64_t handler, flags; } program_action[NSIG_];
+/* The program's handlers. The kernel's action for a signal points at one of the stubs of
+ * sigstubs.S, and stub i runs action_record[i]. Records are written once and never changed,
+ * so the kernel's own per-process action table says which handler runs: a child that shares
+ * this memory but not the parent's actions (posix_spawn's CLONE_VM|CLONE_VFORK child resets
+ * its handlers to SIG_DFL; popen) cannot change what the parent runs. A table indexed by
+ * signal number in this memory could: the child's write reached the parent (issue 9). */
+struct action_record {
+	uint64_t handler, flags;
+};
+static struct action_record action_record[R0_NSIGSTUBS];
+static int nrecords;            /* records published; the stubs beyond are unused */
+static int records_lock;        /* threads install handlers concurrently */
+
 uint64_t r0_program_entry;      /* the AT_SYSINFO value the program was given (r0run.c) */
 extern const char r0_entry_syscall[];   /* forward.S: the general path's syscall */
 
@@ -51,14 +64,40 @@ static void rewrite_context(struct ucontext *uc)
 	}
 }
 
-static void trampoline(int sig, void *info, void *ucontext)
+/* Called by stub `index` (sigstubs.S) with the kernel's three handler arguments. */
+void r0_sig_trampoline(int sig, void *info, void *ucontext, long index)
 {
 	rewrite_context(ucontext);
-	uint64_t handler = program_action[sig].handler;
-	if (program_action[sig].flags & SA_SIGINFO_)
-		((void (*)(int, void *, void *))handler)(sig, info, ucontext);
+	const struct action_record *a = &action_record[index];
+	if (a->flags & SA_SIGINFO_)
+		((void (*)(int, void *, void *))a->handler)(sig, info, ucontext);
 	else
-		((void (*)(int))handler)(sig);
+		((void (*)(int))a->handler)(sig);
+}
+
+static long stub_index(uint64_t handler)
+{
+	uint64_t off = handler - (uint64_t)r0_sig_stubs;
+	return off < (uint64_t)R0_NSIGSTUBS * R0_SIGSTUB_SIZE ? (long)(off / R0_SIGSTUB_SIZE) : -1;
+}
+
+/* The record for (handler, flags): an existing one, or a new one published after it is
+ * written. -1 when every stub is taken (that many distinct handlers is not a real program). */
+static long record_for(uint64_t handler, uint64_t flags)
+{
+	while (__atomic_exchange_n(&records_lock, 1, __ATOMIC_ACQUIRE))
+		;
+	long i;
+	for (i = 0; i < nrecords; i++)
+		if (action_record[i].handler == handler && action_record[i].flags == flags)
+			break;
+	if (i == nrecords && i < R0_NSIGSTUBS) {
+		action_record[i].handler = handler;
+		action_record[i].flags = flags;
+		__atomic_store_n(&nrecords, i + 1, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&records_lock, 0, __ATOMIC_RELEASE);
+	return i < R0_NSIGSTUBS ? i : -1;
 }
 
 long r0_rt_sigaction(long sig, const struct k_sigaction *act, struct k_sigaction *oact,
@@ -69,8 +108,11 @@ long r0_rt_sigaction(long sig, const struct k_sigaction *act, struct k_sigaction
 	struct k_sigaction mine, old;
 	if (act) {
 		mine = *act;
-		if (mine.handler > SIG_IGN_) {  /* a real handler: run it through the trampoline */
-			mine.handler = (uint64_t)trampoline;
+		if (mine.handler > SIG_IGN_) {  /* a real handler: run it through its stub */
+			long i = record_for(act->handler, act->flags);
+			if (i < 0)
+				return -ENOMEM_;
+			mine.handler = (uint64_t)r0_sig_stubs + (uint64_t)i * R0_SIGSTUB_SIZE;
 			mine.flags |= SA_SIGINFO_;
 		}
 	}
@@ -79,15 +121,12 @@ long r0_rt_sigaction(long sig, const struct k_sigaction *act, struct k_sigaction
 	if (r < 0)
 		return r;
 	if (oact) {
-		if (old.handler == (uint64_t)trampoline) {
-			old.handler = program_action[sig].handler;
-			old.flags = program_action[sig].flags;
+		long i = stub_index(old.handler);
+		if (i >= 0) {           /* report the program's own handler and flags */
+			old.handler = action_record[i].handler;
+			old.flags = action_record[i].flags;
 		}
 		*oact = old;
-	}
-	if (act) {
-		program_action[sig].handler = act->handler;
-		program_action[sig].flags = act->flags;
 	}
 	return r;
 }
