@@ -140,3 +140,4 @@ test-kernel: $(KERNEL_ELF) $(INITRAMFS) | $(BOOTSTRAP)
 -include tests/kernel-progs/kprogs.mk
 -include tests/kfs/kfs.mk
 -include tests/ring0/ring0.mk
+-include tests/semantics/semantics.mk

@@ -1,7 +1,7 @@
 /* main.c: kmain, the order of initialisation from boot.S's hand-off to the shell, and the
  * boot banner. Owns nothing but that order:
  *   serial (so everything after can print) -> GDT/TSS, IDT (so faults are reported) ->
- *   PVH start_info copied out -> CPU features (CR4 bits) -> frame allocator -> final page
+ *   PVH start_info copied out -> CPU features (CR4 bits) -> frame allocator, heap -> final page
  *   tables (direct map, no identity map, W^X) -> ACPI, APICs, serial receive interrupt
  *   -> banner -> heap self-test -> initramfs -> interrupts on -> shell. */
 #include "acpi.h"
@@ -38,6 +38,7 @@ void kmain(uint64_t start_info_phys)
 	pvh_parse(start_info_phys);
 	cpu_init();
 	frame_init(V2P(_kernel_end));
+	heap_init();
 	paging_init();
 	acpi_init(bootinfo.rsdp_phys);
 	bool apic = apic_init();

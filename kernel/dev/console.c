@@ -6,15 +6,17 @@
  * (echo, backspace/DEL, Ctrl-U kills the line, CR, LF and CR LF all end a line, escape
  * sequences such as arrow keys are swallowed). The queue is shared with the tty
  * (/dev/console, tty.c), which takes bytes from it only while a program reads, so the shell
- * and a program never race for input; readers sleep on console_rx_wq. Does not own the
+ * and a program never race for input; readers sleep on console_rx_wq, pollers are woken
+ * through console_pollers. Does not own the
  * UART (serial.c) or the terminal line discipline (ldisc.c, tty.c). */
 #include "console.h"
 #include "tty.h"
+#include "vfs.h"
 #include "wait.h"
 #include "x86.h"
 
-void poll_wake(void); /* poll.c */
 struct waitq console_rx_wq;
+struct pollhead console_pollers;
 
 void console_putc(char c)
 {
@@ -46,7 +48,7 @@ void console_rx(uint8_t c)
 	rxq[rx_tail % RXQ_SIZE] = c;
 	rx_tail++;
 	waitq_wake_all(&console_rx_wq);
-	poll_wake();
+	pollhead_wake(&console_pollers);
 }
 
 int console_rx_pop(void)

@@ -83,7 +83,7 @@ bool tty_rx_intercept(uint8_t c)
 	if (r)
 		raise_sig(r);
 	waitq_wake_all(&console_rx_wq);
-	poll_wake();
+	pollhead_wake(&console_pollers);
 	return true;
 }
 
@@ -163,6 +163,7 @@ static long tty_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 static unsigned int tty_poll(struct file *f)
 {
 	(void)f;
+	poll_wait_on(&console_pollers);
 	pump(1);
 	return (ldisc_readable(&con) ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
@@ -187,7 +188,7 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		ldisc_set_termios(&con, &t);
 		irq_restore(irq);
 		waitq_wake_all(&console_rx_wq);
-		poll_wake();
+		pollhead_wake(&console_pollers);
 		return 0;
 	}
 	case TIOCGWINSZ:

@@ -20,6 +20,7 @@ struct pipe {
 	int readers, writers;
 	uint64_t reader_opens, writer_opens;    /* FIFO open rendezvous */
 	struct waitq rq, wq;            /* readers wait on rq, writers on wq */
+	struct pollhead pollers;        /* poll/select on either end */
 };
 
 static struct pipe *pipe_alloc(void)
@@ -38,6 +39,7 @@ static struct pipe *pipe_alloc(void)
 
 void pipe_free_inode(struct inode *ip)
 {
+	pollhead_release(&ip->pipe->pollers);
 	kfree(ip->pipe->buf);
 	kfree(ip->pipe);
 	ip->pipe = NULL;
@@ -47,7 +49,7 @@ static void pipe_wake(struct pipe *p)
 {
 	waitq_wake_all(&p->rq);
 	waitq_wake_all(&p->wq);
-	poll_wake();
+	pollhead_wake(&p->pollers);
 }
 
 static long pipe_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
@@ -132,6 +134,7 @@ static unsigned int pipe_poll(struct file *f)
 {
 	struct pipe *p = f->ip->pipe;
 	unsigned int m = 0;
+	poll_wait_on(&p->pollers);
 	if (file_readable(f)) {
 		if (p->count)
 			m |= POLLIN | POLLRDNORM;

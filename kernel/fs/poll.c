@@ -1,7 +1,8 @@
 /* poll.c: poll, ppoll, select and pselect6. Owns the readiness scan (each file's poll
- * operation; files without one, such as regular files, are always ready), the global
- * poll wait queue that every pipe and tty change wakes (a poller sleeps on that one queue
- * whatever it watches, so a wake-up may be spurious and the scan repeats), timeouts
+ * operation; files without one, such as regular files, are always ready), the poll heads
+ * through which a sleeping poller is woken by the objects it watches and by no others (a
+ * poll operation calls poll_wait_on(&its_head) during the scan; an object that changes calls
+ * pollhead_wake; vfs.h), timeouts
  * (waitq_sleep_until on CLOCK_MONOTONIC) and the conversion between fd_set bitmaps and
  * poll events. A signal ends the wait with -ERESTARTNOHAND (EINTR when a handler runs,
  * restarted otherwise). ppoll/pselect6 apply their signal mask for the wait through the
@@ -15,9 +16,58 @@
 
 #define ERESTARTNOHAND 514              /* Linux's internal value: never reaches a program */
 
-struct waitq poll_wq;
+/* A poller's registration on the poll head of one object it watches, while it sleeps. */
+struct pollwait {
+	struct pollwait *next;          /* the head's next registration */
+	struct pollhead *head;          /* NULL: not registered (or the object is gone) */
+	struct waitq *wake;             /* the poller's own queue */
+};
 
-void poll_wake(void) { waitq_wake_all(&poll_wq); }
+/* The registration the scan in progress offers the file being asked (poll_wait_on); NULL
+ * outside a scan. Scans run with interrupts disabled on the one CPU, so one is enough. */
+static struct pollwait *scan_slot;
+
+void poll_wait_on(struct pollhead *h)
+{
+	struct pollwait *w = scan_slot;
+	if (!w || w->head)
+		return; /* not scanning, or this file registered already */
+	w->head = h;
+	w->next = h->first;
+	h->first = w;
+}
+
+void pollhead_wake(struct pollhead *h)
+{
+	uint64_t irq = irq_save();
+	for (struct pollwait *w = h->first; w; w = w->next)
+		waitq_wake_all(w->wake);
+	irq_restore(irq);
+}
+
+void pollhead_release(struct pollhead *h)
+{
+	uint64_t irq = irq_save();
+	while (h->first) {
+		struct pollwait *w = h->first;
+		h->first = w->next;
+		w->head = NULL;
+		waitq_wake_all(w->wake);
+	}
+	irq_restore(irq);
+}
+
+static void unregister(struct pollwait *w)
+{
+	if (!w->head)
+		return;
+	struct pollwait **pp = &w->head->first;
+	while (*pp && *pp != w)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = w->next;
+	w->head = NULL;
+}
 
 struct kpollfd {
 	int fd;
@@ -27,8 +77,9 @@ struct kpollfd {
 #define POLL_ALWAYS (POLLERR | POLLHUP | POLLNVAL)
 #define MAX_POLLFDS 4096
 
-/* Fills revents; returns the number of entries with revents != 0. Interrupts disabled. */
-static int scan(struct kpollfd *p, size_t n)
+/* Fills revents; returns the number of entries with revents != 0. Each file's poll operation
+ * may register w[i] on its poll head (poll_wait_on). Interrupts disabled. */
+static int scan(struct kpollfd *p, size_t n, struct pollwait *w)
 {
 	int ready = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -37,12 +88,14 @@ static int scan(struct kpollfd *p, size_t n)
 			continue;
 		struct file *f = fget(p[i].fd);
 		unsigned int m;
+		scan_slot = &w[i];
 		if (!f)
 			m = POLLNVAL;
 		else if (f->ops && f->ops->poll)
 			m = f->ops->poll(f);
 		else
 			m = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+		scan_slot = NULL;
 		file_put(f);
 		p[i].revents = (short)(m & ((unsigned short)p[i].events | POLL_ALWAYS));
 		if (p[i].revents)
@@ -51,25 +104,40 @@ static int scan(struct kpollfd *p, size_t n)
 	return ready;
 }
 
-/* deadline: 0 wait forever, 1 do not wait, else CLOCK_MONOTONIC ns. */
+/* Scans, registers on the watched objects' poll heads and sleeps on a queue of its own
+ * until one of them changes, a signal comes or the deadline passes; then scans again.
+ * deadline: 0 wait forever, 1 do not wait, else CLOCK_MONOTONIC ns. */
 static long do_poll(struct kpollfd *p, size_t n, uint64_t deadline)
 {
+	struct pollwait *w = n ? kzalloc(n * sizeof(*w)) : NULL;
+	if (n && !w)
+		return -ENOMEM;
+	struct waitq q;
+	waitq_init(&q);
+	for (size_t i = 0; i < n; i++)
+		w[i].wake = &q;
+	long r;
 	for (;;) {
 		uint64_t irq = irq_save();
-		int ready = scan(p, n);
-		if (ready || deadline == 1 || (deadline && time_monotonic_ns() >= deadline)) {
-			irq_restore(irq);
-			return ready;
-		}
-		long err = deadline ? waitq_sleep_until(&poll_wq, deadline) : waitq_sleep(&poll_wq);
+		int ready = scan(p, n, w);
+		bool last = ready || deadline == 1 || (deadline && time_monotonic_ns() >= deadline);
+		long err = last ? 0 : deadline ? waitq_sleep_until(&q, deadline) : waitq_sleep(&q);
+		for (size_t i = 0; i < n; i++)
+			unregister(&w[i]);
 		irq_restore(irq);
-		if (err == -ETIMEDOUT)
+		if (last) {
+			r = ready;
+			break;
+		}
+		if (err == -ETIMEDOUT) {
 			deadline = 1; /* one last scan */
-		else if (err == -ERESTARTSYS)
-			return -ERESTARTNOHAND;
-		else if (err)
-			return err;
+		} else if (err) {
+			r = err == -ERESTARTSYS ? -ERESTARTNOHAND : err;
+			break;
+		}
 	}
+	kfree(w);
+	return r;
 }
 
 static uint64_t deadline_after_ns(uint64_t ns)

@@ -34,6 +34,7 @@ long kmap_page(uint64_t va, uint64_t pa, uint64_t flags);
 uint64_t kunmap_page(uint64_t va);
 #define KSTACK_AREA 0xffffc00000000000ULL      /* kernel stacks with guard pages */ /* in the kernel page tables? */ /* number of pages that are both writable and executable */
 
+void heap_init(void);                   /* after frame_init, before the first kmalloc */
 void *kmalloc(size_t n);
 void *kzalloc(size_t n);
 void kfree(void *p);

@@ -49,6 +49,7 @@ void ldisc_output(const struct termios *t, const char *s, size_t n,
 
 /* --- the console tty (dev/tty.c) and the console's receive queue (dev/console.c) ------- */
 extern struct waitq console_rx_wq;      /* woken for every received byte */
+extern struct pollhead console_pollers; /* the same, for poll/select (vfs.h) */
 int console_rx_pop(void);               /* next received byte or -1; interrupts disabled */
 void console_rx_flush(void);
 size_t console_rx_count(void);

@@ -9,7 +9,11 @@
 #define RZ_UACCESS_H
 #include "types.h"
 
-#define USER_TOP 0x0000800000000000ULL   /* end of the lower (process) half */
+/* The end of user space: one page below the end of the lower half (2^47), as on Linux. No
+ * mapping may reach the last page, so a `syscall` instruction can never sit in the last two
+ * bytes below 2^47 and make sysretq return to a non-canonical rip, which faults in ring 0 on
+ * Intel CPUs with the program's stack and GS (syscall.S's leaf path relies on this). */
+#define USER_TOP 0x00007ffffffff000ULL
 
 bool user_range_ok(uint64_t uaddr, size_t n);                 /* below USER_TOP, no wrap */
 long copy_from_user(void *dst, uint64_t usrc, size_t n);      /* 0 or -EFAULT */

@@ -123,8 +123,17 @@ long chrdev_open(struct file *f);       /* picks f->ops from f->ip->rdev */
 void tty_init(void);
 
 /* --- poll (poll.c) ------------------------------------------------------------------- */
-extern struct waitq poll_wq;            /* woken on every pipe/tty change */
-void poll_wake(void);
+/* Every object a poller can wait for has a poll head. Its file's poll operation calls
+ * poll_wait_on(&head) (a no-op outside a scan); whenever its readiness may have changed it
+ * calls pollhead_wake(&head), which wakes the pollers of this object and no others; before
+ * the object is freed, pollhead_release(&head) detaches and wakes them. Any context. */
+struct pollwait;
+struct pollhead {
+	struct pollwait *first;
+};
+void poll_wait_on(struct pollhead *h);
+void pollhead_wake(struct pollhead *h);
+void pollhead_release(struct pollhead *h);
 
 /* --- expected from the process core (weak fallbacks in fs/core_fallback.c) ------------ */
 uint64_t time_monotonic_ns(void);       /* CLOCK_MONOTONIC */

@@ -62,8 +62,10 @@ long sys_mmap(SYSCALL_ARGS)
 		return -EINVAL;
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	if (fixed) {
-		if (!user_range_ok(addr, len) || addr < PAGE_SIZE)
+		if (addr < PAGE_SIZE)
 			return -EINVAL;
+		if (!user_range_ok(addr, len))
+			return -ENOMEM; /* Linux: beyond the end of user space (USER_TOP) */
 		if (flags & MAP_FIXED_NOREPLACE) {
 			for (struct vma *v = mm->vmas; v; v = v->next)
 				if (v->start < addr + len && addr < v->end)

@@ -70,7 +70,8 @@ syscall_entry:
 	incq cpu0+PERCPU_LEAF_INSN_CALLS(%rip)	/* exec -v's count (switch_to moves it into the task) */
 	movq %r10, %rcx				/* 4th argument: r10 in the kernel ABI, rcx in C's */
 	call *syscall_table(,%rax,8)		/* sys_NAME: every register but rax kept */
-	popq %rcx				/* the return rip: canonical, the syscall instruction was there */
+	popq %rcx				/* the return rip: canonical, the syscall instruction was there
+					 * and nothing is mapped in the last page below 2^47 (USER_TOP) */
 	popq %rsp				/* user stack */
 	sysretq					/* CPL 3, rip = rcx, rflags = r11: IF back on, DF and TF as they were */
 .Lfull:
