@@ -110,7 +110,9 @@ class Run:
 
 
 def fmt(seconds):
-    return "-" if seconds is None else "%ds" % round(seconds)
+    if seconds is None:
+        return "-"
+    return "%.1fs" % seconds if seconds < 10 else "%ds" % round(seconds)
 
 
 def main():

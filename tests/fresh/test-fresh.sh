@@ -209,7 +209,8 @@ echo
 say "inner run took ${t_inner}s; logs: $out/run.log, $out/test.log"
 [ -n "${t_debootstrap:-}" ] && echo "  debootstrap (first time)  ${t_debootstrap}s"
 [ -f "$out/times.txt" ] && sed 's/^/  /' "$out/times.txt"
-summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/test.log" 2>/dev/null | tail -n 1 || true)
+# test.log's lines start with "[seconds] ".
+summary=$(sed -n 's/^\[ *[0-9.]*\] \([0-9]* passed, [0-9]* failed\)$/\1/p' "$out/test.log" 2>/dev/null | tail -n 1)
 if [ -n "$summary" ]; then
 	say "inner make test: $summary"
 else
