@@ -163,6 +163,11 @@ fi
 cleanup() {
 	local st=$?
 	trap - EXIT INT TERM
+	if [ -n "${ns_pid:-}" ]; then
+		say "stopping the inner run"
+		kill -KILL "$ns_pid" 2>/dev/null || true
+		wait "$ns_pid" 2>/dev/null || true
+	fi
 	# Mounts live only in the private namespace; refuse to delete anything still mounted.
 	if grep -q " $root[/ ]" /proc/self/mountinfo 2>/dev/null; then
 		echo "test-fresh: something is still mounted under $root; not deleting it" >&2
@@ -196,10 +201,15 @@ say "unpacked in $(took)s; committed HEAD $head bundled for the clone"
 
 # --- 3. the README's commands, inside ----------------------------------------------------------
 phase "inside the root (unshare + chroot): git clone, make run, make -j2 test"
+# In the background, so that Ctrl-C or a TERM reaches the traps at once; cleanup then kills
+# unshare, and with it (--kill-child, the PID namespace) everything that ran inside.
+unshare --mount --pid --fork --kill-child -- "$0" --in-namespace "$root" &
+ns_pid=$!
 set +e
-unshare --mount --pid --fork --kill-child -- "$0" --in-namespace "$root"
+wait "$ns_pid"
 inner=$?
 set -e
+ns_pid=
 t_inner=$(took)
 rm -f "$out"/run.log "$out"/test.log "$out"/times.txt
 cp "$root"/root/logs/*.log "$root"/root/logs/times.txt "$out"/ 2>/dev/null || true
@@ -207,10 +217,10 @@ cp "$root"/root/logs/*.log "$root"/root/logs/times.txt "$out"/ 2>/dev/null || tr
 # --- 4. what it printed ------------------------------------------------------------------------
 echo
 say "inner run took ${t_inner}s; logs: $out/run.log, $out/test.log"
-[ -n "${t_debootstrap:-}" ] && echo "  debootstrap (first time)  ${t_debootstrap}s"
-[ -f "$out/times.txt" ] && sed 's/^/  /' "$out/times.txt"
+if [ -n "${t_debootstrap:-}" ]; then printf '  %-40s %ss\n' "debootstrap (first time)" "$t_debootstrap"; fi
+if [ -f "$out/times.txt" ]; then sed 's/^/  /' "$out/times.txt"; fi
 # test.log's lines start with "[seconds] ".
-summary=$(sed -n 's/^\[ *[0-9.]*\] \([0-9]* passed, [0-9]* failed\)$/\1/p' "$out/test.log" 2>/dev/null | tail -n 1)
+summary=$(sed -n 's/^\[ *[0-9.]*\] \([0-9]* passed, [0-9]* failed\)$/\1/p' "$out/test.log" 2>/dev/null | tail -n 1 || true)
 if [ -n "$summary" ]; then
 	say "inner make test: $summary"
 else
