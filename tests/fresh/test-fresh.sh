@@ -47,6 +47,8 @@ if [ "${1:-}" = --in-namespace ]; then
 	mknod -m 666 "$root/dev/tty" c 5 0
 	mkdir -m 1777 "$root/dev/shm"
 	mkdir "$root/dev/pts"
+	mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$root/dev/pts"
+	ln -s pts/ptmx "$root/dev/ptmx"
 	ln -s /proc/self/fd "$root/dev/fd"
 	ln -s /proc/self/fd/0 "$root/dev/stdin"
 	ln -s /proc/self/fd/1 "$root/dev/stdout"
