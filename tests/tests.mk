@@ -36,3 +36,12 @@ test-progs: $(PROGS_BINS) $(R0RUN)
 	$(Q)mkdir -p $(RESULTS) && rm -f $(RESULTS)/progs.txt
 	$(Q)R0RUN=$(abspath $(R0RUN)) tests/progs/run.sh native $(RESULTS)/progs.txt
 	$(Q)R0RUN=$(abspath $(R0RUN)) tests/progs/run.sh r0run $(RESULTS)/progs.txt
+
+# make test-fresh: the README's two commands on a fresh Debian 12 root built with debootstrap
+# (cached in $(CACHE)/ after the first time). Takes minutes: never part of make test.
+# make test-fresh KEEP=1 keeps the root; see tests/fresh/test-fresh.sh --help.
+.PHONY: test-fresh
+test-fresh:
+	$(call say,CHECK,Debian packages for test-fresh)
+	$(Q)toolchain/bootstrap.sh fresh
+	$(Q)BUILD=$(BUILD) CACHE=$(CACHE) KEEP=$(KEEP) tests/fresh/test-fresh.sh

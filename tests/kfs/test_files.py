@@ -9,33 +9,22 @@ becomes a test sh/NAME).
 
 Usage: test_files.py --kernel ELF --initrd CPIO --results FILE [--log FILE]
 """
-import argparse
 import os
 import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "qemu"))
-from harness import Machine, Results, Timeout  # noqa: E402
+from harness import Results, Timeout, boot, poweroff, test_args  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--initrd", required=True)
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--log")
-    a = ap.parse_args()
-    log = a.log or os.path.splitext(a.results)[0] + ".log"
-    if os.path.exists(log):
-        os.remove(log)
+    a = test_args()
     with Results(a.results) as res:
-        with Machine(a.kernel, a.initrd, log=log, overall=120.0) as m:
-            try:
-                m.wait_prompt(timeout=20)
-            except Timeout as e:
-                res.record("boot", False, e)
-                return 1
+        m = boot(res, "boot", a, a.log, overall=120.0)
+        if m is None:
+            return 1
+        with m:
             for name, fn in TESTS:
                 try:
                     fn(m, res)
@@ -43,11 +32,7 @@ def main():
                     res.record(name, False, e)
                     if isinstance(e, Timeout):
                         return 1
-            m.type("poweroff")
-            try:
-                res.check("poweroff", m.wait_exit(10) == 0, "qemu-run exit status")
-            except Timeout as e:
-                res.record("poweroff", False, e)
+            poweroff(res, m, "poweroff")
     return 1 if res.failed() else 0
 
 

@@ -19,6 +19,11 @@ Used as a library by test groups (see test_kernel.py):
 Results prints "PASS name" / "FAIL name: why" to the terminal and writes the same lines
 to the results file (the format tests/summary.sh counts).
 
+What every test script shares lives here once: test_args() (--kernel --initrd --results
+--log), boot() (a Machine at its first prompt, or a FAIL), step() (a Timeout or an
+AssertionError is that test's FAIL), expect() (a command whose output must match regexes),
+poweroff() and free_frames().
+
 As a command, it runs case files against one boot:
 
     harness.py --kernel K --initrd I --results FILE [--log LOG] [--mem 256M] CASEFILE...
@@ -29,6 +34,7 @@ the regex (Python re, multiline) matches its output. After the last case the har
 poweroff and records "poweroff" as passed when qemu-run exits with status 0. Exit status:
 0 when nothing failed.
 """
+import argparse
 import os
 import signal
 import re
@@ -209,6 +215,87 @@ class Results:
         return False
 
 
+def test_args(description=None, extra=None):
+    """Parses the options every QEMU test script takes: --kernel ELF --initrd CPIO --results
+    FILE [--log FILE] (default: FILE with .log), plus what extra(parser) adds. The log starts
+    empty. Returns the parsed arguments; a.log is the log's path."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--initrd", required=True)
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--log")
+    if extra:
+        extra(ap)
+    a = ap.parse_args()
+    a.log = a.log or os.path.splitext(a.results)[0] + ".log"
+    if os.path.exists(a.log):
+        os.remove(a.log)
+    return a
+
+
+def boot(res, name, a, log, timeout=20.0, **machine_args):
+    """Boots a.kernel/a.initrd (Machine's keyword arguments: mem, overall, ...) and waits for
+    the first prompt. Returns the Machine (use it in a with block; m.banner is what the boot
+    printed), or None after recording FAIL name when no prompt came."""
+    m = Machine(a.kernel, a.initrd, log=log, **machine_args)
+    try:
+        m.banner = m.wait_prompt(timeout=timeout)
+    except Timeout as e:
+        m.close()
+        res.record(name, False, e)
+        return None
+    return m
+
+
+def step(res, name, fn):
+    """Runs fn; a Timeout (or QEMU's exit) or an AssertionError in it is a FAIL of name."""
+    try:
+        fn()
+    except (Timeout, AssertionError) as e:
+        res.record(name, False, e)
+
+
+def expect(res, m, name, command, regexes, timeout=20.0, absent=()):
+    """Runs command at m (anything with run(command, timeout=)); every regex (multiline)
+    must match its output, no regex of absent may. Returns the output, or None after a
+    Timeout (recorded as the FAIL of name)."""
+    try:
+        out = m.run(command, timeout=timeout)
+    except Timeout as e:
+        res.record(name, False, e)
+        return None
+    missing = [r for r in regexes if not re.search(r, out, re.M)]
+    present = [r for r in absent if re.search(r, out, re.M)]
+    why = []
+    if missing:
+        why.append("missing %r" % missing)
+    if present:
+        why.append("unexpected %r" % present)
+    res.check(name, not why, "%s in %r" % ("; ".join(why), out[-600:]))
+    return out
+
+
+def poweroff(res, m, name=None, timeout=10.0):
+    """Types poweroff; with a name, records whether qemu-run then exits with status 0."""
+    m.type("poweroff")
+    try:
+        st = m.wait_exit(timeout)
+    except Timeout as e:
+        if name:
+            res.record(name, False, e)
+        return
+    if name:
+        res.check(name, st == 0, "qemu-run exit status %s" % st)
+
+
+def free_frames(m):
+    """The free-frame count the shell's mem prints (raises AssertionError without one)."""
+    g = re.search(r"frames: (\d+) free", m.run("mem"))
+    if not g:
+        raise AssertionError("mem printed no 'frames: N free'")
+    return int(g.group(1))
+
+
 def read_cases(paths):
     """Parses case files into [name, command, regex] triples."""
     cases = []
@@ -242,34 +329,24 @@ def run_cases(res, kernel, initrd, cases, log=None, mem="256M", timeout=10.0, ov
                 for rest, _, _ in cases[i + 1:]:
                     res.record(prefix + rest, False, "not run: the shell stopped answering")
                 return
-        m.type("poweroff")
-        try:
-            st = m.wait_exit(timeout)
-            res.check(prefix + "poweroff", st == 0, "qemu-run exit status %s" % st)
-        except Timeout as e:
-            res.record(prefix + "poweroff", False, e)
+        poweroff(res, m, prefix + "poweroff", timeout)
 
 
-def main(argv=None):
-    import argparse
+def main():
     import sys
-    ap = argparse.ArgumentParser(description="run shell case files against ringzero under QEMU")
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--initrd", required=True)
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--log")
-    ap.add_argument("--mem", default="256M")
-    ap.add_argument("--timeout", type=float, default=10.0, help="per command, seconds")
-    ap.add_argument("--overall", type=float, default=50.0, help="whole boot, seconds")
-    ap.add_argument("cases", nargs="+")
-    a = ap.parse_args(argv)
+
+    def extra(ap):
+        ap.add_argument("--mem", default="256M")
+        ap.add_argument("--timeout", type=float, default=10.0, help="per command, seconds")
+        ap.add_argument("--overall", type=float, default=50.0, help="whole boot, seconds")
+        ap.add_argument("cases", nargs="+")
+    a = test_args("run shell case files against ringzero under QEMU", extra)
     try:
         cases = read_cases(a.cases)
     except ValueError as e:
         sys.exit(str(e))
-    log = a.log or os.path.splitext(a.results)[0] + ".log"
     with Results(a.results) as res:
-        run_cases(res, a.kernel, a.initrd, cases, log=log, mem=a.mem, timeout=a.timeout, overall=a.overall)
+        run_cases(res, a.kernel, a.initrd, cases, log=a.log, mem=a.mem, timeout=a.timeout, overall=a.overall)
     return 1 if res.failed() else 0
 
 

@@ -9,29 +9,19 @@ boot for all of them) are run, their tests named "cases/NAME".
 
 Usage: test_kernel.py --kernel ELF --initrd CPIO --results FILE [--log FILE] [--cases FILE...]
 """
-import argparse
 import os
 import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Machine, Results, Timeout, read_cases, run_cases  # noqa: E402
+from harness import Results, boot, poweroff, read_cases, run_cases, step, test_args  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--initrd", required=True)
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--log")
-    ap.add_argument("--cases", nargs="*", default=[])
-    a = ap.parse_args()
-    log = a.log or os.path.splitext(a.results)[0] + ".log"
-    if os.path.exists(log):
-        os.remove(log)
+    a = test_args(extra=lambda ap: ap.add_argument("--cases", nargs="*", default=[]))
+    log = a.log
     with open(os.path.join(ROOT, "kernel/rootfs/etc/motd")) as f:
         motd = f.read()
 
@@ -49,23 +39,12 @@ def main():
     return 1 if res.failed() else 0
 
 
-def step(res, name, fn):
-    """Runs one check; a timeout or QEMU exit is that test's failure."""
-    try:
-        fn()
-    except Timeout as e:
-        res.record(name, False, e)
-    except AssertionError as e:
-        res.record(name, False, e)
-
-
 def session(res, a, log, motd):
-    with Machine(a.kernel, a.initrd, log=log) as m:
-        try:
-            banner = m.wait_prompt(timeout=20)
-        except Timeout as e:
-            res.record("boot-to-prompt", False, e)
-            return
+    m = boot(res, "boot-to-prompt", a, log)
+    if m is None:
+        return
+    with m:
+        banner = m.banner
         t = m.elapsed()
         res.record("boot-to-prompt", True)
         g = re.search(r"boot: (\d+) TSC ticks", banner)
@@ -151,9 +130,11 @@ def session(res, a, log, motd):
 def fatal(res, a, log, name, command, expect):
     """Boots, runs a hidden command that faults in the kernel, checks the report and that
     qemu-run ends with the panic status 3."""
-    with Machine(a.kernel, a.initrd, log=log, overall=20) as m:
+    m = boot(res, name + "-report", a, log, timeout=15, overall=20)
+    if m is None:
+        return
+    with m:
         def run():
-            m.wait_prompt(timeout=15)
             m.type(command)
             out = m.wait_for(r"kernel panic[^\n]*\n", timeout=10)
             st = m.wait_exit(10)
@@ -165,14 +146,15 @@ def fatal(res, a, log, name, command, expect):
 
 def memsize(res, a, log, mem, mib):
     """Boots with another RAM size; mem must report it and poweroff still works."""
-    with Machine(a.kernel, a.initrd, log=log, mem=mem, overall=20) as m:
+    m = boot(res, "mem-%s" % mem, a, log, timeout=15, mem=mem, overall=20)
+    if m is None:
+        return
+    with m:
         def run():
-            m.wait_prompt(timeout=15)
             out = m.run("mem")
             g = re.search(r"RAM (\d+) MiB", out)
             res.check("mem-%s" % mem, g and mib - 2 <= int(g.group(1)) <= mib, repr(out))
-            m.type("poweroff")
-            res.check("poweroff-%s" % mem, m.wait_exit(10) == 0, "bad exit status")
+            poweroff(res, m, "poweroff-%s" % mem)
         step(res, "mem-%s" % mem, run)
 
 

@@ -25,14 +25,15 @@ MAX_REBOOTS times per boot; the transcript is in the log.
 
 Usage: test_ring0.py --kernel ELF --initrd CPIO --results FILE [--log FILE] [--only BOOT,...]
 """
-import argparse
+import functools
 import os
 import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Machine, Results, Timeout  # noqa: E402
+import harness  # noqa: E402
+from harness import Machine, Results, Timeout, free_frames, poweroff, step, test_args  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MAX_REBOOTS = 3
@@ -90,39 +91,12 @@ class Session:
     def poweroff(self, name):
         if self.m is None:
             return
-        self.m.type("poweroff")
-        try:
-            self.res.check(name, self.m.wait_exit(10) == 0, "bad exit status")
-        except Timeout as e:
-            self.res.record(name, False, e)
+        poweroff(self.res, self.m, name)
         self.drop()
 
 
-def step(res, name, fn):
-    """Runs fn, turning a Timeout or AssertionError into a FAIL of name."""
-    try:
-        fn()
-    except (Timeout, AssertionError) as e:
-        res.record(name, False, e)
-
-
-def expect(res, s, name, command, regexes, timeout=CMD_TIMEOUT, absent=()):
-    """Runs command; every regex (multiline) must match, no regex of absent may. Returns the
-    output (or None after a timeout)."""
-    try:
-        out = s.run(command, timeout=timeout)
-    except Timeout as e:
-        res.record(name, False, e)
-        return None
-    missing = [r for r in regexes if not re.search(r, out, re.M)]
-    present = [r for r in absent if re.search(r, out, re.M)]
-    why = []
-    if missing:
-        why.append("missing %r" % missing)
-    if present:
-        why.append("unexpected %r" % present)
-    res.check(name, not why, "%s in %r" % ("; ".join(why), out[-600:]))
-    return out
+# harness.expect(res, s, name, command, regexes, timeout=, absent=) with this group's timeout.
+expect = functools.partial(harness.expect, timeout=CMD_TIMEOUT)
 
 
 def calls(out):
@@ -144,13 +118,6 @@ def check_calls(res, name, out, mode, slow_zero=True, min_entry=1):
                          (n, min_entry, m, " (want 0)" if slow_zero else ""))
     return res.check(name, n == 0 and m > 0, "ring 3: %d through the entry (want 0), %d through syscall (want > 0)"
                      % (n, m))
-
-
-def free_frames(s):
-    g = re.search(r"frames: (\d+) free", s.run("mem"))
-    if not g:
-        raise AssertionError("mem printed no 'frames: N free'")
-    return int(g.group(1))
 
 
 def untrusted_ok(out, want_lines, kexec_works):
@@ -492,16 +459,9 @@ BOOTS = [("where", boot_where), ("progs", boot_progs), ("faults", boot_faults), 
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--initrd", required=True)
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--log")
-    ap.add_argument("--only", help="comma-separated boots: " + ",".join(n for n, _ in BOOTS))
-    a = ap.parse_args()
-    log = a.log or os.path.splitext(a.results)[0] + ".log"
-    if os.path.exists(log):
-        os.remove(log)
+    a = test_args(extra=lambda ap: ap.add_argument(
+        "--only", help="comma-separated boots: " + ",".join(n for n, _ in BOOTS)))
+    log = a.log
     only = set(a.only.split(",")) if a.only else None
     state = {}
     with Results(a.results) as res:

@@ -9,43 +9,19 @@ Debian's busybox-static.
 
 Usage: test_ring3.py --kernel ELF --initrd CPIO --results FILE [--log FILE]
 """
-import argparse
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Machine, Results, Timeout  # noqa: E402
-
-
-def step(res, name, fn):
-    try:
-        fn()
-    except (Timeout, AssertionError) as e:
-        res.record(name, False, e)
-
-
-def expect(res, m, name, command, regexes, timeout=20.0):
-    """Runs command; every regex (multiline) must match its output."""
-    def go():
-        out = m.run(command, timeout=timeout)
-        missing = [r for r in regexes if not re.search(r, out, re.M)]
-        res.check(name, not missing, "missing %r in %r" % (missing, out[-500:]))
-    step(res, name, go)
-
-
-def free_frames(m):
-    g = re.search(r"frames: (\d+) free", m.run("mem"))
-    return int(g.group(1)) if g else -1
+from harness import Results, boot, expect, free_frames, poweroff, step, test_args  # noqa: E402
 
 
 def boot_basic(res, a, log):
-    with Machine(a.kernel, a.initrd, log=log, overall=120) as m:
-        try:
-            m.wait_prompt(timeout=20)
-        except Timeout as e:
-            res.record("ring3-boot", False, e)
-            return
+    m = boot(res, "ring3-boot", a, log, overall=120)
+    if m is None:
+        return
+    with m:
         res.record("ring3-boot", True)
         expect(res, m, "hello-exit-3", "exec /bin/hello one two",
                [r"^hello from ring 3, pid \d+, argc 3 \[one\] \[two\]$", r"^exit 3$"])
@@ -81,20 +57,14 @@ def boot_basic(res, a, log):
             res.check("ctrl-c-sigint", re.search(r"^killed by SIGINT$", out, re.M), repr(out))
         step(res, "ctrl-c-sigint", ctrl_c)
         expect(res, m, "ps-after", "ps", [r"^\s+1\s+0 R\s+0\s+\d+\s+\d+ shell$"])
-        m.type("poweroff")
-        try:
-            res.check("ring3-poweroff", m.wait_exit(10) == 0, "bad exit status")
-        except Timeout as e:
-            res.record("ring3-poweroff", False, e)
+        poweroff(res, m, "ring3-poweroff")
 
 
 def boot_stress(res, a, log):
-    with Machine(a.kernel, a.initrd, log=log, overall=150) as m:
-        try:
-            m.wait_prompt(timeout=20)
-        except Timeout as e:
-            res.record("stress-boot", False, e)
-            return
+    m = boot(res, "stress-boot", a, log, overall=150)
+    if m is None:
+        return
+    with m:
         expect(res, m, "fork-bomb-eagain", "exec /bin/forkbomb",
                [r"^forkbomb: \d+ children, then EAGAIN; reaped \d+$", r"^exit 0$"], timeout=60)
         expect(res, m, "shell-after-fork-bomb", "exec /bin/hello", [r"^exit 3$"])
@@ -114,11 +84,7 @@ def boot_stress(res, a, log):
         expect(res, m, "busybox-sh-100-children",
                "exec /bin/sh -c 'i=0; while [ $i -lt 100 ]; do busybox true; i=$((i+1)); done; echo done $i'",
                [r"^done 100$", r"^exit 0$"], timeout=60)
-        m.type("poweroff")
-        try:
-            res.check("stress-poweroff", m.wait_exit(10) == 0, "bad exit status")
-        except Timeout as e:
-            res.record("stress-poweroff", False, e)
+        poweroff(res, m, "stress-poweroff")
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -131,12 +97,10 @@ COMMAND = {"t_env": "exec /bin/busybox env -i 'RINGZERO_TEST=hello world=1' /pro
 
 
 def boot_progs(res, a, log):
-    with Machine(a.kernel, a.initrd, log=log, overall=120) as m:
-        try:
-            m.wait_prompt(timeout=20)
-        except Timeout as e:
-            res.record("progs-boot", False, e)
-            return
+    m = boot(res, "progs-boot", a, log, overall=120)
+    if m is None:
+        return
+    with m:
         for p in PROGS:
             with open(os.path.join(ROOT, "tests/progs/expected/%s.out" % p.replace("-pie", ""))) as f:
                 want = f.read()
@@ -148,23 +112,12 @@ def boot_progs(res, a, log):
                 ok = got.endswith("exit 0\n") and got[: -len("exit 0\n")] == want
                 res.check("progs/" + p, ok, "want %r got %r" % (want[-200:], got[-300:]))
             step(res, "progs/" + p, go)
-        m.type("poweroff")
-        try:
-            m.wait_exit(10)
-        except Timeout:
-            pass
+        poweroff(res, m)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--initrd", required=True)
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--log")
-    a = ap.parse_args()
-    log = a.log or os.path.splitext(a.results)[0] + ".log"
-    if os.path.exists(log):
-        os.remove(log)
+    a = test_args()
+    log = a.log
     with Results(a.results) as res:
         boot_basic(res, a, log)
         boot_stress(res, a, log)
