@@ -11,7 +11,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "uaccess.h"
-#include "syscall_abi.h"
+#include "syscall.h"
 #include <linux/time_types.h>
 
 #define ERESTARTNOHAND 514              /* Linux's internal value: never reaches a program */

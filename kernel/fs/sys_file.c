@@ -7,7 +7,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "uaccess.h"
-#include "syscall_abi.h"
+#include "syscall.h"
 #include <asm/stat.h>
 #include <asm/statfs.h>
 #include <linux/magic.h>
