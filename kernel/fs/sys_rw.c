@@ -64,32 +64,28 @@ static long do_rw(int fd, uint64_t ubuf, size_t n, bool write, int64_t off)
 	return r;
 }
 
-long sys_read(SYSCALL_ARGS)
+SYSCALL_DEFINE3(read, fd_t, fd, uptr_t, buf, size_t, count)
 {
-	SYSCALL_UNUSED;
-	return do_rw((int)a0, a1, a2, false, -1);
+	return do_rw(fd, buf, count, false, -1);
 }
 
-long sys_write(SYSCALL_ARGS)
+SYSCALL_DEFINE3(write, fd_t, fd, uptr_t, buf, size_t, count)
 {
-	SYSCALL_UNUSED;
-	return do_rw((int)a0, a1, a2, true, -1);
+	return do_rw(fd, buf, count, true, -1);
 }
 
-long sys_pread64(SYSCALL_ARGS)
+SYSCALL_DEFINE4(pread64, fd_t, fd, uptr_t, buf, size_t, count, off_t, pos)
 {
-	SYSCALL_UNUSED;
-	if ((int64_t)a3 < 0)
+	if (pos < 0)
 		return -EINVAL;
-	return do_rw((int)a0, a1, a2, false, (int64_t)a3);
+	return do_rw(fd, buf, count, false, pos);
 }
 
-long sys_pwrite64(SYSCALL_ARGS)
+SYSCALL_DEFINE4(pwrite64, fd_t, fd, uptr_t, buf, size_t, count, off_t, pos)
 {
-	SYSCALL_UNUSED;
-	if ((int64_t)a3 < 0)
+	if (pos < 0)
 		return -EINVAL;
-	return do_rw((int)a0, a1, a2, true, (int64_t)a3);
+	return do_rw(fd, buf, count, true, pos);
 }
 
 struct kiovec {
@@ -166,47 +162,47 @@ static long do_rwv(int fd, uint64_t uiov, uint64_t cnt, bool write, int64_t off)
 	return total;
 }
 
-long sys_readv(SYSCALL_ARGS)
+SYSCALL_DEFINE3(readv, fd_t, fd, uptr_t, vec, size_t, vlen)
 {
-	SYSCALL_UNUSED;
-	return do_rwv((int)a0, a1, a2, false, -1);
+	return do_rwv(fd, vec, vlen, false, -1);
 }
 
-long sys_writev(SYSCALL_ARGS)
+SYSCALL_DEFINE3(writev, fd_t, fd, uptr_t, vec, size_t, vlen)
 {
-	SYSCALL_UNUSED;
-	return do_rwv((int)a0, a1, a2, true, -1);
+	return do_rwv(fd, vec, vlen, true, -1);
 }
 
-long sys_preadv(SYSCALL_ARGS)
+/* preadv, pwritev: the offset is pos_l alone (64 bits), pos_h (its high half on 32-bit
+ * systems) is ignored, as Linux does on x86_64. pos_l is off_t (Linux: unsigned long): a
+ * negative offset is -EINVAL. */
+SYSCALL_DEFINE5(preadv, fd_t, fd, uptr_t, vec, size_t, vlen, off_t, pos_l, uint64_t, pos_h)
 {
-	SYSCALL_UNUSED;
-	if ((int64_t)a3 < 0)
+	(void)pos_h;
+	if (pos_l < 0)
 		return -EINVAL;
-	return do_rwv((int)a0, a1, a2, false, (int64_t)a3);
+	return do_rwv(fd, vec, vlen, false, pos_l);
 }
 
-long sys_pwritev(SYSCALL_ARGS)
+SYSCALL_DEFINE5(pwritev, fd_t, fd, uptr_t, vec, size_t, vlen, off_t, pos_l, uint64_t, pos_h)
 {
-	SYSCALL_UNUSED;
-	if ((int64_t)a3 < 0)
+	(void)pos_h;
+	if (pos_l < 0)
 		return -EINVAL;
-	return do_rwv((int)a0, a1, a2, true, (int64_t)a3);
+	return do_rwv(fd, vec, vlen, true, pos_l);
 }
 
-long sys_lseek(SYSCALL_ARGS)
+SYSCALL_DEFINE3(lseek, fd_t, fd, off_t, offset, int, whence)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
-	int64_t off = (int64_t)a1, base;
+	int64_t off = offset, base;
 	long r;
 	if (!f->ops || !f->ops->seekable) {
 		r = (f->flags & O_PATH) ? -EBADF : -ESPIPE;
 		goto out;
 	}
-	switch ((int)a2) {
+	switch (whence) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = (int64_t)f->pos; break;
 	case SEEK_END: base = (int64_t)f->ip->size; break;
@@ -217,7 +213,7 @@ long sys_lseek(SYSCALL_ARGS)
 			goto out;
 		}
 		base = 0;
-		if ((int)a2 == SEEK_HOLE)
+		if (whence == SEEK_HOLE)
 			off = (int64_t)f->ip->size;
 		break;
 	default: r = -EINVAL; goto out;
@@ -233,21 +229,19 @@ out:
 	return r;
 }
 
-long sys_fsync(SYSCALL_ARGS)
+SYSCALL_DEFINE1(fsync, fd_t, fd)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
 	file_put(f);
 	return 0;
 }
 
-long sys_fdatasync(SYSCALL_ARGS) { return sys_fsync(a0, a1, a2, a3, a4, a5); }
+SYSCALL_DEFINE1(fdatasync, fd_t, fd) { return fd_check(fd); /* what fsync does */ }
 
-long sys_sync(SYSCALL_ARGS)
+SYSCALL_DEFINE0(sync)
 {
-	SYSCALL_UNUSED;
 	return 0;
 }
 
@@ -255,12 +249,9 @@ long sys_sync(SYSCALL_ARGS)
  * through a kernel bounce buffer (the source may change while a pipe writer sleeps). */
 #define SENDFILE_CHUNK (16384 - 16)
 
-long sys_sendfile(SYSCALL_ARGS)
+SYSCALL_DEFINE4(sendfile, fd_t, out_fd, fd_t, in_fd, uptr_t, offset, size_t, count)
 {
-	SYSCALL_UNUSED;
-	int out_fd = (int)a0, in_fd = (int)a1;
-	uint64_t uoff = a2;
-	size_t count = MIN(a3, (uint64_t)MAX_RW);
+	count = MIN(count, MAX_RW);
 	struct file *in = fget(in_fd), *out = fget(out_fd);
 	long r = 0;
 	char *bounce = NULL;
@@ -273,8 +264,8 @@ long sys_sendfile(SYSCALL_ARGS)
 		goto done;
 	}
 	int64_t off;
-	if (uoff) {
-		if (copy_from_user(&off, uoff, sizeof(off))) {
+	if (offset) {
+		if (copy_from_user(&off, offset, sizeof(off))) {
 			r = -EFAULT;
 			goto done;
 		}
@@ -307,8 +298,8 @@ long sys_sendfile(SYSCALL_ARGS)
 	}
 	if (r == 0) {
 		r = (long)total;
-		if (uoff) {
-			if (copy_to_user(uoff, &off, sizeof(off)))
+		if (offset) {
+			if (copy_to_user(offset, &off, sizeof(off)))
 				r = -EFAULT;
 		} else {
 			in->pos = (uint64_t)off;
@@ -321,19 +312,21 @@ done:
 	return r;
 }
 
-long sys_syncfs(SYSCALL_ARGS)
+SYSCALL_DEFINE1(syncfs, fd_t, fd)
 {
-	SYSCALL_UNUSED;
-	return fd_check((int)a0);
+	return fd_check(fd);
 }
 
-long sys_fadvise64(SYSCALL_ARGS)
+/* len is off_t (Linux: size_t here, loff_t in ksys_fadvise64_64) and advice uint64_t
+ * (Linux: int): the checks have always seen the whole registers (a negative length, any
+ * advice above 5, high bits included, is -EINVAL). */
+SYSCALL_DEFINE4(fadvise64, fd_t, fd, off_t, offset, off_t, len, uint64_t, advice)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	(void)offset;
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
-	long r = S_ISFIFO(f->ip->mode) ? -ESPIPE : ((int64_t)a2 < 0 || a3 > 5) ? -EINVAL : 0;
+	long r = S_ISFIFO(f->ip->mode) ? -ESPIPE : (len < 0 || advice > 5) ? -EINVAL : 0;
 	file_put(f);
 	return r;
 }
