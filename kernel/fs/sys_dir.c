@@ -48,14 +48,12 @@ static struct inode *child_at(struct inode *dir, uint64_t pos)
 	return best;
 }
 
-long sys_getdents64(SYSCALL_ARGS)
+/* count is size_t (Linux: unsigned int): the checks have always seen the whole register. */
+SYSCALL_DEFINE3(getdents64, fd_t, fd, uptr_t, dirent, size_t, count)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
-	uint64_t ubuf = a1;
-	size_t count = a2;
 	long r = 0;
 	if ((f->flags & O_PATH) || !f->ops) {
 		r = -EBADF;
@@ -66,7 +64,7 @@ long sys_getdents64(SYSCALL_ARGS)
 		r = S_ISDIR(dir->mode) ? 0 : -ENOTDIR;
 		goto out;
 	}
-	if (!user_range_ok(ubuf, count)) {
+	if (!user_range_ok(dirent, count)) {
 		r = -EFAULT;
 		goto out;
 	}
@@ -102,7 +100,7 @@ long sys_getdents64(SYSCALL_ARGS)
 		rec.d.d_reclen = (uint16_t)reclen;
 		rec.d.d_type = dtype(ip->mode);
 		memcpy(rec.d.d_name, name, nl);
-		if (copy_to_user(ubuf + used, &rec, reclen)) {
+		if (copy_to_user(dirent + used, &rec, reclen)) {
 			r = -EFAULT;
 			break;
 		}
@@ -119,20 +117,19 @@ out:
 
 /* --- the working directory ------------------------------------------------------------ */
 
-long sys_getcwd(SYSCALL_ARGS)
+SYSCALL_DEFINE2(getcwd, uptr_t, buf, size_t, size)
 {
-	SYSCALL_UNUSED;
 	struct fs_context *fc = current_fs_context();
 	if (!fc)
 		return -ENOENT;
-	size_t size = MIN(a1, (uint64_t)RZ_PATH_MAX);
-	char *buf = kmalloc(RZ_PATH_MAX);
-	if (!buf)
+	size = MIN(size, (size_t)RZ_PATH_MAX);
+	char *kbuf = kmalloc(RZ_PATH_MAX);
+	if (!kbuf)
 		return -ENOMEM;
-	long r = vfs_getcwd(fc->cwd, buf, size);
-	if (r > 0 && copy_to_user(a0, buf, (size_t)r))
+	long r = vfs_getcwd(fc->cwd, kbuf, size);
+	if (r > 0 && copy_to_user(buf, kbuf, (size_t)r))
 		r = -EFAULT;
-	kfree(buf);
+	kfree(kbuf);
 	return r;
 }
 
@@ -152,18 +149,16 @@ static long set_cwd(struct inode *ip)
 	return 0;
 }
 
-long sys_chdir(SYSCALL_ARGS)
+SYSCALL_DEFINE1(chdir, upath_t, filename)
 {
-	SYSCALL_UNUSED;
 	struct inode *ip;
-	long err = lookup_user(AT_FDCWD, a0, LOOKUP_FOLLOW, false, &ip);
+	long err = lookup_user(AT_FDCWD, filename, LOOKUP_FOLLOW, false, &ip);
 	return err ? err : set_cwd(ip);
 }
 
-long sys_fchdir(SYSCALL_ARGS)
+SYSCALL_DEFINE1(fchdir, fd_t, fd)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
 	struct inode *ip = inode_get(f->ip);
