@@ -183,22 +183,19 @@ static long do_openat(int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
 	return fd;
 }
 
-long sys_open(SYSCALL_ARGS)
+SYSCALL_DEFINE3(open, upath_t, filename, flags_t, flags, mode_t, mode)
 {
-	SYSCALL_UNUSED;
-	return do_openat(AT_FDCWD, a0, (uint32_t)a1, (uint32_t)a2);
+	return do_openat(AT_FDCWD, filename, flags, mode);
 }
 
-long sys_openat(SYSCALL_ARGS)
+SYSCALL_DEFINE4(openat, fd_t, dfd, upath_t, filename, flags_t, flags, mode_t, mode)
 {
-	SYSCALL_UNUSED;
-	return do_openat((int)a0, a1, (uint32_t)a2, (uint32_t)a3);
+	return do_openat(dfd, filename, flags, mode);
 }
 
-long sys_creat(SYSCALL_ARGS)
+SYSCALL_DEFINE2(creat, upath_t, pathname, mode_t, mode)
 {
-	SYSCALL_UNUSED;
-	return do_openat(AT_FDCWD, a0, O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)a1);
+	return do_openat(AT_FDCWD, pathname, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
 /* --- names: unlink, rmdir, mkdir, mknod, symlink, readlink, rename ---------------------- */
@@ -255,24 +252,22 @@ static long do_rmdir(int dirfd, uint64_t upath)
 	return err;
 }
 
-long sys_unlink(SYSCALL_ARGS)
+SYSCALL_DEFINE1(unlink, upath_t, pathname)
 {
-	SYSCALL_UNUSED;
-	return do_unlink(AT_FDCWD, a0);
+	return do_unlink(AT_FDCWD, pathname);
 }
 
-long sys_rmdir(SYSCALL_ARGS)
+SYSCALL_DEFINE1(rmdir, upath_t, pathname)
 {
-	SYSCALL_UNUSED;
-	return do_rmdir(AT_FDCWD, a0);
+	return do_rmdir(AT_FDCWD, pathname);
 }
 
-long sys_unlinkat(SYSCALL_ARGS)
+/* flag is flags64_t (Linux: int): the check has always seen the whole register. */
+SYSCALL_DEFINE3(unlinkat, fd_t, dfd, upath_t, pathname, flags64_t, flag)
 {
-	SYSCALL_UNUSED;
-	if (a2 & ~(uint64_t)AT_REMOVEDIR)
+	if (flag & ~(uint64_t)AT_REMOVEDIR)
 		return -EINVAL;
-	return (a2 & AT_REMOVEDIR) ? do_rmdir((int)a0, a1) : do_unlink((int)a0, a1);
+	return (flag & AT_REMOVEDIR) ? do_rmdir(dfd, pathname) : do_unlink(dfd, pathname);
 }
 
 /* Creates a new name; *out gets the new inode (referenced) for the caller to fill in. */
@@ -303,16 +298,14 @@ static long do_create(int dirfd, uint64_t upath, uint32_t mode, struct inode **o
 	return err;
 }
 
-long sys_mkdirat(SYSCALL_ARGS)
+SYSCALL_DEFINE3(mkdirat, fd_t, dfd, upath_t, pathname, mode_t, mode)
 {
-	SYSCALL_UNUSED;
-	return do_create((int)a0, a1, S_IFDIR | ((uint32_t)a2 & 07777 & ~cur_umask()), NULL);
+	return do_create(dfd, pathname, S_IFDIR | (mode & 07777 & ~cur_umask()), NULL);
 }
 
-long sys_mkdir(SYSCALL_ARGS)
+SYSCALL_DEFINE2(mkdir, upath_t, pathname, mode_t, mode)
 {
-	SYSCALL_UNUSED;
-	return do_create(AT_FDCWD, a0, S_IFDIR | ((uint32_t)a1 & 07777 & ~cur_umask()), NULL);
+	return do_create(AT_FDCWD, pathname, S_IFDIR | (mode & 07777 & ~cur_umask()), NULL);
 }
 
 static long do_mknod(int dirfd, uint64_t upath, uint32_t mode, uint64_t dev)
@@ -332,16 +325,14 @@ static long do_mknod(int dirfd, uint64_t upath, uint32_t mode, uint64_t dev)
 	return 0;
 }
 
-long sys_mknod(SYSCALL_ARGS)
+SYSCALL_DEFINE3(mknod, upath_t, filename, mode_t, mode, unsigned, dev)
 {
-	SYSCALL_UNUSED;
-	return do_mknod(AT_FDCWD, a0, (uint32_t)a1, a2);
+	return do_mknod(AT_FDCWD, filename, mode, dev);
 }
 
-long sys_mknodat(SYSCALL_ARGS)
+SYSCALL_DEFINE4(mknodat, fd_t, dfd, upath_t, filename, mode_t, mode, unsigned, dev)
 {
-	SYSCALL_UNUSED;
-	return do_mknod((int)a0, a1, (uint32_t)a2, a3);
+	return do_mknod(dfd, filename, mode, dev);
 }
 
 static long do_symlink(uint64_t utarget, int dirfd, uint64_t upath)
@@ -368,19 +359,19 @@ static long do_symlink(uint64_t utarget, int dirfd, uint64_t upath)
 	return err;
 }
 
-long sys_symlink(SYSCALL_ARGS)
+SYSCALL_DEFINE2(symlink, upath_t, oldname, upath_t, newname)
 {
-	SYSCALL_UNUSED;
-	return do_symlink(a0, AT_FDCWD, a1);
+	return do_symlink(oldname, AT_FDCWD, newname);
 }
 
-long sys_symlinkat(SYSCALL_ARGS)
+SYSCALL_DEFINE3(symlinkat, upath_t, oldname, fd_t, newdfd, upath_t, newname)
 {
-	SYSCALL_UNUSED;
-	return do_symlink(a0, (int)a1, a2);
+	return do_symlink(oldname, newdfd, newname);
 }
 
-static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, int64_t size)
+/* size is an int, as Linux's bufsiz: the calls pass their size_t bufsiz, whose low 32 bits
+ * are what has always been checked (a "negative" size is EINVAL). */
+static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, int size)
 {
 	if (size <= 0)
 		return -EINVAL;
@@ -398,16 +389,14 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, int64_t size)
 	return err;
 }
 
-long sys_readlink(SYSCALL_ARGS)
+SYSCALL_DEFINE3(readlink, upath_t, path, uptr_t, buf, size_t, bufsiz)
 {
-	SYSCALL_UNUSED;
-	return do_readlink(AT_FDCWD, a0, a1, (int64_t)(int)a2);
+	return do_readlink(AT_FDCWD, path, buf, bufsiz);
 }
 
-long sys_readlinkat(SYSCALL_ARGS)
+SYSCALL_DEFINE4(readlinkat, fd_t, dfd, upath_t, pathname, uptr_t, buf, size_t, bufsiz)
 {
-	SYSCALL_UNUSED;
-	return do_readlink((int)a0, a1, a2, (int64_t)(int)a3);
+	return do_readlink(dfd, pathname, buf, bufsiz);
 }
 
 static long do_rename(int odfd, uint64_t uold, int ndfd, uint64_t unew, uint64_t flags)
@@ -479,22 +468,22 @@ done:
 	return err;
 }
 
-long sys_rename(SYSCALL_ARGS)
+SYSCALL_DEFINE2(rename, upath_t, oldname, upath_t, newname)
 {
-	SYSCALL_UNUSED;
-	return do_rename(AT_FDCWD, a0, AT_FDCWD, a1, 0);
+	return do_rename(AT_FDCWD, oldname, AT_FDCWD, newname, 0);
 }
 
-long sys_renameat(SYSCALL_ARGS)
+SYSCALL_DEFINE4(renameat, fd_t, olddfd, upath_t, oldname, fd_t, newdfd, upath_t, newname)
 {
-	SYSCALL_UNUSED;
-	return do_rename((int)a0, a1, (int)a2, a3, 0);
+	return do_rename(olddfd, oldname, newdfd, newname, 0);
 }
 
-long sys_renameat2(SYSCALL_ARGS)
+/* flags is flags64_t (Linux: unsigned int): do_rename's check has always seen the whole
+ * register. */
+SYSCALL_DEFINE5(renameat2, fd_t, olddfd, upath_t, oldname, fd_t, newdfd, upath_t, newname,
+		flags64_t, flags)
 {
-	SYSCALL_UNUSED;
-	return do_rename((int)a0, a1, (int)a2, a3, a4);
+	return do_rename(olddfd, oldname, newdfd, newname, flags);
 }
 
 /* Hard links: the tree has one name per inode, so like a file system without them, EPERM
@@ -516,14 +505,14 @@ static long do_link(int odfd, uint64_t uold, int ndfd, uint64_t unew, uint64_t f
 	return err;
 }
 
-long sys_link(SYSCALL_ARGS)
+SYSCALL_DEFINE2(link, upath_t, oldname, upath_t, newname)
 {
-	SYSCALL_UNUSED;
-	return do_link(AT_FDCWD, a0, AT_FDCWD, a1, 0);
+	return do_link(AT_FDCWD, oldname, AT_FDCWD, newname, 0);
 }
 
-long sys_linkat(SYSCALL_ARGS)
+/* flags is flags64_t (Linux: int): do_link's check has always seen the whole register. */
+SYSCALL_DEFINE5(linkat, fd_t, olddfd, upath_t, oldname, fd_t, newdfd, upath_t, newname,
+		flags64_t, flags)
 {
-	SYSCALL_UNUSED;
-	return do_link((int)a0, a1, (int)a2, a3, a4);
+	return do_link(olddfd, oldname, newdfd, newname, flags);
 }
