@@ -9,18 +9,16 @@
 #include "uaccess.h"
 #include "syscall.h"
 
-long sys_close(SYSCALL_ARGS)
+SYSCALL_DEFINE1(close, fd_t, fd)
 {
-	SYSCALL_UNUSED;
-	return fd_close(current_fdtable(), (int)a0);
+	return fd_close(current_fdtable(), fd);
 }
 
 /* --- dup ------------------------------------------------------------------------------- */
 
-long sys_dup(SYSCALL_ARGS)
+SYSCALL_DEFINE1(dup, fd_t, fildes)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fildes);
 	if (!f)
 		return -EBADF;
 	int fd = fd_install(current_fdtable(), f, 0, false);
@@ -46,25 +44,25 @@ static long do_dup3(int oldfd, int newfd, uint64_t flags)
 	return fd;
 }
 
-long sys_dup2(SYSCALL_ARGS)
+SYSCALL_DEFINE2(dup2, fd_t, oldfd, fd_t, newfd)
 {
-	SYSCALL_UNUSED;
-	if ((int)a0 == (int)a1) {
-		struct file *f = fget((int)a0);
+	if (oldfd == newfd) {
+		struct file *f = fget(oldfd);
 		if (!f)
 			return -EBADF;
 		file_put(f);
-		return (int)a1;
+		return newfd;
 	}
-	return do_dup3((int)a0, (int)a1, 0);
+	return do_dup3(oldfd, newfd, 0);
 }
 
-long sys_dup3(SYSCALL_ARGS)
+/* flags is flags64_t (Linux: int) in dup3 and pipe2: the check for unknown flags has always
+ * seen the whole register. */
+SYSCALL_DEFINE3(dup3, fd_t, oldfd, fd_t, newfd, flags64_t, flags)
 {
-	SYSCALL_UNUSED;
-	if ((int)a0 == (int)a1)
+	if (oldfd == newfd)
 		return -EINVAL;
-	return do_dup3((int)a0, (int)a1, a2);
+	return do_dup3(oldfd, newfd, flags);
 }
 
 static long do_pipe2(uint64_t ufds, uint64_t flags)
@@ -99,37 +97,35 @@ static long do_pipe2(uint64_t ufds, uint64_t flags)
 	return 0;
 }
 
-long sys_pipe(SYSCALL_ARGS)
+SYSCALL_DEFINE1(pipe, uptr_t, fildes)
 {
-	SYSCALL_UNUSED;
-	return do_pipe2(a0, 0);
+	return do_pipe2(fildes, 0);
 }
 
-long sys_pipe2(SYSCALL_ARGS)
+SYSCALL_DEFINE2(pipe2, uptr_t, fildes, flags64_t, flags)
 {
-	SYSCALL_UNUSED;
-	return do_pipe2(a0, a1);
+	return do_pipe2(fildes, flags);
 }
 
 #define CLOSE_RANGE_UNSHARE (1U << 1)
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 
-long sys_close_range(SYSCALL_ARGS)
+/* The range is unsigned, as in Linux: a negative fd is above every max_fd. */
+SYSCALL_DEFINE3(close_range, fd_t, fd, unsigned, max_fd, flags_t, flags)
 {
-	SYSCALL_UNUSED;
-	unsigned int first = (unsigned int)a0, last = (unsigned int)a1, flags = (unsigned int)a2;
+	unsigned int first = fd, last = max_fd;
 	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
 		return -EINVAL;
 	struct fdtable *t = current_fdtable();
 	if (!t)
 		return 0;
-	for (unsigned int fd = first; fd <= last && fd < RZ_FD_MAX; fd++) {
-		if (!t->fd[fd])
+	for (unsigned int i = first; i <= last && i < RZ_FD_MAX; i++) {
+		if (!t->fd[i])
 			continue;
 		if (flags & CLOSE_RANGE_CLOEXEC)
-			t->cloexec[fd / 64] |= 1ULL << (fd % 64);
+			t->cloexec[i / 64] |= 1ULL << (i % 64);
 		else
-			fd_close(t, (int)fd);
+			fd_close(t, (int)i);
 	}
 	return 0;
 }
