@@ -57,46 +57,45 @@ static long fstatat_inode(int dirfd, uint64_t upath, uint64_t flags, struct inod
 	return lookup_user(dirfd, upath, lf, flags & AT_EMPTY_PATH, ip);
 }
 
-long sys_stat(SYSCALL_ARGS)
+SYSCALL_DEFINE2(stat, upath_t, filename, uptr_t, statbuf)
 {
-	SYSCALL_UNUSED;
 	struct inode *ip;
-	long err = lookup_user(AT_FDCWD, a0, LOOKUP_FOLLOW, false, &ip);
-	return err ? err : stat_out(ip, a1);
+	long err = lookup_user(AT_FDCWD, filename, LOOKUP_FOLLOW, false, &ip);
+	return err ? err : stat_out(ip, statbuf);
 }
 
-long sys_lstat(SYSCALL_ARGS)
+SYSCALL_DEFINE2(lstat, upath_t, filename, uptr_t, statbuf)
 {
-	SYSCALL_UNUSED;
 	struct inode *ip;
-	long err = lookup_user(AT_FDCWD, a0, 0, false, &ip);
-	return err ? err : stat_out(ip, a1);
+	long err = lookup_user(AT_FDCWD, filename, 0, false, &ip);
+	return err ? err : stat_out(ip, statbuf);
 }
 
-long sys_fstat(SYSCALL_ARGS)
+SYSCALL_DEFINE2(fstat, fd_t, fd, uptr_t, statbuf)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
 	struct inode *ip = inode_get(f->ip);
 	file_put(f);
-	return stat_out(ip, a1);
+	return stat_out(ip, statbuf);
 }
 
-long sys_newfstatat(SYSCALL_ARGS)
+/* flag (and statx's flags) is flags64_t (Linux: int, unsigned): fstatat_inode's check has
+ * always seen the whole register. */
+SYSCALL_DEFINE4(newfstatat, fd_t, dfd, upath_t, filename, uptr_t, statbuf, flags64_t, flag)
 {
-	SYSCALL_UNUSED;
 	struct inode *ip;
-	long err = fstatat_inode((int)a0, a1, a3, &ip);
-	return err ? err : stat_out(ip, a2);
+	long err = fstatat_inode(dfd, filename, flag, &ip);
+	return err ? err : stat_out(ip, statbuf);
 }
 
-long sys_statx(SYSCALL_ARGS)
+/* mask is not looked at: the answer is always STATX_BASIC_STATS. */
+SYSCALL_DEFINE5(statx, fd_t, dfd, upath_t, filename, flags64_t, flags, flags_t, mask, uptr_t, buffer)
 {
-	SYSCALL_UNUSED;
+	(void)mask;
 	struct inode *ip;
-	long err = fstatat_inode((int)a0, a1, a2, &ip);
+	long err = fstatat_inode(dfd, filename, flags, &ip);
 	if (err)
 		return err;
 	struct stat st;
@@ -121,7 +120,7 @@ long sys_statx(SYSCALL_ARGS)
 	sx.stx_rdev_minor = (uint32_t)(st.st_rdev & 0xff) | (uint32_t)((st.st_rdev >> 12) & ~0xffUL);
 	sx.stx_dev_major = (uint32_t)(st.st_dev >> 8) & 0xfff;
 	sx.stx_dev_minor = (uint32_t)(st.st_dev & 0xff);
-	return copy_to_user(a4, &sx, sizeof(sx)) ? -EFAULT : 0;
+	return copy_to_user(buffer, &sx, sizeof(sx)) ? -EFAULT : 0;
 }
 
 static long statfs_out(uint64_t ubuf)
@@ -140,25 +139,23 @@ static long statfs_out(uint64_t ubuf)
 	return copy_to_user(ubuf, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
-long sys_statfs(SYSCALL_ARGS)
+SYSCALL_DEFINE2(statfs, upath_t, pathname, uptr_t, buf)
 {
-	SYSCALL_UNUSED;
 	struct inode *ip;
-	long err = lookup_user(AT_FDCWD, a0, LOOKUP_FOLLOW, false, &ip);
+	long err = lookup_user(AT_FDCWD, pathname, LOOKUP_FOLLOW, false, &ip);
 	if (err)
 		return err;
 	inode_put(ip);
-	return statfs_out(a1);
+	return statfs_out(buf);
 }
 
-long sys_fstatfs(SYSCALL_ARGS)
+SYSCALL_DEFINE2(fstatfs, fd_t, fd, uptr_t, buf)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
 	file_put(f);
-	return statfs_out(a1);
+	return statfs_out(buf);
 }
 
 /* --- access, truncate, times, modes ---------------------------------------------------- */
@@ -181,46 +178,43 @@ static long do_access(int dirfd, uint64_t upath, uint64_t mode, uint64_t flags)
 	return err;
 }
 
-long sys_access(SYSCALL_ARGS)
+/* mode and flags are flags64_t (Linux: int): do_access's checks have always seen the whole
+ * register. */
+SYSCALL_DEFINE2(access, upath_t, filename, flags64_t, mode)
 {
-	SYSCALL_UNUSED;
-	return do_access(AT_FDCWD, a0, a1, 0);
+	return do_access(AT_FDCWD, filename, mode, 0);
 }
 
-long sys_faccessat(SYSCALL_ARGS)
+SYSCALL_DEFINE3(faccessat, fd_t, dfd, upath_t, filename, flags64_t, mode)
 {
-	SYSCALL_UNUSED;
-	return do_access((int)a0, a1, a2, 0);
+	return do_access(dfd, filename, mode, 0);
 }
 
-long sys_faccessat2(SYSCALL_ARGS)
+SYSCALL_DEFINE4(faccessat2, fd_t, dfd, upath_t, filename, flags64_t, mode, flags64_t, flags)
 {
-	SYSCALL_UNUSED;
-	return do_access((int)a0, a1, a2, a3);
+	return do_access(dfd, filename, mode, flags);
 }
 
-long sys_ftruncate(SYSCALL_ARGS)
+SYSCALL_DEFINE2(ftruncate, fd_t, fd, off_t, length)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
 	long err;
-	if ((int64_t)a1 < 0 || !S_ISREG(f->ip->mode) || !file_writable(f) || (f->flags & O_PATH))
+	if (length < 0 || !S_ISREG(f->ip->mode) || !file_writable(f) || (f->flags & O_PATH))
 		err = (f->flags & O_PATH) ? -EBADF : -EINVAL;
 	else
-		err = inode_truncate(f->ip, a1);
+		err = inode_truncate(f->ip, length);
 	file_put(f);
 	return err;
 }
 
-long sys_truncate(SYSCALL_ARGS)
+SYSCALL_DEFINE2(truncate, upath_t, path, off_t, length)
 {
-	SYSCALL_UNUSED;
-	if ((int64_t)a1 < 0)
+	if (length < 0)
 		return -EINVAL;
 	struct inode *ip;
-	long err = lookup_user(AT_FDCWD, a0, LOOKUP_FOLLOW, false, &ip);
+	long err = lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW, false, &ip);
 	if (err)
 		return err;
 	if (S_ISDIR(ip->mode))
@@ -228,16 +222,14 @@ long sys_truncate(SYSCALL_ARGS)
 	else if (!S_ISREG(ip->mode))
 		err = -EINVAL;
 	else
-		err = inode_truncate(ip, a1);
+		err = inode_truncate(ip, length);
 	inode_put(ip);
 	return err;
 }
 
-long sys_utimensat(SYSCALL_ARGS)
+/* flags is flags64_t (Linux: int): the check has always seen the whole register. */
+SYSCALL_DEFINE4(utimensat, fd_t, dfd, upath_t, filename, uptr_t, utimes, flags64_t, flags)
 {
-	SYSCALL_UNUSED;
-	int dirfd = (int)a0;
-	uint64_t upath = a1, utimes = a2, flags = a3;
 	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	struct __kernel_timespec ts[2];
@@ -253,13 +245,13 @@ long sys_utimensat(SYSCALL_ARGS)
 	}
 	struct inode *ip;
 	long err;
-	if (!upath) { /* futimens: the file dirfd refers to */
-		struct file *f = fget(dirfd);
+	if (!filename) { /* futimens: the file dfd refers to */
+		struct file *f = fget(dfd);
 		if (!f)
 			return -EBADF;
 		ip = inode_get(f->ip);
 		file_put(f);
-	} else if ((err = lookup_user(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW,
+	} else if ((err = lookup_user(dfd, filename, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW,
 				      flags & AT_EMPTY_PATH, &ip))) {
 		return err;
 	}
@@ -283,65 +275,62 @@ static long chmod_inode(struct inode *ip, uint64_t mode)
 	return 0;
 }
 
-long sys_chmod(SYSCALL_ARGS)
+SYSCALL_DEFINE2(chmod, upath_t, filename, mode_t, mode)
 {
-	SYSCALL_UNUSED;
 	struct inode *ip;
-	long err = lookup_user(AT_FDCWD, a0, LOOKUP_FOLLOW, false, &ip);
-	return err ? err : chmod_inode(ip, a1);
+	long err = lookup_user(AT_FDCWD, filename, LOOKUP_FOLLOW, false, &ip);
+	return err ? err : chmod_inode(ip, mode);
 }
 
-long sys_fchmodat(SYSCALL_ARGS)
+SYSCALL_DEFINE3(fchmodat, fd_t, dfd, upath_t, filename, mode_t, mode)
 {
-	SYSCALL_UNUSED;
 	struct inode *ip;
-	long err = lookup_user((int)a0, a1, LOOKUP_FOLLOW, false, &ip);
-	return err ? err : chmod_inode(ip, a2);
+	long err = lookup_user(dfd, filename, LOOKUP_FOLLOW, false, &ip);
+	return err ? err : chmod_inode(ip, mode);
 }
 
-long sys_fchmod(SYSCALL_ARGS)
+SYSCALL_DEFINE2(fchmod, fd_t, fd, mode_t, mode)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
 	struct inode *ip = inode_get(f->ip);
 	file_put(f);
-	return chmod_inode(ip, a1);
+	return chmod_inode(ip, mode);
 }
 
 /* Owners: everything belongs to root and stays so; the calls check their arguments only. */
-long sys_chown(SYSCALL_ARGS)
+SYSCALL_DEFINE3(chown, upath_t, filename, unsigned, user, unsigned, group)
 {
-	SYSCALL_UNUSED;
+	(void)user, (void)group;
 	struct inode *ip;
-	long err = lookup_user(AT_FDCWD, a0, LOOKUP_FOLLOW, false, &ip);
+	long err = lookup_user(AT_FDCWD, filename, LOOKUP_FOLLOW, false, &ip);
 	inode_put(err ? NULL : ip);
 	return err;
 }
 
-long sys_lchown(SYSCALL_ARGS)
+SYSCALL_DEFINE3(lchown, upath_t, filename, unsigned, user, unsigned, group)
 {
-	SYSCALL_UNUSED;
+	(void)user, (void)group;
 	struct inode *ip;
-	long err = lookup_user(AT_FDCWD, a0, 0, false, &ip);
+	long err = lookup_user(AT_FDCWD, filename, 0, false, &ip);
 	inode_put(err ? NULL : ip);
 	return err;
 }
 
-long sys_fchownat(SYSCALL_ARGS)
+SYSCALL_DEFINE5(fchownat, fd_t, dfd, upath_t, filename, unsigned, user, unsigned, group, flags_t, flag)
 {
-	SYSCALL_UNUSED;
+	(void)user, (void)group;
 	struct inode *ip;
-	long err = lookup_user((int)a0, a1, (a4 & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, a4 & AT_EMPTY_PATH, &ip);
+	long err = lookup_user(dfd, filename, (flag & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, flag & AT_EMPTY_PATH, &ip);
 	inode_put(err ? NULL : ip);
 	return err;
 }
 
-long sys_fchown(SYSCALL_ARGS)
+SYSCALL_DEFINE3(fchown, fd_t, fd, unsigned, user, unsigned, group)
 {
-	SYSCALL_UNUSED;
-	struct file *f = fget((int)a0);
+	(void)user, (void)group;
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
 	file_put(f);
@@ -349,16 +338,13 @@ long sys_fchown(SYSCALL_ARGS)
 }
 
 /* fallocate: mode 0 (grow to offset+len) and FALLOC_FL_KEEP_SIZE (nothing to reserve). */
-long sys_fallocate(SYSCALL_ARGS)
+SYSCALL_DEFINE4(fallocate, fd_t, fd, flags_t, mode, off_t, offset, off_t, len)
 {
-	SYSCALL_UNUSED;
-	int mode = (int)a1;
-	int64_t off = (int64_t)a2, len = (int64_t)a3;
-	struct file *f = fget((int)a0);
+	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
 	long r = 0;
-	if (off < 0 || len <= 0)
+	if (offset < 0 || len <= 0)
 		r = -EINVAL;
 	else if (!file_writable(f))
 		r = -EBADF;
@@ -368,10 +354,10 @@ long sys_fallocate(SYSCALL_ARGS)
 		r = S_ISDIR(f->ip->mode) ? -EISDIR : -ENODEV;
 	else if (mode & ~1) /* only FALLOC_FL_KEEP_SIZE */
 		r = -EOPNOTSUPP;
-	else if (off > INT64_MAX - len)
+	else if (offset > INT64_MAX - len)
 		r = -EFBIG;
-	else if (!(mode & 1) && (uint64_t)(off + len) > f->ip->size)
-		r = inode_truncate(f->ip, (uint64_t)(off + len));
+	else if (!(mode & 1) && (uint64_t)(offset + len) > f->ip->size)
+		r = inode_truncate(f->ip, (uint64_t)(offset + len));
 	file_put(f);
 	return r;
 }
