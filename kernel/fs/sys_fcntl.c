@@ -13,11 +13,8 @@
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME)
 
-long sys_fcntl(SYSCALL_ARGS)
+SYSCALL_DEFINE3(fcntl, fd_t, fd, unsigned, cmd, uint64_t, arg)
 {
-	SYSCALL_UNUSED;
-	int fd = (int)a0;
-	unsigned int cmd = (unsigned int)a1;
 	struct fdtable *t = current_fdtable();
 	struct file *f = fget(fd);
 	if (!f)
@@ -26,11 +23,11 @@ long sys_fcntl(SYSCALL_ARGS)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if ((int64_t)(int)a2 < 0 || (int)a2 >= RZ_FD_MAX) {
+		if ((int)arg < 0 || (int)arg >= RZ_FD_MAX) { /* F_DUPFD's arg is an int */
 			r = -EINVAL;
 			break;
 		}
-		r = fd_install(t, file_get(f), (int)a2, cmd == F_DUPFD_CLOEXEC);
+		r = fd_install(t, file_get(f), (int)arg, cmd == F_DUPFD_CLOEXEC);
 		if (r < 0)
 			file_put(f);
 		break;
@@ -38,7 +35,7 @@ long sys_fcntl(SYSCALL_ARGS)
 		r = (t->cloexec[fd / 64] >> (fd % 64)) & 1 ? FD_CLOEXEC : 0;
 		break;
 	case F_SETFD:
-		if (a2 & FD_CLOEXEC)
+		if (arg & FD_CLOEXEC)
 			t->cloexec[fd / 64] |= 1ULL << (fd % 64);
 		else
 			t->cloexec[fd / 64] &= ~(1ULL << (fd % 64));
@@ -48,17 +45,17 @@ long sys_fcntl(SYSCALL_ARGS)
 		r = (long)(f->flags | O_LARGEFILE);
 		break;
 	case F_SETFL:
-		f->flags = (f->flags & ~(uint32_t)SETFL_MASK) | ((uint32_t)a2 & SETFL_MASK);
+		f->flags = (f->flags & ~(uint32_t)SETFL_MASK) | ((uint32_t)arg & SETFL_MASK);
 		r = 0;
 		break;
 	case F_GETLK: {
 		struct flock fl;
-		if (copy_from_user(&fl, a2, sizeof(fl))) {
+		if (copy_from_user(&fl, arg, sizeof(fl))) {
 			r = -EFAULT;
 			break;
 		}
 		fl.l_type = F_UNLCK; /* no other process holds locks here */
-		r = copy_to_user(a2, &fl, sizeof(fl)) ? -EFAULT : 0;
+		r = copy_to_user(arg, &fl, sizeof(fl)) ? -EFAULT : 0;
 		break;
 	}
 	case F_SETLK:
@@ -80,11 +77,8 @@ long sys_fcntl(SYSCALL_ARGS)
 	return r;
 }
 
-long sys_ioctl(SYSCALL_ARGS)
+SYSCALL_DEFINE3(ioctl, fd_t, fd, unsigned, cmd, uptr_t, arg)
 {
-	SYSCALL_UNUSED;
-	int fd = (int)a0;
-	unsigned int cmd = (unsigned int)a1;
 	struct file *f = fget(fd);
 	if (!f)
 		return -EBADF;
@@ -101,7 +95,7 @@ long sys_ioctl(SYSCALL_ARGS)
 		break;
 	case FIONBIO: {
 		int on;
-		if (copy_from_user(&on, a2, sizeof(on))) {
+		if (copy_from_user(&on, arg, sizeof(on))) {
 			r = -EFAULT;
 			break;
 		}
@@ -113,18 +107,18 @@ long sys_ioctl(SYSCALL_ARGS)
 		break;
 	}
 	default:
-		r = (f->ops && f->ops->ioctl) ? f->ops->ioctl(f, cmd, a2) : -ENOTTY;
+		r = (f->ops && f->ops->ioctl) ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
 	}
 	file_put(f);
 	return r;
 }
 
-/* flock: one process holds everything here; the call only checks its arguments. */
-long sys_flock(SYSCALL_ARGS)
+/* flock: one process holds everything here; the call only checks its arguments. cmd is
+ * uint64_t (Linux: unsigned int): the check has always seen the whole register. */
+SYSCALL_DEFINE2(flock, fd_t, fd, uint64_t, cmd)
 {
-	SYSCALL_UNUSED;
-	uint64_t op = a1 & ~(uint64_t)LOCK_NB;
+	uint64_t op = cmd & ~(uint64_t)LOCK_NB;
 	if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN)
 		return -EINVAL;
-	return fd_check((int)a0);
+	return fd_check(fd);
 }
