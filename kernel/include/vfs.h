@@ -135,7 +135,7 @@ void poll_wait_on(struct pollhead *h);
 void pollhead_wake(struct pollhead *h);
 void pollhead_release(struct pollhead *h);
 
-/* --- expected from the process core (weak fallbacks in fs/core_fallback.c) ------------ */
+/* --- expected from the process core ------------------------------------------------ */
 uint64_t time_monotonic_ns(void);       /* CLOCK_MONOTONIC */
 uint64_t time_realtime_ns(void);        /* CLOCK_REALTIME */
 /* ppoll/pselect6's temporary signal mask: set it for the wait, then undo it; with

@@ -149,23 +149,21 @@ fail:
 	return err;
 }
 
-long sys_fork(SYSCALL_ARGS)
+SYSCALL_DEFINE0(fork)
 {
-	SYSCALL_UNUSED;
 	return do_clone(SIGCHLD, 0, 0, 0, 0);
 }
 
-long sys_vfork(SYSCALL_ARGS)
+SYSCALL_DEFINE0(vfork)
 {
-	SYSCALL_UNUSED;
 	return do_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 
 /* x86_64 argument order: flags, newsp, parent_tid, child_tid, tls */
-long sys_clone(SYSCALL_ARGS)
+SYSCALL_DEFINE5(clone, flags64_t, clone_flags, uptr_t, newsp, uptr_t, parent_tidptr,
+		uptr_t, child_tidptr, uptr_t, tls)
 {
-	SYSCALL_UNUSED;
-	return do_clone(a0, a1, a2, a3, a4);
+	return do_clone(clone_flags, newsp, parent_tidptr, child_tidptr, tls);
 }
 
 static void vfork_release(struct task *t)
@@ -380,19 +378,18 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	return 0;
 }
 
-long sys_execve(SYSCALL_ARGS)
+SYSCALL_DEFINE3(execve, upath_t, filename, uptr_t, argv, uptr_t, envp)
 {
-	SYSCALL_UNUSED;
 	char *path = kmalloc(4096);
 	if (!path)
 		return -ENOMEM;
-	long e = strncpy_from_user(path, a0, 4096);
+	long e = strncpy_from_user(path, filename, 4096);
 	if (e < 0) {
 		kfree(path);
 		return e;
 	}
 	struct exec_args a;
-	e = args_collect(&a, (char *const *)a1, (char *const *)a2, true);
+	e = args_collect(&a, (char *const *)argv, (char *const *)envp, true);
 	const char *why;
 	if (!e)
 		e = exec_core(current, path, &a, &why, EXEC_INHERIT);
@@ -510,17 +507,15 @@ void do_exit(int status)
 	panic("a zombie ran");
 }
 
-long sys_exit(SYSCALL_ARGS)
+SYSCALL_DEFINE1(exit, int, error_code)
 {
-	SYSCALL_UNUSED;
-	do_exit(((int)a0 & 0xff) << 8);
+	do_exit((error_code & 0xff) << 8);
 }
 
-long sys_exit_group(SYSCALL_ARGS)
+SYSCALL_DEFINE1(exit_group, int, error_code)
 {
-	SYSCALL_UNUSED;
-	kill_other_threads(((int)a0 & 0xff) << 8);
-	do_exit(((int)a0 & 0xff) << 8);
+	kill_other_threads((error_code & 0xff) << 8);
+	do_exit((error_code & 0xff) << 8);
 }
 
 long proc_wait(int pid, int *status, int options, bool unused)
@@ -554,23 +549,22 @@ long proc_wait(int pid, int *status, int options, bool unused)
 	}
 }
 
-long sys_wait4(SYSCALL_ARGS)
+SYSCALL_DEFINE4(wait4, pid_t, upid, uptr_t, stat_addr, flags_t, options, uptr_t, ru)
 {
-	SYSCALL_UNUSED;
-	int pid = (int)a0, options = (int)a2, st = 0;
+	int st = 0;
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
 		return -EINVAL;
-	if (a1 && !user_range_ok(a1, sizeof(int)))
+	if (stat_addr && !user_range_ok(stat_addr, sizeof(int)))
 		return -EFAULT;
-	if (a3 && !user_range_ok(a3, 144))
+	if (ru && !user_range_ok(ru, 144))
 		return -EFAULT;
-	long r = proc_wait(pid, &st, options, false);
-	if (r > 0 && a1 && copy_to_user(a1, &st, sizeof(st)))
+	long r = proc_wait(upid, &st, (int)options, false);
+	if (r > 0 && stat_addr && copy_to_user(stat_addr, &st, sizeof(st)))
 		return -EFAULT;
-	if (r > 0 && a3) {
-		uint8_t ru[144];
-		memset(ru, 0, sizeof(ru));
-		if (copy_to_user(a3, ru, sizeof(ru)))
+	if (r > 0 && ru) {
+		uint8_t usage[144];
+		memset(usage, 0, sizeof(usage));
+		if (copy_to_user(ru, usage, sizeof(usage)))
 			return -EFAULT;
 	}
 	return r;
@@ -629,46 +623,43 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 
 /* --- identity, limits, misc ------------------------------------------------------------ */
 
-long sys_getpid(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->tgid; }
-long sys_gettid(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->pid; }
-long sys_getppid(SYSCALL_ARGS)
+SYSCALL_LEAF_DEFINE0(getpid) { return current->tgid; }
+SYSCALL_LEAF_DEFINE0(gettid) { return current->pid; }
+SYSCALL_LEAF_DEFINE0(getppid)
 {
-	SYSCALL_UNUSED;
 	struct task *p = current->parent;
 	if (__builtin_expect(!p, 0)) /* only the shell, a kernel task, has none */
 		return 0;
 	return p->tgid; /* written so that it needs no register but rax (SYSCALL_LEAF) */
 }
 
-long sys_set_tid_address(SYSCALL_ARGS)
+SYSCALL_DEFINE1(set_tid_address, uptr_t, tidptr)
 {
-	SYSCALL_UNUSED;
-	current->clear_child_tid = a0;
+	current->clear_child_tid = tidptr;
 	return current->pid;
 }
 
-long sys_arch_prctl(SYSCALL_ARGS)
+SYSCALL_DEFINE2(arch_prctl, int, option, uptr_t, addr)
 {
-	SYSCALL_UNUSED;
-	switch (a0) {
+	switch (option) {
 	case 0x1002: /* ARCH_SET_FS */
-		if (a1 >= USER_TOP)
+		if (addr >= USER_TOP)
 			return -EPERM;
-		current->fs_base = a1;
-		wrmsr(MSR_FS_BASE, a1);
+		current->fs_base = addr;
+		wrmsr(MSR_FS_BASE, addr);
 		return 0;
 	case 0x1003: { /* ARCH_GET_FS */
 		uint64_t v = rdmsr(MSR_FS_BASE);
-		return copy_to_user(a1, &v, sizeof(v));
+		return copy_to_user(addr, &v, sizeof(v));
 	}
 	case 0x1001: /* ARCH_SET_GS: the user GS base waits in KERNEL_GS_BASE while in the kernel */
-		if (a1 >= USER_TOP)
+		if (addr >= USER_TOP)
 			return -EPERM;
-		wrmsr(MSR_KERNEL_GS_BASE, a1);
+		wrmsr(MSR_KERNEL_GS_BASE, addr);
 		return 0;
 	case 0x1004: { /* ARCH_GET_GS */
 		uint64_t v = rdmsr(MSR_KERNEL_GS_BASE);
-		return copy_to_user(a1, &v, sizeof(v));
+		return copy_to_user(addr, &v, sizeof(v));
 	}
 	}
 	return -EINVAL;

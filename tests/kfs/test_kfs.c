@@ -7,7 +7,7 @@
 #include "tty.h"
 #include "console.h"
 #include "lib.h"
-#include "syscall_abi.h"
+#include "syscall.h"
 #include <asm/stat.h>
 #include <asm/ioctls.h>
 #include <asm/termios.h>
