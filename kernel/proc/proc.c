@@ -308,11 +308,13 @@ static long exec_find_image(const char *path, struct exec_args *a, const char **
 		return -ENOENT;
 	for (*depth = 0;; (*depth)++) {
 		if (*depth > SCRIPT_MAX_DEPTH) {
-			*why = "too many levels of #! interpreters (a script's interpreter may be a script 4 times)";
+			*why = "too many levels of #! interpreters that are scripts (at most 4)";
 			e = -ELOOP;
 			break;
 		}
-		e = vfs_file_contents(file, ip, data, size);
+		/* an interpreter named "" (a file of just "#!"): Linux's lookup of "" finds the
+		 * current directory, not a regular file */
+		e = *depth && !file[0] ? -EACCES : vfs_file_contents(file, ip, data, size);
 		if (e) {
 			*ip = NULL;
 			if (e == -EISDIR) /* Linux: EACCES for anything but a regular file */
@@ -370,7 +372,7 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 		return e;
 	if (how == EXEC_RING0 && !img.trusted) {
 		/* kexec asks for ring 0; only a marked image may have it, as for execve */
-		*why = depth ? "its #! interpreter has no ringzero note: not built with r0cc (run the script in ring 3 with exec)"
+		*why = depth ? "its #! interpreter has no ringzero note (not built with r0cc): run the script with exec"
 			     : "no ringzero note: not built with r0cc (run it in ring 3 with exec)";
 		inode_put(ip);
 		return -EPERM;
