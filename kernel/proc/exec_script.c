@@ -16,9 +16,14 @@
  *   * Everything after the blanks that follow the name, up to the trimmed end of the line,
  *     is ONE optional argument, inner blanks included ("#!/bin/x a  b" gives "a  b").
  * Consequences of the zero padding that Linux shows too: a file of just "#!" has "" as its
- * interpreter (its lookup fails), and "#!/bin/x  " with no newline gives an empty argument
- * (the padding, not a blank, ends the line, so the blanks are not trimmed). A '\r' is not a
- * blank: a CRLF script asks for "/bin/sh\r". */
+ * interpreter (exec_core answers EACCES, as Linux's lookup of "" finds a directory), and at
+ * a line with no newline the padding, not a blank, ends the line, so trailing blanks stay:
+ * "#!/bin/x a  " gives "a  ", "#!/bin/x  " an empty argument. A '\r' is not a blank: a CRLF
+ * script passes "a\r" (or asks for "/bin/sh\r").
+ *
+ * Chosen among the execve(2) variants: the Linux 5.1+ limit and its truncation (the man
+ * page's "255 characters" after "#!" is, in the code, 255 bytes of line including "#!"),
+ * not the older 127-byte limit; ENOEXEC rather than a truncated interpreter path. */
 #include "exec_script.h"
 #include "lib.h"
 #include <asm-generic/errno.h>

@@ -1,6 +1,7 @@
 /* proc.c: processes. Owns fork/vfork/clone (process-like flags and threads), execve (the
  * loader fills a fresh address space, then the old one is dropped at the point of no
- * return; the ring follows contract 3: see exec_core), exit/exit_group with reparenting to
+ * return; the ring follows contract 3: see exec_core; a `#!` script runs its interpreter,
+ * exec_script.c), exit/exit_group with reparenting to
  * the shell's task, wait4 (Linux status encoding, WNOHANG), the process limit, and the
  * shell's spawn/wait. Does not own address-space mechanics (mm/vm.c), signals
  * (signal.c) or scheduling (sched.c). */
