@@ -1,6 +1,7 @@
 /* proc.c: processes. Owns fork/vfork/clone (process-like flags and threads), execve (the
  * loader fills a fresh address space, then the old one is dropped at the point of no
- * return; the ring follows contract 3: see exec_core), exit/exit_group with reparenting to
+ * return; the ring follows contract 3: see exec_core; a `#!` script runs its interpreter,
+ * exec_script.c), exit/exit_group with reparenting to
  * the shell's task, wait4 (Linux status encoding, WNOHANG), the process limit, and the
  * shell's spawn/wait. Does not own address-space mechanics (mm/vm.c), signals
  * (signal.c) or scheduling (sched.c). */
@@ -15,6 +16,7 @@
 #include "uaccess.h"
 #include "vm.h"
 #include "x86.h"
+#include "exec_script.h"
 #include <asm-generic/errno.h>
 #include <asm-generic/siginfo.h>
 #include <asm/signal.h>
@@ -265,28 +267,112 @@ enum exec_ring {
 	EXEC_INHERIT, /* execve: ring 0 only from ring 0 and only for an image with the trust note */
 };
 
+/* A `#!` script's argv for its interpreter (as Linux): [name, arg (if any), file,
+ * argv[1..]]; file is the script's path (for a nested script, the name its interpreter
+ * line gave it). The new strings go after the old ones in the buffer. */
+static long args_script(struct exec_args *a, const char *name, const char *arg, const char *file)
+{
+	const char *front[3] = {name, arg ? arg : file, file};
+	int drop = a->argc > 0, add = arg ? 3 : 2;
+	if (a->argc - drop + add > ARG_MAX_COUNT)
+		return -E2BIG;
+	char *copy[3];
+	for (int i = 0; i < add; i++) {
+		size_t len = strlen(front[i]);
+		if (len + 1 > ARG_BYTES - a->used)
+			return -E2BIG;
+		copy[i] = memcpy(a->buf + a->used, front[i], len + 1);
+		a->used += len + 1;
+	}
+	memmove(a->argv + add, a->argv + drop, (size_t)(a->argc - drop + 1) * sizeof(char *)); /* with the NULL */
+	for (int i = 0; i < add; i++)
+		a->argv[i] = copy[i];
+	a->argc += add - drop;
+	return 0;
+}
+
+/* Finds the program to load for path: path itself when it is an ELF image, else, for a
+ * `#!` script (exec_script.c), its interpreter, with argv rewritten, up to
+ * SCRIPT_MAX_DEPTH scripts deep (ELOOP beyond, as Linux). On success *ip holds the
+ * image's inode (data, size: its contents) and *img is checked; *depth = the number of
+ * scripts on the way (0 for an ELF image). */
+static long exec_find_image(const char *path, struct exec_args *a, const char **why, struct inode **ip,
+			    const void **data, uint64_t *size, struct loader_image *img, int *depth)
+{
+	char *interp = NULL; /* the current interpreter's name, once there is one */
+	const char *file = path;
+	long e;
+	*ip = NULL;
+	if (!path[0])
+		return -ENOENT;
+	for (*depth = 0;; (*depth)++) {
+		if (*depth > SCRIPT_MAX_DEPTH) {
+			*why = "too many levels of #! interpreters that are scripts (at most 4)";
+			e = -ELOOP;
+			break;
+		}
+		/* an interpreter named "" (a file of just "#!"): Linux's lookup of "" finds the
+		 * current directory, not a regular file */
+		e = *depth && !file[0] ? -EACCES : vfs_file_contents(file, ip, data, size);
+		if (e) {
+			*ip = NULL;
+			if (e == -EISDIR) /* Linux: EACCES for anything but a regular file */
+				e = -EACCES;
+			if (*depth && e == -ENOENT)
+				*why = "its #! interpreter does not exist";
+			break;
+		}
+		char line[SCRIPT_BUF];
+		const char *name, *arg;
+		int s = script_parse(*data, *size, line, &name, &arg);
+		if (s == 0) {
+			int le = loader_check(*data, *size, USER_IMAGE_LIMIT, img);
+			if (!le) {
+				kfree(interp);
+				return 0;
+			}
+			*why = *depth ? "its #! interpreter is not an ELF program" : loader_strerror(le);
+			e = -ENOEXEC;
+		} else if (s < 0) {
+			*why = "bad #! line: no interpreter name, or one longer than the 255-byte line";
+			e = s;
+		} else {
+			e = args_script(a, name, arg, file);
+			if (!e && !interp && !(interp = kmalloc(SCRIPT_BUF)))
+				e = -ENOMEM;
+			if (!e) {
+				strlcpy(interp, name, SCRIPT_BUF);
+				file = interp;
+			}
+		}
+		inode_put(*ip);
+		*ip = NULL;
+		if (e)
+			break;
+	}
+	kfree(interp);
+	return e;
+}
+
 /* Loads path into a new address space and makes it t's program: t's frame starts it, in
  * the ring `how` picks (ring 0: supervisor pages, kernel selectors, AT_SYSINFO = r0_entry).
+ * A `#!` script runs its interpreter, and the interpreter's trust note picks the ring.
  * *why: a one-line reason for the shell when the file is not a loadable ELF. */
 static long exec_core(struct task *t, const char *path, struct exec_args *a, const char **why, enum exec_ring how)
 {
 	struct inode *ip = NULL;
 	const void *data;
 	uint64_t size;
+	struct loader_image img;
+	int depth, le;
 	*why = NULL;
-	long e = vfs_file_contents(path, &ip, &data, &size);
+	long e = exec_find_image(path, a, why, &ip, &data, &size, &img, &depth);
 	if (e)
 		return e;
-	struct loader_image img;
-	int le = loader_check(data, size, USER_IMAGE_LIMIT, &img);
-	if (le) {
-		*why = loader_strerror(le);
-		inode_put(ip);
-		return -ENOEXEC;
-	}
 	if (how == EXEC_RING0 && !img.trusted) {
 		/* kexec asks for ring 0; only a marked image may have it, as for execve */
-		*why = "no ringzero note: not built with r0cc (run it in ring 3 with exec)";
+		*why = depth ? "its #! interpreter has no ringzero note (not built with r0cc): run the script with exec"
+			     : "no ringzero note: not built with r0cc (run it in ring 3 with exec)";
 		inode_put(ip);
 		return -EPERM;
 	}

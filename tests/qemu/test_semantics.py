@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 
-from harness import Machine, Results, Timeout
+from harness import Machine, Results, Timeout, expect
 
 RING_OF = {"exec": 3, "kexec": 0}
 # program, arguments, its parts (each must print "<prog>: <part> ok"), timeout in seconds
@@ -20,6 +20,7 @@ PROGRAMS = [
     ("vmcost", "-c", ["find-free", "huge-unmap"], 240),
     ("pollwake", "-c", ["ping-pong"], 240),
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
+    ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
@@ -49,6 +50,31 @@ def free_frames(m):
     return int(g.group(1)) if g else None
 
 
+def shell_scripts(res, m, mode):
+    """`#!` scripts typed at the shell (item 7): /bin/shebang -w writes them; a script whose
+    interpreter is marked runs in ring 0 under kexec, one whose interpreter is busybox
+    (unmarked) is refused by kexec as an unmarked ELF is, and runs under exec."""
+    d = "/tmp/sb"
+    n = "%s/script-" % mode
+    if expect(res, m, n + "setup", "exec /bin/shebang -w %s" % d, [r"^shebang: scripts written$", r"^exit 0$"]) is None:
+        return
+    ring = RING_OF[mode]
+    marked = r"^ring=%d\|\[/bin/shebang\]\[--echo\]\[/tmp/sb/marked\]" % ring
+    expect(res, m, n + "marked", "%s /tmp/sb/marked a b" % mode, [marked + r"\[a\]\[b\]$", r"^exit 0$"])
+    expect(res, m, n + "nested", "%s /tmp/sb/nested x" % mode, [marked + r"\[/tmp/sb/nested\]\[x\]$", r"^exit 0$"])
+    if mode == "exec":
+        expect(res, m, n + "unmarked", "exec /tmp/sb/unmarked q", [r"^unmarked:/tmp/sb/unmarked:q$", r"^exit 0$"])
+    else:
+        expect(res, m, n + "unmarked", "kexec /tmp/sb/unmarked q",
+               [r"^kexec: /tmp/sb/unmarked: its #! interpreter has no ringzero note \(not built with r0cc\): "
+                r"run the script with exec$"], absent=[r"^unmarked:", r"^exit"])
+    expect(res, m, n + "missing", "%s /tmp/sb/missing" % mode,
+           [r"^%s: /tmp/sb/missing: its #! interpreter does not exist$" % mode], absent=[r"^exit"])
+    expect(res, m, n + "empty", "%s /tmp/sb/empty" % mode,
+           [r"^%s: /tmp/sb/empty: bad #! line: no interpreter name" % mode], absent=[r"^exit"])
+    expect(res, m, n + "cleanup", "exec /bin/shebang -r %s" % d, [r"^shebang: scripts removed$", r"^exit 0$"])
+
+
 def run_mode(res, a, mode):
     with Machine(a.kernel, a.initrd, log=a.log, overall=600.0) as m:
         try:
@@ -76,6 +102,7 @@ def run_mode(res, a, mode):
         after = free_frames(m)
         res.check("%s/heap-frames-back" % mode, before is not None and after == before,
                   "free frames before the programs %s, after %s" % (before, after))
+        shell_scripts(res, m, mode)
         m.type("poweroff")
         res.check("%s/poweroff" % mode, m.wait_exit(15) == 0, "bad exit status")
 
