@@ -40,6 +40,7 @@
 #endif
 
 struct pipe;
+struct lock_ctx;
 
 struct kts {
 	int64_t sec;
@@ -65,6 +66,7 @@ struct inode {
 	uint64_t next_dseq;     /* directories: the next position to hand out */
 	struct kts atime, mtime, ctime;
 	struct pipe *pipe;      /* FIFOs: the pipe, created on first open */
+	struct lock_ctx *locks; /* advisory locks and their waiters (fs/lock.c); NULL: none */
 };
 #define rnode inode             /* compatibility name for shell.c */
 
