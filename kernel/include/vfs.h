@@ -1,6 +1,7 @@
 /* vfs.h: the file layer's internal interface (fs/, dev/). Inodes and the tree (fs/ramfs.c),
  * path lookup (fs/namei.c), open file descriptions and descriptor tables (fs/file.c),
- * pipes (fs/pipe.c), poll (fs/poll.c), character devices (dev/devices.c, dev/tty.c).
+ * pipes (fs/pipe.c), advisory locks (fs/lock.c), poll (fs/poll.c), character devices
+ * (dev/devices.c, dev/tty.c).
  *
  * Concurrency: one CPU and no preemption in the kernel, so code that does not sleep runs
  * alone. Sleeping (pipes, the tty, poll) happens only with references held on what is
