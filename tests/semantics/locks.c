@@ -309,6 +309,21 @@ static void ofd_child(void *arg)
 	EXPECT_LOCK(fd1, F_GETLK, F_RDLCK, 0, 0, F_WRLCK, 0, 10, -1);
 }
 
+static void ofd_wait_child(void *arg)
+{
+	struct pipes *p = arg;
+	int fd = open_file(O_RDWR);
+	for (int i = 3; i < 64; i++)            /* the inherited copies (fd2 among them) */
+		if (i != fd && i != p->up[1])
+			close(i);
+	errno = 0;
+	CHECK_EQ(setlk(fd, F_OFD_SETLK, F_RDLCK, 0, 1), -1);
+	CHECK_EQ(errno, EAGAIN);
+	put(p->up[1], 'w');
+	CHECK_EQ(setlk(fd, F_OFD_SETLKW, F_RDLCK, 0, 1), 0);
+	put(p->up[1], 'L');
+}
+
 static void part_ofd(void)
 {
 	int fd1 = open_file(O_RDWR), fd2 = open_file(O_RDWR);
@@ -343,11 +358,17 @@ static void part_ofd(void)
 	EXPECT_LOCK(fd2, F_OFD_GETLK, F_RDLCK, 0, 0, F_WRLCK, 0, 10, -1);
 	CHECK_EQ(close(dupfd), 0);
 	EXPECT_FREE(fd2, F_OFD_GETLK, F_WRLCK, 0, 0);
-	/* F_OFD_SETLKW waits for another description of the same process? not without a
-	 * second thread; a plain unlock-and-take instead */
+	/* F_OFD_SETLKW of another process sleeps until the last descriptor goes */
 	CHECK_EQ(setlk(fd2, F_OFD_SETLKW, F_WRLCK, 0, 0), 0);
-	CHECK_EQ(setlk(fd2, F_OFD_SETLK, F_UNLCK, 0, 0), 0);
-	close(fd2);
+	struct pipes p;
+	CHECK(pipe(p.up) == 0 && pipe(p.down) == 0, "pipes");
+	pid_t pid = child(ofd_wait_child, &p, false);
+	CHECK_EQ(get(p.up[0]), 'w');
+	CHECK(quiet(p.up[0], 200), "the child got the lock while the parent held it");
+	close(fd2);          /* the child's copy of fd2 is closed: this was the last one */
+	CHECK_EQ(get(p.up[0]), 'L');
+	reap(pid);
+	close(p.up[0]), close(p.up[1]), close(p.down[0]), close(p.down[1]);
 }
 
 /* --- flock ------------------------------------------------------------------------------ */
