@@ -64,8 +64,6 @@ long filemap_check(struct file *f, uint32_t prot, int type, struct inode **ip)
 	if (type != MAP_PRIVATE) {
 		if ((prot & PROT_WRITE) && !file_writable(f))
 			return -EACCES;
-		if ((f->flags & O_APPEND) && file_writable(f))
-			return -EACCES;
 	}
 	if (!file_readable(f))
 		return -EACCES;

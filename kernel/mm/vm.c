@@ -157,8 +157,7 @@ static struct vma *vma_clone(struct mm *mm, struct vma *v)
 	struct vma *t = kzalloc(sizeof(*t));
 	if (!t)
 		return NULL;
-	*t = *v;
-	t->next = NULL;
+	*t = *v; /* next too: a split puts t after v */
 	t->mm = mm;
 	if (t->file)
 		filemap_link(t);
@@ -515,6 +514,7 @@ struct mm *mm_copy(struct mm *src)
 		struct vma *n = vma_clone(mm, v);
 		if (!n)
 			goto fail;
+		n->next = NULL;
 		*tail = n;
 		tail = &n->next;
 	}
