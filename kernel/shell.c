@@ -203,7 +203,7 @@ static const struct cmd cmds[] = {
 	{"ls", "[DIR]", "list a directory of the initramfs (default /)", cmd_ls},
 	{"cat", "FILE...", "print files", cmd_cat},
 	{"echo", "[WORD...]", "print the words", cmd_echo},
-	{"mem", "", "free and total physical frames", cmd_mem},
+	{"mem", "", "free and total physical frames (unmapped clean page-cache copies given back first)", cmd_mem},
 	{"exec", "[-v] PATH [ARG...]", "run a program in ring 3, wait, say how it ended (-v: its calls)", cmd_exec},
 	{"ps", "", "list the processes", cmd_ps},
 	{"kexec", "[-v] PATH [ARG...]", "run a trusted program in ring 0, as exec", cmd_exec},
