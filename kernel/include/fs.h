@@ -69,6 +69,7 @@ struct inode {
 	struct pipe *pipe;      /* FIFOs: the pipe, created on first open */
 	const uint8_t *src;     /* buf is a clean copy of these initrd bytes (NULL once written) */
 	struct vma *mmaps;      /* areas mapping this file (mm/filemap.c), through vma->fnext */
+	int deny_write;         /* areas of running programs' images: opening for writing is ETXTBSY */
 };
 #define rnode inode             /* compatibility name for shell.c */
 

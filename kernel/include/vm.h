@@ -22,6 +22,7 @@
 #define VM_HEAP  0x200  /* the brk area */
 #define VM_SHARED 0x400 /* MAP_SHARED: fork shares the frames, stores reach the file */
 #define VM_MAYWRITE 0x800 /* a MAP_SHARED file area whose descriptor was writable */
+#define VM_DENYWRITE 0x1000 /* a segment of a program's image (execve): its file refuses writers */
 
 struct vma {
 	uint64_t start, end;    /* page-aligned, [start, end) */

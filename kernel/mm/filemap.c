@@ -1,6 +1,7 @@
 /* filemap.c: mappings of files. Owns which areas map a file (each inode's list of areas,
  * through vma->fnext, and the reference each area holds on its inode), what mmap accepts
  * for a descriptor (Linux's checks: EACCES, ENODEV; /dev/zero is anonymous memory), taking
+ * ETXTBSY for a running program's image (areas with VM_DENYWRITE), taking
  * pages out of every mapping when the file shrinks (SIGBUS past the new end, as Linux) or
  * its frames move, and msync. Does not own: the file's frames (pagecache.c), the fault
  * that maps a file's page or the page tables (vm.c), the address choice of mmap
@@ -17,6 +18,8 @@
 void filemap_link(struct vma *v)
 {
 	inode_get(v->file);
+	if (v->flags & VM_DENYWRITE)
+		v->file->deny_write++;
 	v->fnext = v->file->mmaps;
 	v->file->mmaps = v;
 }
@@ -29,6 +32,8 @@ void filemap_unlink(struct vma *v)
 			*pp = v->fnext;
 			break;
 		}
+	if (v->flags & VM_DENYWRITE)
+		ip->deny_write--;
 	v->file = NULL;
 	inode_put(ip);
 }

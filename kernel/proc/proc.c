@@ -273,7 +273,7 @@ static int as_write(void *ctx, uint64_t va, const void *src, uint64_t len)
 static int as_map_file(void *ctx, uint64_t va, uint64_t len, int prot, uint64_t offset)
 {
 	struct exec_as *x = ctx;
-	return vm_map_file(x->mm, va, len, (uint32_t)prot, 0, x->ip, offset / PAGE_SIZE) ? -1 : 0;
+	return vm_map_file(x->mm, va, len, (uint32_t)prot, VM_DENYWRITE, x->ip, offset / PAGE_SIZE) ? -1 : 0;
 }
 
 /* How exec_core picks the ring (contract 3). */

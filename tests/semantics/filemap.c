@@ -451,6 +451,13 @@ static void exec_image(void)
 		CHECK_EQ(waitpid(pid, &st, 0), pid);
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 42, "run %d of the child: status %#x", i, st);
 	}
+	/* our own image is running: no writer (Linux: ETXTBSY) */
+	errno = 0;
+	CHECK_EQ(open(self, O_WRONLY), -1);
+	CHECK_EQ(errno, ETXTBSY);
+	errno = 0;
+	CHECK_EQ(truncate(self, 0), -1);
+	CHECK_EQ(errno, ETXTBSY);
 	/* a private writable mapping of our own image: a store stays out of the file */
 	int fd = open(self, O_RDONLY);
 	CHECK(fd >= 0, "open self");
