@@ -145,6 +145,10 @@ struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)
 		}
 		ops = &dir_fops;
 	} else if (S_ISREG(ip->mode)) {
+		if (wr && ip->deny_write) {
+			*err = -ETXTBSY; /* a running program's image (Linux) */
+			return NULL;
+		}
 		ops = &regular_fops;
 	} else if (S_ISLNK(ip->mode)) {
 		*err = -ELOOP; /* O_NOFOLLOW on a symlink */

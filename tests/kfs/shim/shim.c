@@ -104,3 +104,18 @@ size_t strlcpy(char *d, const char *s, size_t n)
 	}
 	return l;
 }
+
+/* The page cache's half for the file layer (kernel/mm/pagecache.c, filemap.c): file
+ * contents in page-aligned host memory; nothing maps files here. */
+#include "pagecache.h"
+#include <stdlib.h>
+void *filebuf_alloc(uint64_t bytes)
+{
+	void *p = aligned_alloc(4096, bytes);
+	if (p)
+		memset(p, 0, bytes);
+	return p;
+}
+void filebuf_free(void *buf, uint64_t bytes) { (void)bytes; free(buf); }
+void filemap_moved(struct inode *ip, const void *old, uint64_t oldcap) { (void)ip, (void)old, (void)oldcap; }
+void filemap_truncated(struct inode *ip, uint64_t size) { (void)ip, (void)size; }
