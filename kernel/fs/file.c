@@ -144,6 +144,12 @@ struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)
 			return NULL;
 		}
 		ops = &dir_fops;
+	} else if (S_ISREG(ip->mode) && ip->sops) {
+		if (wr || (flags & O_TRUNC)) { /* /proc files here have no write operation */
+			*err = -EACCES;
+			return NULL;
+		}
+		ops = ip->sops->fops;
 	} else if (S_ISREG(ip->mode)) {
 		ops = &regular_fops;
 	} else if (S_ISLNK(ip->mode)) {

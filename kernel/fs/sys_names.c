@@ -12,6 +12,7 @@
 #include "uaccess.h"
 #include "syscall.h"
 #include "sys_common.h"
+#include "procfs.h"
 
 /* --- paths from user memory ------------------------------------------------------------- */
 
@@ -382,6 +383,19 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, int size)
 	if (!S_ISLNK(ip->mode)) {
 		inode_put(ip);
 		return -EINVAL;
+	}
+	if (ip->sops) { /* a /proc link: its target made now */
+		struct kbuf b = {0};
+		err = ip->sops->target ? ip->sops->target(ip, &b) : -EINVAL;
+		if (!err && b.oom)
+			err = -ENOMEM;
+		if (!err) {
+			size_t n = MIN((uint64_t)size, b.len);
+			err = copy_to_user(ubuf, b.p, n) ? -EFAULT : (long)n;
+		}
+		kbuf_free(&b);
+		inode_put(ip);
+		return err;
 	}
 	size_t n = MIN((uint64_t)size, ip->size);
 	err = copy_to_user(ubuf, ip->data, n) ? -EFAULT : (long)n;

@@ -40,6 +40,7 @@
 #endif
 
 struct pipe;
+struct synth_ops;
 
 struct kts {
 	int64_t sec;
@@ -65,6 +66,8 @@ struct inode {
 	uint64_t next_dseq;     /* directories: the next position to hand out */
 	struct kts atime, mtime, ctime;
 	struct pipe *pipe;      /* FIFOs: the pipe, created on first open */
+	const struct synth_ops *sops;   /* a synthetic node (/proc): its hooks (vfs.h); else NULL */
+	int skey;               /* synthetic nodes: what they describe (a process id...) */
 };
 #define rnode inode             /* compatibility name for shell.c */
 

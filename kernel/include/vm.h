@@ -18,6 +18,7 @@
 #define VM_STACK 0x100  /* the main stack (for ps/debug) */
 #define VM_HEAP  0x200  /* the brk area */
 #define VM_SHARED 0x400 /* MAP_SHARED anonymous: fork shares the frames instead of copying */
+#define VM_IMAGE 0x800  /* the program's image, as execve loaded it (/proc/PID/maps names it) */
 
 struct vma {
 	uint64_t start, end;    /* page-aligned, [start, end) */

@@ -21,6 +21,7 @@ PROGRAMS = [
     ("pollwake", "-c", ["ping-pong"], 240),
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
     ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
+    ("procfs", "", ["exe", "maps", "fd", "meminfo", "stat", "dirs"], 60),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
