@@ -150,7 +150,7 @@ static long gen_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 static long gen_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 {
 	(void)f, (void)src, (void)n, (void)pos;
-	return -EACCES;
+	return -EIO; /* Linux's answer for a /proc file without a write operation */
 }
 
 static unsigned int gen_poll(struct file *f)

@@ -124,6 +124,8 @@ static struct inode *parent_child(struct parent *pp)
 		return pp->dir;
 	if (is_dotdot(pp->name, pp->len))
 		return pp->dir->parent;
+	if (pp->dir->sops && pp->dir->sops->refresh) /* /proc: its entries as they are now */
+		pp->dir->sops->refresh(pp->dir, pp->name, pp->len);
 	return dir_find(pp->dir, pp->name, pp->len);
 }
 
@@ -157,6 +159,8 @@ static long do_openat(int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
 		} else if (pp.slash) {
 			err = -EISDIR;
 		} else if (pp.dir->nlink == 0) {
+			err = -ENOENT;
+		} else if (pp.dir->sops) { /* /proc: no new names (a name it does not have: ENOENT) */
 			err = -ENOENT;
 		} else if (!(ip = inode_new(S_IFREG | (mode & 07777 & ~cur_umask())))) {
 			err = -ENOMEM;
@@ -216,6 +220,8 @@ static long do_unlink(int dirfd, uint64_t upath)
 		err = -EISDIR;
 	else if (pp.slash)
 		err = -ENOTDIR;
+	else if (c->sops) /* /proc's names are its own */
+		err = -EPERM;
 	else {
 		inode_get(c);
 		dir_unlink(c);
@@ -242,6 +248,8 @@ static long do_rmdir(int dirfd, uint64_t upath)
 		err = -ENOENT;
 	else if (!S_ISDIR(c->mode))
 		err = -ENOTDIR;
+	else if (c->sops)
+		err = -EPERM;
 	else if (!dir_empty(c))
 		err = -ENOTEMPTY;
 	else {
@@ -284,6 +292,8 @@ static long do_create(int dirfd, uint64_t upath, uint32_t mode, struct inode **o
 	else if (pp.slash && !S_ISDIR(mode))
 		err = -ENOENT;
 	else if (pp.dir->nlink == 0)
+		err = -ENOENT;
+	else if (pp.dir->sops)
 		err = -ENOENT;
 	else if (!(ip = inode_new(mode)))
 		err = -ENOMEM;
@@ -441,6 +451,10 @@ static long do_rename(int odfd, uint64_t uold, int ndfd, uint64_t unew, uint64_t
 		err = -EEXIST;
 	else if (np.dir->nlink == 0)
 		err = -ENOENT;
+	else if (!src->sops != !np.dir->sops) /* into or out of /proc: another file system */
+		err = -EXDEV;
+	else if (src->sops || (dst && dst->sops))
+		err = -EPERM;
 	if (!err && S_ISDIR(src->mode)) /* not into itself or a descendant */
 		for (struct inode *d = np.dir;; d = d->parent) {
 			if (d == src) {

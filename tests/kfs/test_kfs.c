@@ -533,7 +533,23 @@ static void test_procfs(void)
 	EQ(S4(pread64, m, buf, 12, 12), 12);
 	CHECK(!memcmp(buf, "line 0001 0\n", 12), "pread");
 	S1(close, m);
-	EQ(openp("/proc/meminfo", O_WRONLY, 0), -EACCES);
+	long w = openp("/proc/meminfo", O_WRONLY | O_TRUNC, 0); /* as root on Linux: opens, writes fail */
+	EQ(S3(write, w, "x", 1), -EIO);
+	S1(close, w);
+	/* no names made or removed by programs (as Linux: ENOENT, EPERM, EXDEV) */
+	EQ(openp("/proc/new", O_CREAT | O_WRONLY, 0644), -ENOENT);
+	EQ(openp("/proc/42/new", O_CREAT | O_WRONLY, 0644), -ENOENT);
+	EQ(S2(mkdir, "/proc/d", 0755), -ENOENT);
+	EQ(S1(unlink, "/proc/meminfo"), -EPERM);
+	EQ(S1(rmdir, "/proc/42/fd"), -EPERM);
+	EQ(S2(rename, "/proc/meminfo", "/tmp/m"), -EXDEV);
+	long made = openp("/tmp/m", O_CREAT | O_WRONLY, 0644);
+	S1(close, made);
+	EQ(S2(rename, "/tmp/m", "/proc/m"), -EXDEV);
+	EQ(S1(unlink, "/tmp/m"), 0);
+	long c42 = openp("/proc/42/stat", O_CREAT | O_RDONLY, 0644); /* exists: opened */
+	CHECK(c42 >= 0, "O_CREAT of an existing /proc file: %ld", c42);
+	S1(close, c42);
 	EQ(read_file("/proc/42/stat", buf, sizeof buf), 23);
 	CHECK(!strcmp(buf, "42 (kfs-test) R file 0\n"), "stat %s", buf);
 	/* the process goes: its directory with it; an open file there reads ESRCH */
