@@ -1,7 +1,7 @@
 /* ramfs.c: the in-memory file system. Owns inodes (allocation, reference counts, freeing),
  * the tree (one name per inode, children sorted by name, directory positions for
  * getdents64), file contents (copy on first write of initrd-backed files, growth with
- * zero-filled holes, truncation), timestamps, the /dev nodes, and the old absolute-path
+ * zero-filled holes, truncation), timestamps, the /dev nodes, /dev/shm and /tmp (mode 1777), and the old absolute-path
  * API (ramfs_lookup/ramfs_create) used by the shell and the initramfs loader. Does not own
  * path resolution for system calls (namei.c) or open files (file.c). */
 #include "vfs.h"
@@ -288,5 +288,12 @@ void vfs_init(void)
 	mknode("/dev/full", S_IFCHR | 0666, RZ_MKDEV(1, 7));
 	mknode("/dev/tty", S_IFCHR | 0666, RZ_MKDEV(5, 0));
 	mknode("/dev/console", S_IFCHR | 0620, RZ_MKDEV(5, 1));
+	struct inode *shm = ramfs_create("/dev/shm", S_IFDIR | 01777);
+	if (shm)
+		shm->mode = S_IFDIR | 01777;
+	struct inode *tmp = ramfs_create("/tmp", S_IFDIR | 01777);
+	if (tmp)
+		tmp->mode = S_IFDIR | 01777;
+	procfs_init();
 	tty_init();
 }

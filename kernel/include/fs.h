@@ -42,6 +42,7 @@
 
 struct pipe;
 struct vma;
+struct synth_ops;
 
 struct kts {
 	int64_t sec;
@@ -70,6 +71,8 @@ struct inode {
 	const uint8_t *src;     /* buf is a clean copy of these initrd bytes (NULL once written) */
 	struct vma *mmaps;      /* areas mapping this file (mm/filemap.c), through vma->fnext */
 	int deny_write;         /* areas of running programs' images: opening for writing is ETXTBSY */
+	const struct synth_ops *sops;   /* a synthetic node (/proc): its hooks (vfs.h); else NULL */
+	int skey;               /* synthetic nodes: what they describe (a process id...) */
 };
 #define rnode inode             /* compatibility name for shell.c */
 

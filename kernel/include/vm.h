@@ -23,6 +23,7 @@
 #define VM_SHARED 0x400 /* MAP_SHARED: fork shares the frames, stores reach the file */
 #define VM_MAYWRITE 0x800 /* a MAP_SHARED file area whose descriptor was writable */
 #define VM_DENYWRITE 0x1000 /* a segment of a program's image (execve): its file refuses writers */
+#define VM_IMAGE 0x2000 /* the program's image, as execve loaded it (/proc/PID/maps names it) */
 
 struct vma {
 	uint64_t start, end;    /* page-aligned, [start, end) */

@@ -114,6 +114,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->altstack_size = p->altstack_size;
 	c->altstack_flags = p->altstack_flags;
 	c->umask = p->umask;
+	c->image = proc_image_get(p->image);
 	c->ring = p->ring;
 	c->start_ns = clock_mono_ns();
 	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(uptid, &c->pid, sizeof(int))) {
@@ -260,7 +261,7 @@ struct exec_as {         /* the loader's context: the new address space and the 
 static int as_map(void *ctx, uint64_t va, uint64_t len, int prot)
 {
 	struct exec_as *x = ctx;
-	return vm_map(x->mm, va, len, (uint32_t)prot, 0) ? -1 : 0; /* LOADER_PROT_* = VM_* */
+	return vm_map(x->mm, va, len, (uint32_t)prot, VM_IMAGE) ? -1 : 0; /* LOADER_PROT_* = VM_* */
 }
 
 static int as_write(void *ctx, uint64_t va, const void *src, uint64_t len)
@@ -273,7 +274,7 @@ static int as_write(void *ctx, uint64_t va, const void *src, uint64_t len)
 static int as_map_file(void *ctx, uint64_t va, uint64_t len, int prot, uint64_t offset)
 {
 	struct exec_as *x = ctx;
-	return vm_map_file(x->mm, va, len, (uint32_t)prot, VM_DENYWRITE, x->ip, offset / PAGE_SIZE) ? -1 : 0;
+	return vm_map_file(x->mm, va, len, (uint32_t)prot, VM_DENYWRITE | VM_IMAGE, x->ip, offset / PAGE_SIZE) ? -1 : 0;
 }
 
 /* How exec_core picks the ring (contract 3). */
@@ -427,7 +428,12 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 		};
 		le = loader_build_stack(&as, USER_STACK_TOP, USER_STACK_SIZE, &info, &sp);
 	}
+	struct proc_image *image = le ? NULL : proc_image_new(ip, a->argv, a->argc);
 	inode_put(ip);
+	if (!le && !image) {
+		mm_put(mm);
+		return -ENOMEM;
+	}
 	if (le) {
 		mm_put(mm);
 		if (le == LOADER_E_STACK_TOO_BIG)
@@ -463,6 +469,8 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 		__asm__ volatile("fxrstor %0" ::"m"(clean));
 	}
 	strlcpy(t->name, base, sizeof(t->name));
+	proc_image_put(t->image);
+	t->image = image;
 	struct trapframe *tf = t->tf;
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = img.entry + bias;

@@ -220,6 +220,7 @@ void trap(struct trapframe *tf)
 	if (tf->vector == VEC_SPURIOUS)
 		return; /* the local APIC's spurious vector: no EOI */
 	if (tf->vector >= 32) {
+		tick_from_program = tf_from_program(tf); /* for the timer's time accounting */
 		if (irq_handlers[tf->vector])
 			irq_handlers[tf->vector]();
 		else
