@@ -111,6 +111,24 @@ bool file_readable(struct file *f);
 bool file_writable(struct file *f);
 extern const struct file_ops regular_fops, dir_fops;
 
+/* --- synthetic nodes (/proc: fs/procfs.c) --------------------------------------------- */
+/* A node with `sops` set is made by a synthetic file system; the VFS calls its hooks
+ * instead of reading the node: */
+struct kbuf;
+struct synth_ops {
+	/* a directory: make its children match the facts, before a lookup of (name, len) or,
+	 * with name NULL, a listing */
+	void (*refresh)(struct inode *dir, const char *name, size_t len);
+	/* a symlink: its target, written when read; 0 or -errno */
+	long (*target)(struct inode *ip, struct kbuf *b);
+	/* a "magic" link: the node it stands for (no reference; valid until the caller
+	 * sleeps), which a lookup goes to instead of following the text; NULL: the text */
+	struct inode *(*object)(struct inode *ip);
+	/* a regular file: its operations (no writes) */
+	const struct file_ops *fops;
+};
+void procfs_init(void);
+
 /* --- pipes (pipe.c) ------------------------------------------------------------------ */
 #define RZ_PIPE_SIZE 65536
 #define RZ_PIPE_BUF 4096
