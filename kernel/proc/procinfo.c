@@ -7,6 +7,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "vm.h"
+#include "memlayout.h"
 #include "files.h"
 #include "procfs.h"
 #include <asm-generic/errno.h>
