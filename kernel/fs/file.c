@@ -35,6 +35,7 @@ void file_put(struct file *f)
 	assert(f->refs > 0);
 	if (--f->refs)
 		return;
+	lock_release_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->ip);
@@ -223,6 +224,7 @@ long fd_close(struct fdtable *t, int fd)
 	struct file *f = t->fd[fd];
 	t->fd[fd] = NULL;
 	set_cloexec(t, fd, false);
+	lock_close_posix(t, f);
 	file_put(f);
 	return 0;
 }

@@ -35,6 +35,7 @@ struct fdtable *current_fdtable(void);
 struct fs_context *current_fs_context(void);
 const char *current_name(void);                 /* for log lines */
 int current_pid(void);
+int current_tgid(void);                         /* the process id (a record lock's l_pid) */
 /* Send a signal (SIGPIPE on a broken pipe, SIGINT from ^C): 0 or -ESRCH. */
 long signal_send(int pid, int sig);
 int console_foreground_pid(void);               /* the shell's running program, or 0 */

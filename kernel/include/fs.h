@@ -41,6 +41,7 @@
 #endif
 
 struct pipe;
+struct lock_ctx;
 struct vma;
 struct synth_ops;
 
@@ -68,6 +69,7 @@ struct inode {
 	uint64_t next_dseq;     /* directories: the next position to hand out */
 	struct kts atime, mtime, ctime;
 	struct pipe *pipe;      /* FIFOs: the pipe, created on first open */
+	struct lock_ctx *locks; /* advisory locks and their waiters (fs/lock.c); NULL: none */
 	const uint8_t *src;     /* buf is a clean copy of these initrd bytes (NULL once written) */
 	struct vma *mmaps;      /* areas mapping this file (mm/filemap.c), through vma->fnext */
 	int deny_write;         /* areas of running programs' images: opening for writing is ETXTBSY */

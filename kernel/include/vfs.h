@@ -1,6 +1,7 @@
 /* vfs.h: the file layer's internal interface (fs/, dev/). Inodes and the tree (fs/ramfs.c),
  * path lookup (fs/namei.c), open file descriptions and descriptor tables (fs/file.c),
- * pipes (fs/pipe.c), poll (fs/poll.c), character devices (dev/devices.c, dev/tty.c).
+ * pipes (fs/pipe.c), advisory locks (fs/lock.c), poll (fs/poll.c), character devices
+ * (dev/devices.c, dev/tty.c).
  *
  * Concurrency: one CPU and no preemption in the kernel, so code that does not sleep runs
  * alone. Sleeping (pipes, the tty, poll) happens only with references held on what is
@@ -134,6 +135,14 @@ void procfs_init(void);
 long pipe_create(struct file **rd, struct file **wr);
 long fifo_open(struct file *f);         /* a named FIFO; may sleep for the other end */
 extern const struct file_ops pipe_fops;
+
+/* --- advisory locks (lock.c) ------------------------------------------------------- */
+/* fcntl's F_GETLK, F_SETLK, F_SETLKW and F_OFD_* on f (open as fd), struct flock at uarg. */
+long lock_fcntl(struct file *f, int fd, unsigned int cmd, uint64_t uarg);
+/* flock: op LOCK_SH, LOCK_EX or LOCK_UN; nonblock: LOCK_NB (-EWOULDBLOCK, not a sleep). */
+long lock_flock(struct file *f, unsigned int op, bool nonblock);
+void lock_close_posix(struct fdtable *t, struct file *f);  /* fd_close: t's record locks go */
+void lock_release_file(struct file *f);     /* last reference: its OFD and flock locks go */
 
 /* --- devices (dev/) ------------------------------------------------------------------ */
 #define RZ_MKDEV(ma, mi) ((uint32_t)(((ma) << 8) | ((mi) & 0xff) | (((mi) & ~0xffu) << 12)))

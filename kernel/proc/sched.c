@@ -454,4 +454,5 @@ struct fdtable *current_fdtable(void) { return current->files; }
 struct fs_context *current_fs_context(void) { return current->fs; }
 const char *current_name(void) { return current->name; }
 int current_pid(void) { return current->pid; }
+int current_tgid(void) { return current->tgid; }
 int console_foreground_pid(void) { return foreground_pid; }

@@ -24,6 +24,7 @@ PROGRAMS = [
     ("filemap", "", ["shared-write", "private-cow", "two-processes", "msync", "end-of-file", "truncate-sigbus",
                      "dev-zero", "munmap-mprotect", "errors", "exec"], 120),
     ("procfs", "", ["exe", "maps", "fd", "meminfo", "stat", "dirs"], 60),
+    ("locks", "", ["getlk", "split", "setlkw", "close", "ofd", "flock", "edeadlk", "eintr"], 120),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]

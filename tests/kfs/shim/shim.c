@@ -69,6 +69,7 @@ struct fdtable *current_fdtable(void) { return test_fdt; }
 struct fs_context *current_fs_context(void) { return test_fs; }
 const char *current_name(void) { return "kfs-test"; }
 int current_pid(void) { return 42; }
+int current_tgid(void) { return 42; }
 int test_sig_pid, test_sig_num, test_sig_count;
 long signal_send(int pid, int sig)
 {
