@@ -260,7 +260,7 @@ SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, ar
 	(void)arg3, (void)arg4, (void)arg5;
 	switch (option) {
 	case PR_SET_NAME: {
-		char n[16];
+		char n[16] = {0}; /* the name is zero-padded, as Linux's comm */
 		long e = strncpy_from_user(n, arg2, sizeof(n));
 		if (e == -EFAULT)
 			return e;

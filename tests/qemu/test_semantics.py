@@ -21,6 +21,8 @@ PROGRAMS = [
     ("pollwake", "-c", ["ping-pong"], 240),
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
     ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
+    ("newcalls", "", ["waitid", "mremap", "pidfd", "getrandom", "sched", "timerfd", "signalfd", "eventfd",
+                      "prctl"], 120),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
