@@ -199,8 +199,10 @@ SYSCALL_DEFINE5(mremap, uptr_t, addr, size_t, old_len, size_t, new_len, flags_t,
 		return -EINVAL; /* Linux duplicates a shared mapping then; nothing here does */
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return mremap_to(mm, addr, old_len, new_len, flags, new_addr);
-	if (old_len >= new_len) {
-		if (old_len > new_len && user_range_ok(addr, old_len))
+	if (old_len >= new_len) { /* Linux checks nothing more: munmap's rules for the tail */
+		if (old_len > new_len && !user_range_ok(addr, old_len))
+			return -EINVAL;
+		if (old_len > new_len)
 			vm_unmap(mm, addr + new_len, old_len - new_len);
 		return (long)addr;
 	}
