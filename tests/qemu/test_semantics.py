@@ -77,6 +77,19 @@ def shell_scripts(res, m, mode):
     expect(res, m, n + "cleanup", "exec /bin/shebang -r %s" % d, [r"^shebang: scripts removed$", r"^exit 0$"])
 
 
+def named_in_ps(res, m, mode):
+    """PR_SET_NAME shows in the shell's `ps` (item 10): /bin/newcalls --named leaves a child
+    that renamed itself, blocked on a FIFO; --release lets it end."""
+    n = "%s/ps-name-" % mode
+    fifo = "/tmp/nc-fifo"
+    if expect(res, m, n + "setup", "%s /bin/newcalls --named %s" % (mode, fifo),
+              [r"^newcalls: named child left$", r"^exit 0$"]) is None:
+        return
+    expect(res, m, n + "ps", "ps", [r" nc-named$"])
+    expect(res, m, n + "release", "exec /bin/newcalls --release %s" % fifo,
+           [r"^newcalls: named child released$", r"^exit 0$"])
+
+
 def run_mode(res, a, mode):
     with Machine(a.kernel, a.initrd, log=a.log, overall=600.0) as m:
         try:
@@ -105,6 +118,7 @@ def run_mode(res, a, mode):
         res.check("%s/heap-frames-back" % mode, before is not None and after == before,
                   "free frames before the programs %s, after %s" % (before, after))
         shell_scripts(res, m, mode)
+        named_in_ps(res, m, mode)
         m.type("poweroff")
         res.check("%s/poweroff" % mode, m.wait_exit(15) == 0, "bad exit status")
 

@@ -22,7 +22,8 @@
  *              reads and writes woken by another process
  *   prctl      PR_SET_NAME/PR_GET_NAME: 16 bytes, zero-padded, per thread
  *
- * Output is deterministic (no pids, addresses or times). Usage: newcalls [PART...] */
+ * Output is deterministic (no pids, addresses or times). Usage: newcalls [PART...];
+ * newcalls --named FIFO / --release FIFO: a child named by PR_SET_NAME for the shell's ps. */
 #define _GNU_SOURCE
 #include "../ring0/r0test.h"
 #include <fcntl.h>
@@ -35,6 +36,7 @@
 #include <sys/prctl.h>
 #include <sys/select.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -849,6 +851,38 @@ static void check_prctl(void)
 	prctl(PR_SET_NAME, "newcalls", 0, 0, 0);
 }
 
+/* For the shell's `ps` (tests/qemu/test_semantics.py): `newcalls --named FIFO` leaves a
+ * child named "nc-named" by PR_SET_NAME, blocked on the FIFO, and ends once the child has
+ * its name; `newcalls --release FIFO` lets it end and removes the FIFO. */
+static int named_child(const char *fifo)
+{
+	int p[2];
+	if (mkfifo(fifo, 0600) != 0 || pipe(p) != 0)
+		return 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c = 'n';
+		prctl(PR_SET_NAME, "nc-named", 0, 0, 0);
+		write(p[1], &c, 1);
+		int fd = open(fifo, O_RDONLY);
+		while (read(fd, &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	char c;
+	int ok = read(p[0], &c, 1) == 1;
+	printf("newcalls: %s\n", ok ? "named child left" : "no named child");
+	return !ok;
+}
+
+static int release_child(const char *fifo)
+{
+	int fd = open(fifo, O_WRONLY);
+	int ok = fd >= 0 && close(fd) == 0 && unlink(fifo) == 0;
+	printf("newcalls: %s\n", ok ? "named child released" : "release failed");
+	return !ok;
+}
+
 /* With arguments, only the parts named (to see each one fail on a kernel without it). */
 static int want(int argc, char **argv, const char *part)
 {
@@ -864,6 +898,10 @@ static int want(int argc, char **argv, const char *part)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--named") == 0)
+		return named_child(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--release") == 0)
+		return release_child(argv[2]);
 	r0_start("newcalls");
 	pg = sysconf(_SC_PAGESIZE);
 	PART("waitid", check_waitid);
