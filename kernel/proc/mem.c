@@ -174,9 +174,10 @@ static long mremap_to(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t n
 	return move_range(mm, v, addr, old_len, new_addr, new_len, flags & MREMAP_DONTUNMAP);
 }
 
-/* mremap (Linux's order of checks): shrinking unmaps the tail; growing extends the area in
- * place when the range ends at the area's end and the pages after it are free, else moves
- * it (MREMAP_MAYMOVE) or fails with ENOMEM; the range must lie in one area (EFAULT). */
+/* mremap (Linux's order of checks, as 6.18 has them): shrinking unmaps the tail (addr must
+ * be mapped: EFAULT); growing extends the area in place when the range ends at the area's
+ * end and the pages after it are free, else moves it (MREMAP_MAYMOVE) or fails with ENOMEM;
+ * a range that grows or moves must lie in one area (EFAULT). */
 SYSCALL_DEFINE5(mremap, uptr_t, addr, size_t, old_len, size_t, new_len, flags_t, flags,
 		uptr_t, new_addr)
 {
@@ -199,9 +200,11 @@ SYSCALL_DEFINE5(mremap, uptr_t, addr, size_t, old_len, size_t, new_len, flags_t,
 		return -EINVAL; /* Linux duplicates a shared mapping then; nothing here does */
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return mremap_to(mm, addr, old_len, new_len, flags, new_addr);
-	if (old_len >= new_len) { /* Linux checks nothing more: munmap's rules for the tail */
-		if (old_len > new_len && !user_range_ok(addr, old_len))
+	if (old_len >= new_len) { /* addr must be mapped; the tail may cross areas (munmap) */
+		if (!user_range_ok(addr, old_len))
 			return -EINVAL;
+		if (!vm_find(mm, addr))
+			return -EFAULT;
 		if (old_len > new_len)
 			vm_unmap(mm, addr + new_len, old_len - new_len);
 		return (long)addr;

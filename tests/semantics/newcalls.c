@@ -327,6 +327,16 @@ static void check_mremap(void)
 	errno = 0;
 	CHECK(mremap(q, 2 * pg, 4 * pg, MREMAP_MAYMOVE) == MAP_FAILED && errno == EFAULT, "across two areas: errno %d",
 	      errno);
+	/* a shrink needs addr mapped (EFAULT) but its tail may cross areas */
+	char *u = anon(2 * pg);
+	munmap(u, 2 * pg);
+	errno = 0;
+	CHECK(mremap(u, 2 * pg, pg, 0) == MAP_FAILED && errno == EFAULT, "shrinking an unmapped range: errno %d", errno);
+	errno = 0;
+	CHECK(mremap(u, pg, pg, 0) == MAP_FAILED && errno == EFAULT, "same length, unmapped: errno %d", errno);
+	CHECK(mremap(q, 2 * pg, pg, 0) == q, "shrinking across two areas");
+	CHECK(is_free(q + pg, pg), "the second area is gone");
+	CHECK(mremap(q, pg, pg, 0) == q, "same length");
 	munmap(q, 2 * pg);
 
 	/* realloc of a large block (musl moves it with mremap) */
