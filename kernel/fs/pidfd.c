@@ -1,11 +1,12 @@
 /* pidfd.c: pidfd_open and pidfd_send_signal (pidfd_open(2)): a descriptor that refers to a
  * process and polls readable (POLLIN) once the process has ended (all its threads; a
- * zombie or already reaped). pidfd_open takes a process (a thread-group leader: EINVAL for
- * another thread, ESRCH for no such pid, EINVAL for pid <= 0 or a flag other than
- * PIDFD_NONBLOCK); the descriptor is always close-on-exec. pidfd_send_signal(fd, sig, NULL,
- * 0) is kill(pid, sig) (ESRCH once the process has ended); a siginfo argument is refused
- * with EINVAL (not supported here), flags with EINVAL, another kind of descriptor with
- * EBADF as on Linux. Reading a pidfd is EINVAL, as on Linux.
+ * zombie or already reaped). pidfd_open takes a process: ENOENT for a thread that does not
+ * lead its group (as Linux 6.9+), ESRCH for no such pid, EINVAL for pid <= 0 or a flag
+ * other than PIDFD_NONBLOCK; the descriptor is always close-on-exec.
+ * pidfd_send_signal(fd, sig, NULL, 0) is kill(pid, sig) (ESRCH once the process has
+ * ended); a siginfo argument is refused with EINVAL (not supported here), flags with EINVAL
+ * (6.1 has none), another kind of descriptor with EBADF as on Linux. Reading a pidfd is
+ * EINVAL, as on Linux.
  *
  * Owns the descriptor (the pid it names). Pids are never reused here (sched.c hands them
  * out in increasing order), so the pid alone names the process. Does not own processes:

@@ -52,8 +52,9 @@ struct sig_taken {
 };
 uint64_t signal_pending_set(void);
 int signal_take(uint64_t set, struct sig_taken *out);
-/* pidfd: 1 when process pid has ended (its whole thread group; a zombie or reaped), 0 while
- * it runs, -ESRCH when no process pid (a thread-group leader) exists now. */
+/* pidfd: 1 when process pid has ended (its whole thread group; a zombie), 0 while it runs,
+ * -ESRCH when no task pid exists now (reaped, or never), -ENOENT when pid is a thread that
+ * does not lead its group. */
 int proc_exited(int pid);
 /* pidfd_send_signal: kill(pid, sig) from the current process. */
 long proc_kill(int pid, int sig);

@@ -611,7 +611,7 @@ int proc_exited(int pid)
 	if (!t)
 		return -ESRCH;
 	if (t->tgid != t->pid)
-		return -EINVAL; /* a thread, not a process */
+		return -ENOENT; /* a thread, not a process (Linux 6.9+; 6.1 said EINVAL) */
 	return t->state == T_ZOMBIE && !threads_alive(t);
 }
 

@@ -358,6 +358,22 @@ static int poll1(int fd, short ev, int ms)
 	return r == 1 ? p.revents : r;
 }
 
+/* A thread that publishes its tid and waits until the pipe is closed. */
+struct tid_arg {
+	volatile pid_t *tid;
+	int fd;
+};
+
+static void *tid_thread(void *arg)
+{
+	struct tid_arg *a = arg;
+	char c;
+	*a->tid = gettid();
+	while (read(a->fd, &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
 static void check_pidfd(void)
 {
 	int wr;
@@ -410,6 +426,23 @@ static void check_pidfd(void)
 	errno = 0;
 	CHECK_EQ(pidfd_open(NO_PID, 0), -1);
 	CHECK_EQ(errno, ESRCH);
+	pthread_t th;
+	volatile pid_t tid = 0;
+	int hold[2];
+	CHECK_EQ(pipe(hold), 0);
+	struct tid_arg ta = {&tid, hold[0]};
+	CHECK_EQ(pthread_create(&th, NULL, tid_thread, &ta), 0);
+	while (!tid)
+		sched_yield();
+	errno = 0;
+	CHECK_EQ(pidfd_open(tid, 0), -1); /* a thread, not a process (Linux 6.9+; 6.1: EINVAL) */
+	CHECK_EQ(errno, ENOENT);
+	close(hold[1]);
+	pthread_join(th, NULL);
+	close(hold[0]);
+	errno = 0;
+	CHECK_EQ(xwaitid(P_PIDFD, (id_t)-1, &si, WEXITED), -1);
+	CHECK_EQ(errno, EINVAL);
 	errno = 0;
 	CHECK_EQ(xwaitid(P_PIDFD, 0, &si, WEXITED), -1); /* fd 0 is no pidfd */
 	CHECK_EQ(errno, EBADF);
