@@ -379,3 +379,40 @@ long vfs_file_contents(const char *kpath, struct inode **ipp, const void **data,
 	*size = ip->size;
 	return 0;
 }
+
+/* --- anonymous descriptors ----------------------------------------------------------- */
+
+/* A descriptor on an object with no name (eventfd, timerfd, signalfd, pidfd): a fresh
+ * unlinked inode of mode 0600 with no file type, as Linux's anonymous inodes show in fstat.
+ * flags: O_RDWR/O_RDONLY, O_NONBLOCK, O_CLOEXEC. On failure nothing is left behind (release
+ * is not called: the caller still owns priv). */
+long anon_fd_install(const struct file_ops *ops, void *priv, uint32_t flags)
+{
+	struct inode *ip = inode_new(0600);
+	if (!ip)
+		return -ENFILE;
+	struct file *f = file_alloc(ip, flags & ~(uint32_t)O_CLOEXEC, ops);
+	inode_put(ip);
+	if (!f)
+		return -ENFILE;
+	f->priv = priv;
+	int fd = fd_install(current_fdtable(), f, 0, flags & O_CLOEXEC);
+	if (fd < 0) {
+		f->ops = NULL;
+		file_put(f);
+	}
+	return fd;
+}
+
+/* The file open on fd if its operations are ops (referenced): NULL with *err = -EBADF for
+ * no such descriptor, -EINVAL for a descriptor of another kind. */
+struct file *fget_kind(int fd, const struct file_ops *ops, long *err)
+{
+	struct file *f = fget(fd);
+	*err = f ? (f->ops == ops ? 0 : -EINVAL) : -EBADF;
+	if (*err) {
+		file_put(f);
+		return NULL;
+	}
+	return f;
+}

@@ -26,6 +26,14 @@ struct pollwait {
 /* The registration the scan in progress offers the file being asked (poll_wait_on); NULL
  * outside a scan. Scans run with interrupts disabled on the one CPU, so one is enough. */
 static struct pollwait *scan_slot;
+/* The earliest time a file asked the scan in progress to look again (poll_wake_at), 0 none. */
+static uint64_t scan_wake_at;
+
+void poll_wake_at(uint64_t mono_ns)
+{
+	if (scan_slot && (!scan_wake_at || mono_ns < scan_wake_at))
+		scan_wake_at = mono_ns < 2 ? 2 : mono_ns;
+}
 
 void poll_wait_on(struct pollhead *h)
 {
@@ -82,6 +90,7 @@ struct kpollfd {
 static int scan(struct kpollfd *p, size_t n, struct pollwait *w)
 {
 	int ready = 0;
+	scan_wake_at = 0;
 	for (size_t i = 0; i < n; i++) {
 		p[i].revents = 0;
 		if (p[i].fd < 0)
@@ -121,7 +130,12 @@ static long do_poll(struct kpollfd *p, size_t n, uint64_t deadline)
 		uint64_t irq = irq_save();
 		int ready = scan(p, n, w);
 		bool last = ready || deadline == 1 || (deadline && time_monotonic_ns() >= deadline);
-		long err = last ? 0 : deadline ? waitq_sleep_until(&q, deadline) : waitq_sleep(&q);
+		/* a file's own time (poll_wake_at) may come before the caller's deadline */
+		uint64_t until = deadline;
+		bool early = scan_wake_at && (!until || scan_wake_at < until);
+		if (early)
+			until = scan_wake_at;
+		long err = last ? 0 : waitq_sleep_until(&q, until);
 		for (size_t i = 0; i < n; i++)
 			unregister(&w[i]);
 		irq_restore(irq);
@@ -129,7 +143,9 @@ static long do_poll(struct kpollfd *p, size_t n, uint64_t deadline)
 			r = ready;
 			break;
 		}
-		if (err == -ETIMEDOUT) {
+		if (err == -ETIMEDOUT && early) {
+			continue; /* the file's time came: scan again */
+		} else if (err == -ETIMEDOUT) {
 			deadline = 1; /* one last scan */
 		} else if (err) {
 			r = err == -ERESTARTSYS ? -ERESTARTNOHAND : err;

@@ -30,6 +30,13 @@ void inode_put(struct inode *ip);
 void procfs_task_gone(int pid);                 /* a process was reaped: its /proc entry goes */
 struct inode *inode_get(struct inode *ip);
 
+/* Readiness that the process core changes: a signal became pending for some task
+ * (signalfd.c), a process ended (pidfd.c). Wake the pollers and readers concerned; any
+ * context. */
+void signalfd_notify(void);
+void pidfd_notify(void);
+long pidfd_pid(int fd);                 /* waitid(P_PIDFD): the pid fd names, or -EBADF */
+
 /* --- implemented by the process core ----------------------------------------------- */
 struct fdtable *current_fdtable(void);
 struct fs_context *current_fs_context(void);
@@ -39,5 +46,20 @@ int current_tgid(void);                         /* the process id (a record lock
 /* Send a signal (SIGPIPE on a broken pipe, SIGINT from ^C): 0 or -ESRCH. */
 long signal_send(int pid, int sig);
 int console_foreground_pid(void);               /* the shell's running program, or 0 */
+/* signalfd: the current task's pending signals; taking one of set (the lowest number)
+ * without running its handler, as rt_sigtimedwait does. signal_take returns its number,
+ * or 0 when none of set is pending. */
+struct sig_taken {
+	int signo, code, pid, uid, status;
+	uint64_t addr;
+};
+uint64_t signal_pending_set(void);
+int signal_take(uint64_t set, struct sig_taken *out);
+/* pidfd: 1 when process pid has ended (its whole thread group; a zombie), 0 while it runs,
+ * -ESRCH when no task pid exists now (reaped, or never), -ENOENT when pid is a thread that
+ * does not lead its group. */
+int proc_exited(int pid);
+/* pidfd_send_signal: kill(pid, sig) from the current process. */
+long proc_kill(int pid, int sig);
 
 #endif

@@ -108,6 +108,11 @@ long fd_close(struct fdtable *t, int fd);
 /* Opens ip (already looked up) with open(2)'s flags: the new file or NULL with *err. */
 struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err);
 bool file_readable(struct file *f);
+/* A descriptor on an object with no name (anonymous inode, f->priv = priv): fd or -errno.
+ * flags: the access mode, O_NONBLOCK, O_CLOEXEC. */
+long anon_fd_install(const struct file_ops *ops, void *priv, uint32_t flags);
+/* fd's file if its operations are ops (referenced), else NULL with -EBADF or -EINVAL. */
+struct file *fget_kind(int fd, const struct file_ops *ops, long *err);
 bool file_writable(struct file *f);
 extern const struct file_ops regular_fops, dir_fops;
 
@@ -161,6 +166,9 @@ struct pollhead {
 void poll_wait_on(struct pollhead *h);
 void pollhead_wake(struct pollhead *h);
 void pollhead_release(struct pollhead *h);
+/* For objects whose readiness comes with time (timerfd): during a scan, asks the poller to
+ * scan again at CLOCK_MONOTONIC ns (no-op outside a scan; the earliest request wins). */
+void poll_wake_at(uint64_t mono_ns);
 
 /* --- expected from the process core ------------------------------------------------ */
 uint64_t time_monotonic_ns(void);       /* CLOCK_MONOTONIC */

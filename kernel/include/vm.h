@@ -67,6 +67,9 @@ void vm_zap(struct mm *mm, uint64_t start, uint64_t end, uint64_t lo, uint64_t h
 /* Removes [start, start+len) from every area it touches, freeing its pages. */
 void vm_unmap(struct mm *mm, uint64_t start, uint64_t len);
 long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot);
+/* Moves the pages of [from, from+len) to [to, to+len) (mremap); the areas are the caller's.
+ * 0 or -ENOMEM (then nothing moved). */
+long vm_move_pages(struct mm *mm, uint64_t from, uint64_t to, uint64_t len);
 struct vma *vm_find(struct mm *mm, uint64_t addr);
 /* A free range of len bytes (page-aligned) below mm->mmap_base, or 0. */
 uint64_t vm_find_free(struct mm *mm, uint64_t len);

@@ -278,6 +278,31 @@ void vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 	}
 }
 
+/* mremap: moves the pages of [from, from+len) to [to, to+len) (their frames, protection and
+ * reference counts unchanged; the destination has no pages). The page tables the
+ * destination needs are made first, so a shortage of frames leaves both ranges as they
+ * were: 0 or -ENOMEM. */
+long vm_move_pages(struct mm *mm, uint64_t from, uint64_t to, uint64_t len)
+{
+	uint64_t *src, end = from + len;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint64_t va = from; (src = walk_next(mm, &va, end)); va += PAGE_SIZE) {
+			if (!(*src & (PTE_P | PTE_KEPT)))
+				continue;
+			uint64_t *dst = walk(mm, to + (va - from), true);
+			if (!dst)
+				return -ENOMEM;
+			if (pass == 0)
+				continue;
+			*dst = *src;
+			*src = 0;
+			flush(mm, va);
+			flush(mm, to + (va - from));
+		}
+	}
+	return 0;
+}
+
 /* Splits so that an area boundary falls at addr (if addr is inside an area). */
 static long split_at(struct mm *mm, uint64_t addr)
 {

@@ -1,8 +1,9 @@
 /* mem.c: the memory system calls: brk, mmap (anonymous, /dev/zero and regular files;
  * MAP_FIXED, MAP_FIXED_NOREPLACE, PROT_NONE), munmap, mprotect, madvise (accepted, nothing to
- * do), mremap (not supported: ENOMEM makes musl's realloc fall back to copying). MAP_SHARED
- * memory stays shared across fork (VM_SHARED). What a file mapping is made of is
- * mm/filemap.c's and mm/pagecache.c's. */
+ * do), mremap (shrink, grow in place, move with MREMAP_MAYMOVE, MREMAP_FIXED,
+ * MREMAP_DONTUNMAP: the pages move, they are not copied). MAP_SHARED memory stays shared
+ * across fork (VM_SHARED). What a file mapping is made of is mm/filemap.c's and
+ * mm/pagecache.c's. */
 #include "proc.h"
 #include "lib.h"
 #include "memlayout.h"
@@ -149,9 +150,117 @@ SYSCALL_DEFINE3(madvise, uptr_t, start, size_t, len_in, int, behavior)
 	return 0;
 }
 
+/* The area holding [addr, addr+len) whole, or NULL (mremap: EFAULT). */
+static struct vma *area_holding(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	struct vma *v = vm_find(mm, addr);
+	return v && len <= v->end - addr ? v : NULL;
+}
+
+static bool range_free(struct mm *mm, uint64_t start, uint64_t len)
+{
+	if (!user_range_ok(start, len))
+		return false;
+	for (struct vma *v = mm->vmas; v && v->start < start + len; v = v->next)
+		if (start < v->end)
+			return false;
+	return true;
+}
+
+/* Moves [addr, addr+old_len) of area v to to (a free range of new_len >= old_len bytes):
+ * a new area with v's protection, the pages, and (unless keep_old) the old range unmapped. */
+static long move_range(struct mm *mm, struct vma *v, uint64_t addr, uint64_t old_len, uint64_t to,
+		       uint64_t new_len, bool keep_old)
+{
+	uint32_t prot = v->prot, flags = v->flags & (VM_SHARED | VM_MAYWRITE);
+	/* a file mapping stays one: the new area maps the same file from addr's page on */
+	long e = v->file ? vm_map_file(mm, to, new_len, prot, flags, v->file, v->pgoff + (addr - v->start) / PAGE_SIZE)
+			 : vm_map(mm, to, new_len, prot, flags);
+	if (e)
+		return -ENOMEM;
+	if (vm_move_pages(mm, addr, to, old_len)) {
+		vm_unmap(mm, to, new_len);
+		return -ENOMEM;
+	}
+	if (!keep_old)
+		vm_unmap(mm, addr, old_len);
+	return (long)to;
+}
+
+/* MREMAP_FIXED / MREMAP_DONTUNMAP: to new_addr (FIXED, whatever was there is unmapped) or
+ * to a free range (DONTUNMAP alone, which leaves the old range mapped and empty). */
+static long mremap_to(struct mm *mm, uint64_t addr, uint64_t old_len, uint64_t new_len, unsigned flags,
+		      uint64_t new_addr)
+{
+	if (flags & MREMAP_FIXED) {
+		if (new_addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (!user_range_ok(new_addr, new_len))
+			return -EINVAL;
+		if (addr + old_len > new_addr && new_addr + new_len > addr)
+			return -EINVAL; /* the ranges overlap */
+		vm_unmap(mm, new_addr, new_len);
+		if (old_len > new_len) {
+			vm_unmap(mm, addr + new_len, old_len - new_len);
+			old_len = new_len;
+		}
+	}
+	struct vma *v = area_holding(mm, addr, old_len);
+	if (!v)
+		return -EFAULT;
+	if ((flags & MREMAP_DONTUNMAP) && (v->flags & VM_SHARED))
+		return -EINVAL; /* private anonymous memory only */
+	if (!(flags & MREMAP_FIXED) && !(new_addr = vm_find_free(mm, new_len)))
+		return -ENOMEM;
+	return move_range(mm, v, addr, old_len, new_addr, new_len, flags & MREMAP_DONTUNMAP);
+}
+
+/* mremap (Linux's order of checks, as 6.18 has them): shrinking unmaps the tail (addr must
+ * be mapped: EFAULT); growing extends the area in place when the range ends at the area's
+ * end and the pages after it are free, else moves it (MREMAP_MAYMOVE) or fails with ENOMEM;
+ * a range that grows or moves must lie in one area (EFAULT). */
 SYSCALL_DEFINE5(mremap, uptr_t, addr, size_t, old_len, size_t, new_len, flags_t, flags,
 		uptr_t, new_addr)
 {
-	(void)addr, (void)old_len, (void)new_len, (void)flags, (void)new_addr;
-	return -ENOMEM;
+	struct mm *mm = current->mm;
+	if (flags & ~(unsigned)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if ((flags & MREMAP_DONTUNMAP) && (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
+		return -EINVAL;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (old_len > USER_TOP || new_len > USER_TOP)
+		return -EINVAL;
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if (!new_len)
+		return -EINVAL;
+	if (!old_len)
+		return -EINVAL; /* Linux duplicates a shared mapping then; nothing here does */
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return mremap_to(mm, addr, old_len, new_len, flags, new_addr);
+	if (old_len >= new_len) { /* addr must be mapped; the tail may cross areas (munmap) */
+		if (!user_range_ok(addr, old_len))
+			return -EINVAL;
+		if (!vm_find(mm, addr))
+			return -EFAULT;
+		if (old_len > new_len)
+			vm_unmap(mm, addr + new_len, old_len - new_len);
+		return (long)addr;
+	}
+	struct vma *v = area_holding(mm, addr, old_len);
+	if (!v)
+		return -EFAULT;
+	if (addr + old_len == v->end && range_free(mm, v->end, new_len - old_len)) {
+		v->end = addr + new_len;
+		return (long)addr;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	uint64_t to = vm_find_free(mm, new_len);
+	if (!to)
+		return -ENOMEM;
+	return move_range(mm, v, addr, old_len, to, new_len, false);
 }

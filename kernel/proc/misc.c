@@ -16,6 +16,7 @@
 #include <asm-generic/errno.h>
 #include <linux/futex.h>
 #include <linux/prctl.h>
+#include <linux/random.h>
 #include <linux/resource.h>
 #include <linux/utsname.h>
 
@@ -110,7 +111,11 @@ SYSCALL_DEFINE3(getrandom, uptr_t, ubuf, size_t, len, flags_t, flags)
 {
 	uint8_t chunk[256];
 	size_t done = 0;
-	if (flags & ~7u)
+	/* the pool is never short here, so GRND_NONBLOCK and GRND_RANDOM never block; Linux
+	 * refuses GRND_INSECURE with GRND_RANDOM */
+	if (flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM))
 		return -EINVAL;
 	if (!user_range_ok(ubuf, len))
 		return -EFAULT;
@@ -133,10 +138,13 @@ SYSCALL_DEFINE0(sched_yield)
 /* len is size_t (Linux: unsigned int): the check has always seen the whole register. */
 SYSCALL_DEFINE3(sched_getaffinity, pid_t, pid, size_t, len, uptr_t, user_mask_ptr)
 {
-	(void)pid;
 	uint64_t mask = 1;
-	if (len < sizeof(mask))
+	if (pid < 0)
 		return -EINVAL;
+	if (pid && !task_find(pid))
+		return -ESRCH;
+	if (len < sizeof(mask) || (len & (sizeof(long) - 1)))
+		return -EINVAL; /* Linux: a whole number of longs, enough for every CPU */
 	if (copy_to_user(user_mask_ptr, &mask, sizeof(mask)))
 		return -EFAULT;
 	return sizeof(mask);
@@ -252,7 +260,7 @@ SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, ar
 	(void)arg3, (void)arg4, (void)arg5;
 	switch (option) {
 	case PR_SET_NAME: {
-		char n[16];
+		char n[16] = {0}; /* the name is zero-padded, as Linux's comm */
 		long e = strncpy_from_user(n, arg2, sizeof(n));
 		if (e == -EFAULT)
 			return e;

@@ -596,6 +596,7 @@ void do_exit(int status)
 	uint64_t f = irq_save();
 	t->exit_code = status;
 	t->state = T_ZOMBIE;
+	pidfd_notify();
 	/* a parent that ignores SIGCHLD (or asked SA_NOCLDWAIT) gets no zombie (POSIX) */
 	if (!t->autoreap && t->parent && t->parent->sighand &&
 	    (t->parent->sighand->act[SIGCHLD].handler == (uint64_t)SIG_IGN ||
@@ -630,24 +631,52 @@ SYSCALL_DEFINE1(exit_group, int, error_code)
 	do_exit((error_code & 0xff) << 8);
 }
 
-long proc_wait(int pid, int *status, int options, bool unused)
+int proc_exited(int pid)
 {
-	(void)unused;
+	struct task *t = task_find(pid);
+	if (!t)
+		return -ESRCH;
+	if (t->tgid != t->pid)
+		return -ENOENT; /* a thread, not a process (Linux 6.9+; 6.1 said EINVAL) */
+	return t->state == T_ZOMBIE && !threads_alive(t);
+}
+
+/* A process's group for waitid(P_PGID): there are no process groups yet (getpgid reports
+ * each process as the leader of its own), so it is the process's own id. */
+static int task_pgid(struct task *t) { return t->tgid; }
+
+static bool wait_wants(struct task *t, int idtype, int id)
+{
+	switch (idtype) {
+	case P_PID: return t->pid == id;
+	case P_PGID: return task_pgid(t) == id;
+	default: return true; /* P_ALL */
+	}
+}
+
+/* The core of wait4 and waitid: a child of the caller that idtype/id selects and that has
+ * ended (all its threads), with WEXITED. Reaps it unless WNOWAIT. Returns its pid (status:
+ * the wait encoding), 0 with WNOHANG when none has ended yet, -ECHILD when none is
+ * selected, or -ERESTARTSYS. No process stops or continues here (the stop signals are
+ * ignored: no job control yet), so WSTOPPED and WCONTINUED never report one. */
+static long wait_child(int idtype, int id, int options, int *status)
+{
 	for (;;) {
 		bool have = false;
 		for (struct task *t = all_tasks; t; t = t->next_all) {
-			if (t->parent != current || t->autoreap || (pid > 0 && t->pid != pid))
+			if (t->parent != current || t->autoreap || !wait_wants(t, idtype, id))
 				continue;
 			have = true;
-			if (t->state == T_ZOMBIE && !threads_alive(t)) {
-				int id = t->pid;
-				if (status)
-					*status = t->exit_code;
+			if (!(options & WEXITED) || t->state != T_ZOMBIE || threads_alive(t))
+				continue;
+			int pid = t->pid;
+			*status = t->exit_code;
+			if (!(options & WNOWAIT)) {
 				last_reaped_entry = t->nsyscalls_entry + t->acc_entry;
 				last_reaped_insn = t->nsyscalls - t->nsyscalls_entry + t->acc_insn;
 				task_free(t);
-				return id;
 			}
+			return pid;
 		}
 		if (!have)
 			return -ECHILD;
@@ -659,6 +688,18 @@ long proc_wait(int pid, int *status, int options, bool unused)
 		if (e)
 			return e;
 	}
+}
+
+/* wait4's children: a pid, or (pid <= 0) any child: without process groups the groups of
+ * pid 0 and -pgid are not told apart yet. */
+long proc_wait(int pid, int *status, int options, bool unused)
+{
+	(void)unused;
+	int st = 0;
+	long r = wait_child(pid > 0 ? P_PID : P_ALL, pid, options | WEXITED, &st);
+	if (r > 0 && status)
+		*status = st;
+	return r;
 }
 
 SYSCALL_DEFINE4(wait4, pid_t, upid, uptr_t, stat_addr, flags_t, options, uptr_t, ru)
@@ -680,6 +721,70 @@ SYSCALL_DEFINE4(wait4, pid_t, upid, uptr_t, stat_addr, flags_t, options, uptr_t,
 			return -EFAULT;
 	}
 	return r;
+}
+
+/* waitid(idtype, id, infop, options, ru): P_ALL, P_PID, P_PGID (id 0: the caller's group)
+ * and P_PIDFD; the child is reported in a siginfo (SIGCHLD, CLD_EXITED with the exit
+ * status or CLD_KILLED with the signal, si_pid, si_uid 0); with WNOHANG and nothing ready
+ * the fields are zero. */
+SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, uptr_t, infop, flags_t, options, uptr_t, ru)
+{
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	int id = upid;
+	switch (which) {
+	case P_ALL:
+		break;
+	case P_PID:
+		if (upid <= 0)
+			return -EINVAL;
+		break;
+	case P_PGID:
+		if (upid < 0)
+			return -EINVAL;
+		if (upid == 0)
+			id = task_pgid(current);
+		break;
+	case P_PIDFD: {
+		long pid = upid < 0 ? -EINVAL : pidfd_pid(upid);
+		if (pid < 0)
+			return pid;
+		which = P_PID;
+		id = (int)pid;
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	int st = 0;
+	long r = wait_child(which, id, (int)options, &st);
+	if (r < 0)
+		return r;
+	struct {
+		int32_t signo, err, code, pad;
+		int32_t pid, uid, status, pad2;
+		int64_t utime, stime;
+		uint8_t rest[80];
+	} si;
+	_Static_assert(sizeof(si) == 128, "siginfo_t");
+	memset(&si, 0, sizeof(si));
+	if (r > 0) {
+		si.signo = SIGCHLD;
+		si.code = (st & 0x7f) ? ((st & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+		si.status = (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff;
+		si.pid = (int32_t)r;
+	}
+	if (infop && copy_to_user(infop, &si, 28)) /* si_signo .. si_status, as Linux */
+		return -EFAULT;
+	if (ru) {
+		uint8_t usage[144];
+		memset(usage, 0, sizeof(usage));
+		if (copy_to_user(ru, usage, sizeof(usage)))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 void proc_reap_orphans(void)

@@ -99,7 +99,30 @@ long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr,
 	t->sig_info[sig].status = status;
 	if (!(t->sig_blocked & BIT(sig)) || sig == SIGKILL)
 		signal_wake(t);
+	signalfd_notify();
 	return 0;
+}
+
+long proc_kill(int pid, int sig)
+{
+	if (sig < 0 || sig > NSIG_RZ)
+		return -EINVAL;
+	return signal_send_task(task_find(pid), sig, SI_USER, current->tgid, 0, 0);
+}
+
+uint64_t signal_pending_set(void) { return current->sig_pending; }
+
+int signal_take(uint64_t set, struct sig_taken *out)
+{
+	struct task *t = current;
+	uint64_t ready = t->sig_pending & set & ~UNBLOCKABLE;
+	if (!ready)
+		return 0;
+	int sig = __builtin_ctzll(ready) + 1;
+	t->sig_pending &= ~BIT(sig);
+	*out = (struct sig_taken){.signo = sig, .code = t->sig_info[sig].code, .pid = t->sig_info[sig].pid,
+				  .uid = 0, .status = t->sig_info[sig].status, .addr = t->sig_info[sig].addr};
+	return sig;
 }
 
 long signal_send(int pid, int sig)

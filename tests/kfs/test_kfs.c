@@ -1159,6 +1159,97 @@ static void test_locks(void)
 	/* the surviving owner's locks go with its table (exit) */
 	fdtable_put(tab[1]);
 	test_fdt = tab[0];
+/* The descriptors with no name (eventfd.c, timerfd.c, signalfd.c, pidfd.c) through the shim:
+ * sleeping with a deadline moves the shim's clock to it, so a blocking timerfd read and a
+ * poll that waits for a timer (poll_wake_at) both end at the expiration. */
+extern uint64_t test_sig_pending;
+extern int test_proc_ended;
+static void test_anonfds(void)
+{
+	begin("anonymous-descriptors");
+	fresh();
+	uint64_t v = 0;
+	/* eventfd */
+	long e = S2(eventfd2, 3, O_NONBLOCK);
+	CHECK(e >= 0, "eventfd2 %ld", e);
+	EQ(S3(read, e, &v, 8), 8);
+	EQ(v, 3);
+	EQ(S3(read, e, &v, 8), -EAGAIN);
+	EQ(S3(read, e, &v, 4), -EINVAL);
+	v = ~0ULL;
+	EQ(S3(write, e, &v, 8), -EINVAL);
+	v = ~0ULL - 1;
+	EQ(S3(write, e, &v, 8), 8);
+	v = 1;
+	EQ(S3(write, e, &v, 8), -EAGAIN);
+	struct {
+		int fd;
+		short ev, rev;
+	} pf = {(int)e, POLLIN | POLLOUT, 0};
+	EQ(S3(poll, &pf, 1, 0), 1);
+	EQ(pf.rev, POLLIN);
+	EQ(S2(eventfd2, 0, 8), -EINVAL);
+	EQ(S1(close, e), 0);
+	/* timerfd: 10 ms then every 5 ms, on the shim's clock */
+	test_now_ns = 1000;
+	long t = S2(timerfd_create, 1, 0);
+	CHECK(t >= 0, "timerfd_create %ld", t);
+	struct {
+		long long is, ins, vs, vns;
+	} its = {0, 5000000, 0, 10000000}, cur;
+	EQ(S4(timerfd_settime, t, 0, &its, 0), 0);
+	EQ(S2(timerfd_gettime, t, &cur), 0);
+	EQ(cur.vns, 10000000);
+	EQ(cur.ins, 5000000);
+	pf = (__typeof__(pf)){(int)t, POLLIN, 0};
+	EQ(S3(poll, &pf, 1, 0), 0);
+	EQ(S3(poll, &pf, 1, 1000), 1); /* woken at the expiration, not at the timeout */
+	EQ(test_now_ns, 1000 + 10000000);
+	EQ(S3(read, t, &v, 8), 8);
+	EQ(v, 1);
+	test_now_ns += 12000000; /* two more intervals and a bit */
+	EQ(S3(read, t, &v, 8), 8);
+	EQ(v, 2);
+	EQ(S3(read, t, &v, 8), 8); /* blocks until the next one */
+	EQ(v, 1);
+	EQ(S3(ioctl, t, 0, 0), -ENOTTY);
+	EQ(S4(timerfd_settime, 0, 0, &its, 0), -EINVAL); /* not a timerfd */
+	EQ(S2(timerfd_create, 42, 0), -EINVAL);
+	EQ(S1(close, t), 0);
+	/* signalfd: the shim's pending set */
+	uint64_t mask = 1ULL << 9 | 1ULL << 11; /* SIGUSR1, SIGUSR2 */
+	long sfd = S4(signalfd4, -1, &mask, 8, O_NONBLOCK);
+	CHECK(sfd >= 0, "signalfd4 %ld", sfd);
+	uint8_t rec[256];
+	EQ(S3(read, sfd, rec, sizeof(rec)), -EAGAIN);
+	test_sig_pending = 1ULL << 9 | 1ULL << 11 | 1ULL << 1;
+	pf = (__typeof__(pf)){(int)sfd, POLLIN, 0};
+	EQ(S3(poll, &pf, 1, 0), 1);
+	EQ(S3(read, sfd, rec, 100), -EINVAL);
+	EQ(S3(read, sfd, rec, sizeof(rec)), 256);
+	EQ(rec[0], 10);
+	EQ(rec[128], 12);
+	EQ(test_sig_pending, 1ULL << 1);
+	EQ(S4(signalfd4, 0, &mask, 8, 0), -EINVAL);
+	EQ(S4(signalfd4, -1, &mask, 4, 0), -EINVAL);
+	test_sig_pending = 0;
+	EQ(S1(close, sfd), 0);
+	/* pidfd: process 77 of the shim */
+	EQ(S2(pidfd_open, 78, 0), -ESRCH);
+	EQ(S2(pidfd_open, 77, 1), -EINVAL);
+	long pfd = S2(pidfd_open, 77, 0);
+	CHECK(pfd >= 0, "pidfd_open %ld", pfd);
+	pf = (__typeof__(pf)){(int)pfd, POLLIN, 0};
+	test_proc_ended = 0;
+	EQ(S3(poll, &pf, 1, 0), 0);
+	test_proc_ended = 1;
+	EQ(S3(poll, &pf, 1, 0), 1);
+	EQ(S3(read, pfd, &v, 8), -EINVAL);
+	EQ(S4(pidfd_send_signal, pfd, 15, 0, 0), -ESRCH);
+	test_proc_ended = 0;
+	EQ(S4(pidfd_send_signal, pfd, 15, 0, 0), 0);
+	EQ(S4(pidfd_send_signal, 0, 15, 0, 0), -EBADF);
+	EQ(S1(close, pfd), 0);
 	end();
 }
 
@@ -1177,6 +1268,7 @@ int main(void)
 	test_pipes();
 	test_tty();
 	test_poll();
+	test_anonfds();
 	test_efault();
 	test_locks();
 	fdtable_put(test_fdt);

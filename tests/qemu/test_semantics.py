@@ -22,9 +22,11 @@ PROGRAMS = [
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
     ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
     ("filemap", "", ["shared-write", "private-cow", "two-processes", "msync", "end-of-file", "truncate-sigbus",
-                     "dev-zero", "munmap-mprotect", "errors", "exec"], 120),
+                     "dev-zero", "munmap-mprotect", "errors", "exec", "mremap"], 120),
     ("procfs", "", ["exe", "maps", "fd", "meminfo", "stat", "dirs"], 60),
     ("locks", "", ["getlk", "split", "setlkw", "close", "ofd", "flock", "edeadlk", "eintr"], 120),
+    ("newcalls", "", ["waitid", "mremap", "pidfd", "getrandom", "sched", "timerfd", "signalfd", "eventfd",
+                      "prctl"], 120),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
@@ -105,6 +107,17 @@ def rootfs_shell(res, m):
     expect(res, m, n + "top", "exec /bin/busybox top -n 1 -b",
            [r"^Mem: \d+K used, \d+K free", r"^Load average: \d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+$",
             r"^\s*PID\s+PPID\s+USER\s+STAT\s+VSZ", r"\s1\s+0\s+0\s+SW?\s.*\[shell\]$", r"^exit 0$"])
+def named_in_ps(res, m, mode):
+    """PR_SET_NAME shows in the shell's `ps` (item 10): /bin/newcalls --named leaves a child
+    that renamed itself, blocked on a FIFO; --release lets it end."""
+    n = "%s/ps-name-" % mode
+    fifo = "/tmp/nc-fifo"
+    if expect(res, m, n + "setup", "%s /bin/newcalls --named %s" % (mode, fifo),
+              [r"^newcalls: named child left$", r"^exit 0$"]) is None:
+        return
+    expect(res, m, n + "ps", "ps", [r" nc-named$"])
+    expect(res, m, n + "release", "exec /bin/newcalls --release %s" % fifo,
+           [r"^newcalls: named child released$", r"^exit 0$"])
 
 
 def run_mode(res, a, mode):
@@ -137,6 +150,7 @@ def run_mode(res, a, mode):
         shell_scripts(res, m, mode)
         if mode == "exec":
             rootfs_shell(res, m)
+        named_in_ps(res, m, mode)
         m.type("poweroff")
         res.check("%s/poweroff" % mode, m.wait_exit(15) == 0, "bad exit status")
 

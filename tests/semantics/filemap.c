@@ -471,6 +471,34 @@ static void exec_image(void)
 	close(fd);
 }
 
+/* mremap of a file mapping: moved (a blocker right after it forces the move) it still maps
+ * the file from the same offset, over the grown part too, and stores reach the file. */
+static void remap_file(void)
+{
+	int fd = make_file(5 * PG, 11);
+	/* four pages of anonymous memory; the file goes over the first three, the fourth blocks */
+	char *m = mmap(NULL, 4 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED, "mmap anonymous");
+	if (m == MAP_FAILED)
+		return;
+	char *block = m + 3 * PG;
+	CHECK(mmap(m, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, PG) == m, "mmap shared at offset");
+	m[5] = 'M';
+	char *n = mremap(m + PG, 2 * PG, 3 * PG, MREMAP_MAYMOVE);
+	CHECK(n != MAP_FAILED && n != m + PG, "moved");
+	if (n != MAP_FAILED) {
+		CHECK(pattern_ok(n, 2 * PG, 3 * PG, 11), "the moved mapping shows the file from its offset");
+		n[2 * PG + 9] = 'R';
+		CHECK_EQ(pread1(fd, 4 * PG + 9), 'R');
+		CHECK_EQ(m[5], 'M');
+		munmap(n, 3 * PG);
+	}
+	CHECK_EQ(pread1(fd, PG + 5), 'M');
+	munmap(m, PG);
+	munmap(block, PG);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--child"))
@@ -493,5 +521,6 @@ int main(int argc, char **argv)
 	R0_PART("munmap-mprotect", unmap_protect());
 	R0_PART("errors", errors());
 	R0_PART("exec", exec_image());
+	R0_PART("mremap", remap_file());
 	R0_DONE();
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>   /* CLOCK_* for fs/timerfd.c (the kernel takes them from <linux/time.h>) */
 size_t strlcpy(char *d, const char *s, size_t n);
 #define printk printf
 #define panic(...) (fprintf(stderr, "panic: " __VA_ARGS__), fputc('\n', stderr), abort())

@@ -78,6 +78,23 @@ long signal_send(int pid, int sig)
 	test_sig_count++;
 	return 0;
 }
+/* signalfd's and pidfd's view of the process core: one process whose pending signals are
+ * test_sig_pending; process 77 exists and has ended once test_proc_ended is set. */
+uint64_t test_sig_pending;
+uint64_t signal_pending_set(void) { return test_sig_pending; }
+int signal_take(uint64_t set, struct sig_taken *out)
+{
+	uint64_t r = test_sig_pending & set;
+	if (!r)
+		return 0;
+	int sig = __builtin_ctzll(r) + 1;
+	test_sig_pending &= ~(1ULL << (sig - 1));
+	*out = (struct sig_taken){.signo = sig, .pid = 42};
+	return sig;
+}
+int test_proc_ended;
+int proc_exited(int pid) { return pid == 77 ? test_proc_ended : -ESRCH; }
+long proc_kill(int pid, int sig) { return signal_send(pid, sig); }
 int test_mask_sets, test_mask_restores;
 void sigmask_set_temporary(uint64_t mask) { (void)mask; test_mask_sets++; }
 void sigmask_restore(bool interrupted) { (void)interrupted; test_mask_restores++; }
