@@ -1159,6 +1159,9 @@ static void test_locks(void)
 	/* the surviving owner's locks go with its table (exit) */
 	fdtable_put(tab[1]);
 	test_fdt = tab[0];
+	end();
+}
+
 /* The descriptors with no name (eventfd.c, timerfd.c, signalfd.c, pidfd.c) through the shim:
  * sleeping with a deadline moves the shim's clock to it, so a blocking timerfd read and a
  * poll that waits for a timer (poll_wake_at) both end at the expiration. */

@@ -497,6 +497,7 @@ static void remap_file(void)
 	munmap(m, PG);
 	munmap(block, PG);
 	close(fd);
+	unlink(path);
 }
 
 int main(int argc, char **argv)
