@@ -149,6 +149,15 @@ struct vma *vm_find(struct mm *mm, uint64_t addr)
 	return NULL;
 }
 
+/* The physical address behind va, or 0 when no frame is there (futex keys of shared pages). */
+uint64_t vm_phys(struct mm *mm, uint64_t va)
+{
+	uint64_t *pte = walk(mm, va, false);
+	if (!pte || !(*pte & (PTE_P | PTE_KEPT)))
+		return 0;
+	return (*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1));
+}
+
 static void insert_vma(struct mm *mm, struct vma *n)
 {
 	struct vma **pp = &mm->vmas;

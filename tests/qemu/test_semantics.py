@@ -21,6 +21,7 @@ PROGRAMS = [
     ("pollwake", "-c", ["ping-pong"], 240),
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
     ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
+    ("rtsignals", "", ["queue", "order", "merge", "sigwaitinfo", "tgsigqueue", "pthread-kill", "limit"], 120),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
