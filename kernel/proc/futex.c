@@ -7,7 +7,8 @@
  *
  * Keys, as on Linux: a futex in a MAP_SHARED mapping is its physical address, so processes
  * sharing the page meet on it (unless FUTEX_PRIVATE_FLAG says it is private); any other
- * futex is (address space, address). Each waiter sits in one of 64 hashed lists, in arrival
+ * futex is (address space, address), marked apart when the operation was not private
+ * (Linux's FUT_OFF_MMSHARED: a private and a shared operation on the same word never meet). Each waiter sits in one of 64 hashed lists, in arrival
  * order, with its key and bitset, and sleeps on a wait queue of its own: a wake takes it off
  * the list first, so a wake of n wakes exactly n of the right key and returns how many.
  *
@@ -57,17 +58,19 @@ static bool key_eq(const struct fkey *x, const struct fkey *y) { return x->a == 
 static long get_word(uint64_t uaddr, uint32_t *v) { return copy_from_user(v, uaddr, sizeof(*v)) ? -EFAULT : 0; }
 static long put_word(uint64_t uaddr, uint32_t v) { return copy_to_user(uaddr, &v, sizeof(v)) ? -EFAULT : 0; }
 
+/* A private key needs no access to the word (a wake of a bad private address finds nobody,
+ * as on Linux); a shared one reads it, which also makes the page present. */
 static long get_key(uint64_t uaddr, bool priv, struct fkey *k)
 {
 	uint32_t v;
 	if (uaddr & 3)
 		return -EINVAL;
-	if (get_word(uaddr, &v)) /* also makes the page present */
+	if (!priv && get_word(uaddr, &v))
 		return -EFAULT;
 	struct mm *mm = current->mm;
 	struct vma *vma = priv ? NULL : vm_find(mm, uaddr);
 	uint64_t pa = vma && (vma->flags & VM_SHARED) ? vm_phys(mm, uaddr) : 0;
-	*k = pa ? (struct fkey){1, pa} : (struct fkey){(uint64_t)mm, uaddr};
+	*k = pa ? (struct fkey){1, pa} : (struct fkey){(uint64_t)mm | !priv, uaddr};
 	return 0;
 }
 
@@ -179,11 +182,12 @@ static int wake_key(const struct fkey *k, int n, uint32_t bitset, bool any)
 {
 	int woken = 0;
 	struct futex_waiter *w = *bucket_of(k);
-	while (w && woken < n) {
+	while (w) {
 		struct futex_waiter *next = w->next;
 		if (key_eq(&w->key, k) && (w->bitset & bitset) && (any || !w->pi)) {
 			wake_waiter(w);
-			woken++;
+			if (++woken >= n) /* as Linux counts: n <= 0 still wakes one */
+				break;
 		}
 		w = next;
 	}
@@ -228,7 +232,7 @@ static long futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool priv, int nr_wak
 		if (v != val3)
 			return -EAGAIN;
 	}
-	int done = wake_key(&k1, nr_wake, FUTEX_BITSET_MATCH_ANY, false);
+	int done = nr_wake ? wake_key(&k1, nr_wake, FUTEX_BITSET_MATCH_ANY, false) : 0;
 	int moved = 0;
 	struct futex_waiter *w;
 	while (moved < nr_requeue && (w = first_waiter(&k1, 0))) {
@@ -262,6 +266,9 @@ static long lock_pi(uint64_t uaddr, bool priv, uint64_t deadline, bool trylock)
 				n |= FUTEX_WAITERS;
 			return put_word(uaddr, n);
 		}
+		/* Linux sets the waiters bit first, whatever it then finds about the owner */
+		if (!(v & FUTEX_WAITERS) && put_word(uaddr, v | FUTEX_WAITERS))
+			return -EFAULT;
 		struct task *o = task_find(owner);
 		if (!o || o->state == T_ZOMBIE)
 			return -ESRCH;
@@ -269,8 +276,6 @@ static long lock_pi(uint64_t uaddr, bool priv, uint64_t deadline, bool trylock)
 			return -EPERM; /* a kernel task */
 		if (trylock)
 			return -EAGAIN;
-		if (!(v & FUTEX_WAITERS) && put_word(uaddr, v | FUTEX_WAITERS))
-			return -EFAULT;
 		struct futex_waiter w;
 		waiter_init(&w, &k, FUTEX_BITSET_MATCH_ANY, true);
 		w.pi_owner = owner;

@@ -22,6 +22,7 @@ PROGRAMS = [
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
     ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
     ("rtsignals", "", ["queue", "order", "merge", "sigwaitinfo", "tgsigqueue", "pthread-kill", "limit"], 120),
+    ("futexes", "", ["pi-mutex", "pi-raw", "robust-thread", "robust-process", "bitset", "requeue", "errors"], 120),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
