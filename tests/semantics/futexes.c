@@ -251,9 +251,12 @@ static void robust_case(int protocol, int how)
 {
 	pthread_mutexattr_t a;
 	pthread_mutexattr_init(&a);
-	CHECK_EQ(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), 0);
+	int e = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	CHECK_EQ(e, 0);
 	if (protocol)
 		CHECK_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), 0);
+	if (e)
+		return; /* not robust: the next lock would wait for good */
 	/* musl gives the kernel its robust list for process-shared mutexes only (it cleans up
 	 * the others itself in pthread_exit), so the raw exits use one */
 	if (how)
@@ -313,7 +316,10 @@ static void part_robust_process(void)
 	pthread_mutexattr_t a;
 	pthread_mutexattr_init(&a);
 	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	CHECK_EQ(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), 0);
+	int e = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	CHECK_EQ(e, 0);
+	if (e)
+		return;
 	CHECK_EQ(pthread_mutex_init(m, &a), 0);
 	for (int killed = 0; killed < 2; killed++) {
 		int p[2];
@@ -380,7 +386,12 @@ static void part_bitset(void)
 	bs_done[0] = bs_done[1] = 0;
 	for (long i = 0; i < 2; i++)
 		pthread_create(&t[i], NULL, bs_waiter, (void *)i);
-	CHECK_EQ(wake_one_bitset(2), 1); /* only the second */
+	long r = wake_one_bitset(2);
+	CHECK_EQ(r, 1); /* only the second */
+	if (r != 1) { /* let both go, so that a kernel without bitsets cannot hang the test */
+		bsw = 1;
+		futex(&bsw, FUTEX_WAKE_PRIVATE, 10, NULL, NULL, 0);
+	}
 	pthread_join(t[1], NULL);
 	CHECK_EQ(bs_done[1], 1);
 	CHECK_EQ(bs_done[0], 0);
@@ -511,7 +522,8 @@ static void part_errors(void)
 	ERR(futex((void *)8, FUTEX_WAKE, 1, NULL, NULL, 0), EFAULT);
 	CHECK_EQ(futex((void *)8, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0), 0); /* a private key reads nothing */
 	ERR(futex((void *)8, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0), EFAULT);
-	ERR(futex(&w, FUTEX_WAIT_BITSET, 0, NULL, NULL, 0), EINVAL);
+	struct timespec past = {1, 0}; /* a kernel that ignores the bitset must not wait for good */
+	ERR(futex(&w, FUTEX_WAIT_BITSET, 0, &past, NULL, 0), EINVAL);
 	ERR(futex(&w, FUTEX_WAKE_BITSET, 1, NULL, NULL, 0), EINVAL);
 	ERR(futex(&w, FUTEX_WAIT | FUTEX_CLOCK_REALTIME, 0, &tiny, NULL, 0), ENOSYS);
 	ERR(futex(&w, FUTEX_WAKE | FUTEX_CLOCK_REALTIME, 1, NULL, NULL, 0), ENOSYS);
