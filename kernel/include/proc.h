@@ -54,7 +54,8 @@ struct sighand {                    /* shared by a thread group (CLONE_SIGHAND) 
 	bool group_exit;                /* exit_group ran: every thread ends with group_code */
 	int group_code;
 	struct ksigaction act[NSIG_RZ + 1];
-	uint64_t sigpending_cur, sigpending_max; /* RLIMIT_SIGPENDING (0, 0: the default) */
+	bool sigpending_set;            /* RLIMIT_SIGPENDING was set (else the default) */
+	uint64_t sigpending_cur, sigpending_max;
 };
 
 /* One pending signal's information (what its siginfo says), compact. */

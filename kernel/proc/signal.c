@@ -109,13 +109,14 @@ void sigqueue_limit(struct task *t, uint64_t *cur, uint64_t *max)
 {
 	uint64_t def = frames_total() * PAGE_SIZE / (8 * 16384) / 2;
 	struct sighand *h = t ? t->sighand : NULL;
-	*cur = h && h->sigpending_max ? h->sigpending_cur : def;
-	*max = h && h->sigpending_max ? h->sigpending_max : def;
+	*cur = h && h->sigpending_set ? h->sigpending_cur : def;
+	*max = h && h->sigpending_set ? h->sigpending_max : def;
 }
 
 void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max)
 {
-	if (t && t->sighand && max) {
+	if (t && t->sighand) {
+		t->sighand->sigpending_set = true;
 		t->sighand->sigpending_cur = cur;
 		t->sighand->sigpending_max = max;
 	}
