@@ -167,6 +167,7 @@ void signal_exec_reset(struct task *t);
 void signal_wake(struct task *t);
 long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr, int status);
 long signal_send_rec(struct task *t, int sig, const struct sigrec *r);
+struct task *signal_process_target(struct task *t, int sig); /* the thread a kill() reaches */
 void signal_flush_queue(struct task *t);   /* at exit: frees the queued real-time signals */
 void sigqueue_limit(struct task *t, uint64_t *cur, uint64_t *max); /* RLIMIT_SIGPENDING */
 void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max);

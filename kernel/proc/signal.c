@@ -230,6 +230,38 @@ long signal_send_rec(struct task *t, int sig, const struct sigrec *r)
 	return 0;
 }
 
+/* A signal for the process of t (kill, sigqueue): there is no process-wide pending set, so
+ * it goes to a thread that takes it now, as Linux's choice does: the leader if it does not
+ * block it (or waits for it in sigwaitinfo), else the first other live thread that does,
+ * else the leader (a live thread, should the leader have exited). */
+static bool live(struct task *o) { return o->state != T_ZOMBIE && o->sighand; }
+
+static bool takes_now(struct task *o, int sig)
+{
+	return live(o) && (sig < 1 || sig > NSIG_RZ || !(o->sig_blocked & BIT(sig)) || (o->sigwait_set & BIT(sig)));
+}
+
+struct task *signal_process_target(struct task *t, int sig)
+{
+	if (!t)
+		return NULL;
+	struct task *leader = task_find(t->tgid);
+	if (!leader)
+		leader = t;
+	if (takes_now(leader, sig))
+		return leader;
+	struct task *fallback = live(leader) ? leader : NULL;
+	for (struct task *o = all_tasks; o; o = o->next_all) {
+		if (o == leader || o->tgid != t->tgid || !live(o))
+			continue;
+		if (takes_now(o, sig))
+			return o;
+		if (!fallback)
+			fallback = o;
+	}
+	return fallback ? fallback : leader;
+}
+
 long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr, int status)
 {
 	struct sigrec r = {.code = code, .pid = pid, .uid = 0, .status = status, .data = addr};
@@ -585,7 +617,7 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
 	if (sig < 0 || sig > NSIG_RZ)
 		return -EINVAL;
 	if (pid > 0)
-		return signal_send_task(task_find(pid), sig, SI_USER, current->tgid, 0, 0);
+		return signal_send_task(signal_process_target(task_find(pid), sig), sig, SI_USER, current->tgid, 0, 0);
 	if (pid == 0 || pid < -1) /* no process groups yet: the caller's "group" is itself */
 		return signal_send_task(current, sig, SI_USER, current->tgid, 0, 0);
 	int n = 0;
@@ -693,7 +725,7 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, tgid, int, sig, uptr_t, uinfo)
 	long e = user_sigrec(uinfo, tgid, &r);
 	if (e)
 		return e;
-	return signal_send_rec(task_find(tgid), sig, &r);
+	return signal_send_rec(signal_process_target(task_find(tgid), sig), sig, &r);
 }
 
 SYSCALL_DEFINE4(rt_tgsigqueueinfo, pid_t, tgid, pid_t, tid, int, sig, uptr_t, uinfo)

@@ -21,7 +21,7 @@ PROGRAMS = [
     ("pollwake", "-c", ["ping-pong"], 240),
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
     ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
-    ("rtsignals", "", ["queue", "order", "merge", "sigwaitinfo", "tgsigqueue", "pthread-kill", "limit"], 120),
+    ("rtsignals", "", ["queue", "order", "merge", "sigwaitinfo", "tgsigqueue", "pthread-kill", "process", "limit"], 120),
     ("futexes", "", ["pi-mutex", "pi-raw", "robust-thread", "robust-process", "bitset", "requeue", "errors"], 120),
 ]
 

@@ -14,6 +14,8 @@
  *                forged si_code to another process: EPERM
  *   pthread-kill 100 pthread_kill to a thread that blocks the signal, then 100 to one that
  *                does not: 100 deliveries each
+ *   process      sigqueue/kill to the process while the main thread blocks the signal: the
+ *                thread waiting for it in sigtimedwait takes it
  *   limit        RLIMIT_SIGPENDING lowered to 16 (in a child with a uid of its own): 16
  *                queued, the 17th sigqueue EAGAIN, a kill() beyond it accepted without its info;
  *                16 left queued at exit are freed (a second child has the same room)
@@ -305,6 +307,58 @@ static void part_tgsigqueue(void)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status %#x", st);
 }
 
+/* A signal for the process (sigqueue/kill to its pid) that the main thread blocks goes to
+ * the thread that waits for it: the usual "signal thread" of servers. */
+static atomic_int pw_got;
+
+static void *process_waiter(void *arg)
+{
+	(void)arg;
+	int sig = SIGRTMIN + 8;
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	sigaddset(&s, SIGUSR2);
+	thread_tid = (int)syscall(SYS_gettid);
+	struct timespec limit = {5, 0};
+	siginfo_t si;
+	for (int i = 0; i < 3; i++) {
+		int r = sigtimedwait(&s, &si, &limit);
+		if (r == sig && si.si_code == SI_QUEUE && si.si_value.sival_int == 10 + i)
+			pw_got++;
+		if (r == SIGUSR2 && si.si_code == SI_USER)
+			pw_got++;
+	}
+	return NULL;
+}
+
+static void part_process(void)
+{
+	int sig = SIGRTMIN + 8;
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	sigaddset(&s, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &s, NULL);
+	thread_tid = 0;
+	pw_got = 0;
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, process_waiter, NULL) == 0, "pthread_create");
+	while (!thread_tid)
+		sched_yield();
+	struct timespec ms = {0, 20 * 1000 * 1000};
+	nanosleep(&ms, NULL); /* it waits in sigtimedwait by now */
+	CHECK_EQ(sigqueue(getpid(), sig, (union sigval){.sival_int = 10}), 0);
+	nanosleep(&ms, NULL);
+	CHECK_EQ(sigqueue(getpid(), sig, (union sigval){.sival_int = 11}), 0);
+	nanosleep(&ms, NULL);
+	CHECK_EQ(kill(getpid(), SIGUSR2), 0);
+	pthread_join(t, NULL);
+	CHECK_EQ(pw_got, 3);
+	CHECK(!is_pending(sig) && !is_pending(SIGUSR2), "nothing left for the main thread");
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+}
+
 /* Linux counts queued signals per user (RLIMIT_SIGPENDING), so the child takes a uid of
  * its own on the host (here everyone is root and setuid changes nothing). */
 static void limit_child(void)
@@ -375,6 +429,7 @@ int main(void)
 	R0_PART("sigwaitinfo", part_sigwaitinfo());
 	R0_PART("tgsigqueue", part_tgsigqueue());
 	R0_PART("pthread-kill", part_pthread_kill());
+	R0_PART("process", part_process());
 	R0_PART("limit", part_limit());
 	R0_DONE();
 }
