@@ -19,7 +19,8 @@
  *                  timeouts on both clocks
  *   requeue        FUTEX_CMP_REQUEUE and FUTEX_REQUEUE move waiters in order and count them,
  *                  EAGAIN when the word changed; pthread_cond_broadcast with 16 waiters
- *   errors         the error codes of direct futex/robust-list calls, as on Linux
+ *   errors         the error codes of direct futex/robust-list calls, as on Linux; hostile
+ *                  robust lists (a cycle, a bad offset, a bad pointer) walked safely at exit
  *
  * Usage: futexes */
 #define _GNU_SOURCE
@@ -538,6 +539,34 @@ static void part_errors(void)
 	size_t l;
 	ERR(syscall(SYS_get_robust_list, 0x3ffffff0, &h, &l), ESRCH);
 	ERR(syscall(SYS_get_robust_list, 0, (void *)8, &l), EFAULT);
+
+	/* hostile robust lists are walked safely at exit: a cycle that never comes back to the
+	 * head, a futex offset into nothing, a pointer to nowhere */
+	for (int kind = 0; kind < 3; kind++) {
+		fflush(stdout);
+		pid_t c = fork();
+		if (c == 0) {
+			static struct {
+				void *next;
+				long off;
+				void *pending;
+			} head;
+			static void *loop[2];
+			static unsigned word;
+			loop[0] = &loop[1];
+			loop[1] = &loop[0];
+			head.next = kind == 2 ? (void *)0x10 : (void *)loop;
+			head.off = kind == 1 ? 0x7fff00000000L : (long)((char *)&word - (char *)loop);
+			head.pending = kind == 1 ? (void *)loop : NULL;
+			word = (unsigned)gettid_();
+			if (syscall(SYS_set_robust_list, &head, sizeof(head)))
+				_exit(2);
+			_exit(0);
+		}
+		int st = -1;
+		CHECK_EQ(waitpid(c, &st, 0), c);
+		CHECK_EQ(st, 0);
+	}
 }
 
 int main(void)
