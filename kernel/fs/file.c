@@ -35,6 +35,7 @@ void file_put(struct file *f)
 	assert(f->refs > 0);
 	if (--f->refs)
 		return;
+	lock_release_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->ip);
@@ -144,7 +145,13 @@ struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)
 			return NULL;
 		}
 		ops = &dir_fops;
+	} else if (S_ISREG(ip->mode) && ip->sops) {
+		ops = ip->sops->fops; /* /proc: opens for writing too (as root on Linux); writes fail */
 	} else if (S_ISREG(ip->mode)) {
+		if (wr && ip->deny_write) {
+			*err = -ETXTBSY; /* a running program's image (Linux) */
+			return NULL;
+		}
 		ops = &regular_fops;
 	} else if (S_ISLNK(ip->mode)) {
 		*err = -ELOOP; /* O_NOFOLLOW on a symlink */
@@ -169,7 +176,7 @@ struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)
 		file_put(f);
 		return NULL;
 	}
-	if (S_ISREG(ip->mode) && (flags & O_TRUNC) && wr) {
+	if (S_ISREG(ip->mode) && (flags & O_TRUNC) && wr && !ip->sops) {
 		*err = inode_truncate(ip, 0);
 		if (*err) {
 			file_put(f);
@@ -217,6 +224,7 @@ long fd_close(struct fdtable *t, int fd)
 	struct file *f = t->fd[fd];
 	t->fd[fd] = NULL;
 	set_cloexec(t, fd, false);
+	lock_close_posix(t, f);
 	file_put(f);
 	return 0;
 }

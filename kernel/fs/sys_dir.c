@@ -68,6 +68,8 @@ SYSCALL_DEFINE3(getdents64, fd_t, fd, uptr_t, dirent, size_t, count)
 		r = -EFAULT;
 		goto out;
 	}
+	if (dir->sops && dir->sops->refresh) /* /proc: its entries as they are now */
+		dir->sops->refresh(dir, NULL, 0);
 	union {
 		struct kdirent64 d;
 		char raw[sizeof(struct kdirent64) + RZ_NAME_MAX + 8];

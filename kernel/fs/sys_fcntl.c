@@ -1,8 +1,9 @@
 /* sys_fcntl.c: the system calls that control an open descriptor. Owns fcntl (F_DUPFD*,
- * close-on-exec, status flags, locks that always succeed, pipe sizes), ioctl (FIOCLEX,
- * FIONCLEX, FIONBIO here, the rest passed to the file's ioctl op or -ENOTTY) and flock
- * (checks only: one process holds every lock). Does not own the device ioctls (the tty's
- * termios and window size: dev/tty.c), descriptors (sys_fd.c) or the table (file.c). */
+ * close-on-exec, status flags, pipe sizes; the lock commands are passed to lock.c), ioctl
+ * (FIOCLEX, FIONCLEX, FIONBIO here, the rest passed to the file's ioctl op or -ENOTTY) and
+ * flock (its arguments; the lock is lock.c's). Does not own the device ioctls (the tty's
+ * termios and window size: dev/tty.c), descriptors (sys_fd.c), the table (file.c) or the
+ * locks (lock.c). */
 #include "vfs.h"
 #include "lib.h"
 #include "mm.h"
@@ -48,21 +49,13 @@ SYSCALL_DEFINE3(fcntl, fd_t, fd, unsigned, cmd, uint64_t, arg)
 		f->flags = (f->flags & ~(uint32_t)SETFL_MASK) | ((uint32_t)arg & SETFL_MASK);
 		r = 0;
 		break;
-	case F_GETLK: {
-		struct flock fl;
-		if (copy_from_user(&fl, arg, sizeof(fl))) {
-			r = -EFAULT;
-			break;
-		}
-		fl.l_type = F_UNLCK; /* no other process holds locks here */
-		r = copy_to_user(arg, &fl, sizeof(fl)) ? -EFAULT : 0;
-		break;
-	}
+	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
+	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		r = 0;
+		r = lock_fcntl(f, fd, cmd, arg);
 		break;
 	case F_GETPIPE_SZ:
 		r = S_ISFIFO(f->ip->mode) ? RZ_PIPE_SIZE : -EBADF;
@@ -113,12 +106,17 @@ SYSCALL_DEFINE3(ioctl, fd_t, fd, unsigned, cmd, uptr_t, arg)
 	return r;
 }
 
-/* flock: one process holds everything here; the call only checks its arguments. cmd is
- * uint64_t (Linux: unsigned int): the check has always seen the whole register. */
+/* flock: the lock itself is lock.c's. cmd is uint64_t (Linux: unsigned int): the check
+ * has always seen the whole register. */
 SYSCALL_DEFINE2(flock, fd_t, fd, uint64_t, cmd)
 {
+	struct file *f = fget(fd);
+	if (!f)
+		return -EBADF;
 	uint64_t op = cmd & ~(uint64_t)LOCK_NB;
-	if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN)
-		return -EINVAL;
-	return fd_check(fd);
+	long r = -EINVAL;
+	if (op == LOCK_SH || op == LOCK_EX || op == LOCK_UN)
+		r = lock_flock(f, (unsigned int)op, cmd & LOCK_NB);
+	file_put(f);
+	return r;
 }

@@ -12,6 +12,7 @@
 #include "uaccess.h"
 #include "syscall.h"
 #include "sys_common.h"
+#include "procfs.h"
 
 /* --- paths from user memory ------------------------------------------------------------- */
 
@@ -123,6 +124,8 @@ static struct inode *parent_child(struct parent *pp)
 		return pp->dir;
 	if (is_dotdot(pp->name, pp->len))
 		return pp->dir->parent;
+	if (pp->dir->sops && pp->dir->sops->refresh) /* /proc: its entries as they are now */
+		pp->dir->sops->refresh(pp->dir, pp->name, pp->len);
 	return dir_find(pp->dir, pp->name, pp->len);
 }
 
@@ -156,6 +159,8 @@ static long do_openat(int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
 		} else if (pp.slash) {
 			err = -EISDIR;
 		} else if (pp.dir->nlink == 0) {
+			err = -ENOENT;
+		} else if (pp.dir->sops) { /* /proc: no new names (a name it does not have: ENOENT) */
 			err = -ENOENT;
 		} else if (!(ip = inode_new(S_IFREG | (mode & 07777 & ~cur_umask())))) {
 			err = -ENOMEM;
@@ -215,6 +220,8 @@ static long do_unlink(int dirfd, uint64_t upath)
 		err = -EISDIR;
 	else if (pp.slash)
 		err = -ENOTDIR;
+	else if (c->sops) /* /proc's names are its own */
+		err = -EPERM;
 	else {
 		inode_get(c);
 		dir_unlink(c);
@@ -241,6 +248,8 @@ static long do_rmdir(int dirfd, uint64_t upath)
 		err = -ENOENT;
 	else if (!S_ISDIR(c->mode))
 		err = -ENOTDIR;
+	else if (c->sops)
+		err = -EPERM;
 	else if (!dir_empty(c))
 		err = -ENOTEMPTY;
 	else {
@@ -283,6 +292,8 @@ static long do_create(int dirfd, uint64_t upath, uint32_t mode, struct inode **o
 	else if (pp.slash && !S_ISDIR(mode))
 		err = -ENOENT;
 	else if (pp.dir->nlink == 0)
+		err = -ENOENT;
+	else if (pp.dir->sops)
 		err = -ENOENT;
 	else if (!(ip = inode_new(mode)))
 		err = -ENOMEM;
@@ -383,6 +394,19 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, int size)
 		inode_put(ip);
 		return -EINVAL;
 	}
+	if (ip->sops) { /* a /proc link: its target made now */
+		struct kbuf b = {0};
+		err = ip->sops->target ? ip->sops->target(ip, &b) : -EINVAL;
+		if (!err && b.oom)
+			err = -ENOMEM;
+		if (!err) {
+			size_t n = MIN((uint64_t)size, b.len);
+			err = copy_to_user(ubuf, b.p, n) ? -EFAULT : (long)n;
+		}
+		kbuf_free(&b);
+		inode_put(ip);
+		return err;
+	}
 	size_t n = MIN((uint64_t)size, ip->size);
 	err = copy_to_user(ubuf, ip->data, n) ? -EFAULT : (long)n;
 	inode_put(ip);
@@ -427,6 +451,10 @@ static long do_rename(int odfd, uint64_t uold, int ndfd, uint64_t unew, uint64_t
 		err = -EEXIST;
 	else if (np.dir->nlink == 0)
 		err = -ENOENT;
+	else if (!src->sops != !np.dir->sops) /* into or out of /proc: another file system */
+		err = -EXDEV;
+	else if (src->sops || (dst && dst->sops))
+		err = -EPERM;
 	if (!err && S_ISDIR(src->mode)) /* not into itself or a descendant */
 		for (struct inode *d = np.dir;; d = d->parent) {
 			if (d == src) {

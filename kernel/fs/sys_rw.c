@@ -259,7 +259,9 @@ SYSCALL_DEFINE4(sendfile, fd_t, out_fd, fd_t, in_fd, uptr_t, offset, size_t, cou
 		r = -EBADF;
 		goto done;
 	}
-	if (!S_ISREG(in->ip->mode) || (out->flags & O_APPEND)) {
+	/* a generated file (/proc) has no contents to copy from: EINVAL, as for a file that
+	 * is not mmap-like (Linux splices seq_files; programs fall back to read/write) */
+	if (!S_ISREG(in->ip->mode) || in->ip->sops || (out->flags & O_APPEND)) {
 		r = -EINVAL;
 		goto done;
 	}

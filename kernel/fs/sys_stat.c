@@ -221,6 +221,8 @@ SYSCALL_DEFINE2(truncate, upath_t, path, off_t, length)
 		err = -EISDIR;
 	else if (!S_ISREG(ip->mode))
 		err = -EINVAL;
+	else if (ip->deny_write)
+		err = -ETXTBSY; /* a running program's image */
 	else
 		err = inode_truncate(ip, length);
 	inode_put(ip);

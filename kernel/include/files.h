@@ -27,12 +27,15 @@ void fs_context_put(struct fs_context *f);
  * 0 or -ENOENT, -EACCES, -EISDIR, ... */
 long vfs_file_contents(const char *kpath, struct inode **ip, const void **data, uint64_t *size);
 void inode_put(struct inode *ip);
+void procfs_task_gone(int pid);                 /* a process was reaped: its /proc entry goes */
+struct inode *inode_get(struct inode *ip);
 
 /* --- implemented by the process core ----------------------------------------------- */
 struct fdtable *current_fdtable(void);
 struct fs_context *current_fs_context(void);
 const char *current_name(void);                 /* for log lines */
 int current_pid(void);
+int current_tgid(void);                         /* the process id (a record lock's l_pid) */
 /* Send a signal (SIGPIPE on a broken pipe, SIGINT from ^C): 0 or -ESRCH. */
 long signal_send(int pid, int sig);
 int console_foreground_pid(void);               /* the shell's running program, or 0 */

@@ -1,6 +1,7 @@
 /* vfs.h: the file layer's internal interface (fs/, dev/). Inodes and the tree (fs/ramfs.c),
  * path lookup (fs/namei.c), open file descriptions and descriptor tables (fs/file.c),
- * pipes (fs/pipe.c), poll (fs/poll.c), character devices (dev/devices.c, dev/tty.c).
+ * pipes (fs/pipe.c), advisory locks (fs/lock.c), poll (fs/poll.c), character devices
+ * (dev/devices.c, dev/tty.c).
  *
  * Concurrency: one CPU and no preemption in the kernel, so code that does not sleep runs
  * alone. Sleeping (pipes, the tty, poll) happens only with references held on what is
@@ -110,12 +111,38 @@ bool file_readable(struct file *f);
 bool file_writable(struct file *f);
 extern const struct file_ops regular_fops, dir_fops;
 
+/* --- synthetic nodes (/proc: fs/procfs.c) --------------------------------------------- */
+/* A node with `sops` set is made by a synthetic file system; the VFS calls its hooks
+ * instead of reading the node: */
+struct kbuf;
+struct synth_ops {
+	/* a directory: make its children match the facts, before a lookup of (name, len) or,
+	 * with name NULL, a listing */
+	void (*refresh)(struct inode *dir, const char *name, size_t len);
+	/* a symlink: its target, written when read; 0 or -errno */
+	long (*target)(struct inode *ip, struct kbuf *b);
+	/* a "magic" link: the node it stands for (no reference; valid until the caller
+	 * sleeps), which a lookup goes to instead of following the text; NULL: the text */
+	struct inode *(*object)(struct inode *ip);
+	/* a regular file: its operations (no writes) */
+	const struct file_ops *fops;
+};
+void procfs_init(void);
+
 /* --- pipes (pipe.c) ------------------------------------------------------------------ */
 #define RZ_PIPE_SIZE 65536
 #define RZ_PIPE_BUF 4096
 long pipe_create(struct file **rd, struct file **wr);
 long fifo_open(struct file *f);         /* a named FIFO; may sleep for the other end */
 extern const struct file_ops pipe_fops;
+
+/* --- advisory locks (lock.c) ------------------------------------------------------- */
+/* fcntl's F_GETLK, F_SETLK, F_SETLKW and F_OFD_* on f (open as fd), struct flock at uarg. */
+long lock_fcntl(struct file *f, int fd, unsigned int cmd, uint64_t uarg);
+/* flock: op LOCK_SH, LOCK_EX or LOCK_UN; nonblock: LOCK_NB (-EWOULDBLOCK, not a sleep). */
+long lock_flock(struct file *f, unsigned int op, bool nonblock);
+void lock_close_posix(struct fdtable *t, struct file *f);  /* fd_close: t's record locks go */
+void lock_release_file(struct file *f);     /* last reference: its OFD and flock locks go */
 
 /* --- devices (dev/) ------------------------------------------------------------------ */
 #define RZ_MKDEV(ma, mi) ((uint32_t)(((ma) << 8) | ((mi) & 0xff) | (((mi) & ~0xffu) << 12)))

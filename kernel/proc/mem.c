@@ -1,14 +1,16 @@
-/* mem.c: the memory system calls: brk, mmap (anonymous; MAP_FIXED, MAP_FIXED_NOREPLACE,
- * PROT_NONE), munmap, mprotect, madvise (accepted, nothing to do), mremap (not supported:
- * ENOMEM makes musl's realloc fall back to copying). MAP_SHARED anonymous memory stays shared
- * across fork (VM_SHARED). File mappings are refused with ENODEV
- * until the file layer offers page access. */
+/* mem.c: the memory system calls: brk, mmap (anonymous, /dev/zero and regular files;
+ * MAP_FIXED, MAP_FIXED_NOREPLACE, PROT_NONE), munmap, mprotect, madvise (accepted, nothing to
+ * do), mremap (not supported: ENOMEM makes musl's realloc fall back to copying). MAP_SHARED
+ * memory stays shared across fork (VM_SHARED). What a file mapping is made of is
+ * mm/filemap.c's and mm/pagecache.c's. */
 #include "proc.h"
 #include "lib.h"
 #include "memlayout.h"
 #include "syscall.h"
 #include "uaccess.h"
 #include "vm.h"
+#include "vfs.h"
+#include "pagecache.h"
 #include <asm-generic/errno.h>
 #include <linux/mman.h>
 
@@ -41,23 +43,9 @@ SYSCALL_DEFINE1(brk, uptr_t, brk)
 	return (long)want;
 }
 
-SYSCALL_DEFINE6(mmap, uptr_t, addr, size_t, len, flags_t, prot, flags_t, flags, fd_t, fd,
-		off_t, off)
+/* Places [addr, addr+len): 0 with *at, or an error (MAP_FIXED replaces what was there). */
+static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, uint64_t *at)
 {
-	(void)fd, (void)off; /* anonymous memory only */
-	struct mm *mm = current->mm;
-	if (!len || (addr & (PAGE_SIZE - 1)))
-		return -EINVAL;
-	if (len > USER_TOP)
-		return -ENOMEM;
-	len = ALIGN_UP(len, PAGE_SIZE);
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV;
-	int type = flags & MAP_TYPE;
-	if (type != MAP_PRIVATE && type != MAP_SHARED)
-		return -EINVAL;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return -EINVAL;
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	if (fixed) {
 		if (addr < PAGE_SIZE)
@@ -80,9 +68,58 @@ SYSCALL_DEFINE6(mmap, uptr_t, addr, size_t, len, flags_t, prot, flags_t, flags, 
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (vm_map(mm, addr, len, prot, type == MAP_SHARED ? VM_SHARED : 0))
+	*at = addr;
+	return 0;
+}
+
+static long do_mmap(uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, struct file *f, uint64_t off)
+{
+	struct mm *mm = current->mm;
+	if (!len || (addr & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (len > USER_TOP)
 		return -ENOMEM;
-	return (long)addr;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	int type = flags & MAP_TYPE;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	struct inode *ip = NULL;
+	if (f) {
+		if (off + len < off)
+			return -EOVERFLOW;
+		long e = filemap_check(f, prot, type, &ip);
+		if (e)
+			return e;
+	} else if (type != MAP_PRIVATE && type != MAP_SHARED) {
+		return -EINVAL;
+	}
+	uint32_t vmf = type != MAP_PRIVATE ? VM_SHARED : 0;
+	if (ip && vmf && file_writable(f))
+		vmf |= VM_MAYWRITE;
+	long e = mmap_place(mm, addr, len, flags, &addr);
+	if (!e)
+		e = ip ? vm_map_file(mm, addr, len, prot, vmf, ip, off / PAGE_SIZE) : vm_map(mm, addr, len, prot, vmf);
+	inode_put(ip); /* the area holds its own reference */
+	return e ? e : (long)addr;
+}
+
+/* Anonymous memory, /dev/zero (the same), or a regular file (mm/filemap.c). */
+SYSCALL_DEFINE6(mmap, uptr_t, addr, size_t, len, flags_t, prot, flags_t, flags, fd_t, fd,
+		off_t, off)
+{
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	struct file *f = NULL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		f = fget(fd);
+		if (!f || (f->flags & O_PATH)) {
+			file_put(f);
+			return -EBADF;
+		}
+	}
+	long r = do_mmap(addr, len, prot, flags, f, off);
+	file_put(f);
+	return r;
 }
 
 SYSCALL_DEFINE2(munmap, uptr_t, addr, size_t, len)

@@ -290,11 +290,6 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
 	(void)which, (void)who, (void)niceval;
 	return 0;
 }
-SYSCALL_DEFINE3(msync, uptr_t, start, size_t, len, flags_t, flags)
-{
-	(void)start, (void)len, (void)flags;
-	return 0;
-}
 SYSCALL_DEFINE2(mlock, uptr_t, start, size_t, len)
 {
 	(void)start, (void)len;

@@ -17,6 +17,8 @@
 #include "vm.h"
 #include "x86.h"
 #include "exec_script.h"
+#include "pagecache.h"
+#include "fs.h"
 #include <asm-generic/errno.h>
 #include <asm-generic/siginfo.h>
 #include <asm/signal.h>
@@ -112,6 +114,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->altstack_size = p->altstack_size;
 	c->altstack_flags = p->altstack_flags;
 	c->umask = p->umask;
+	c->image = proc_image_get(p->image);
 	c->ring = p->ring;
 	c->start_ns = clock_mono_ns();
 	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(uptid, &c->pid, sizeof(int))) {
@@ -250,14 +253,28 @@ static void args_free(struct exec_args *a)
 	kfree(a->envp);
 }
 
+struct exec_as {         /* the loader's context: the new address space and the image */
+	struct mm *mm;
+	struct inode *ip;
+};
+
 static int as_map(void *ctx, uint64_t va, uint64_t len, int prot)
 {
-	return vm_map(ctx, va, len, (uint32_t)prot, 0) ? -1 : 0; /* LOADER_PROT_* = VM_* */
+	struct exec_as *x = ctx;
+	return vm_map(x->mm, va, len, (uint32_t)prot, VM_IMAGE) ? -1 : 0; /* LOADER_PROT_* = VM_* */
 }
 
 static int as_write(void *ctx, uint64_t va, const void *src, uint64_t len)
 {
-	return vm_write(ctx, va, src, len) ? -1 : 0;
+	struct exec_as *x = ctx;
+	return vm_write(x->mm, va, src, len) ? -1 : 0;
+}
+
+/* A segment from the image's page cache, copy-on-write (mm/filemap.c), instead of a copy. */
+static int as_map_file(void *ctx, uint64_t va, uint64_t len, int prot, uint64_t offset)
+{
+	struct exec_as *x = ctx;
+	return vm_map_file(x->mm, va, len, (uint32_t)prot, VM_DENYWRITE | VM_IMAGE, x->ip, offset / PAGE_SIZE) ? -1 : 0;
 }
 
 /* How exec_core picks the ring (contract 3). */
@@ -385,8 +402,10 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	if (ring == 0)
 		mm->pte_user = 0; /* supervisor pages: the image runs at CPL 0 (and ring 3 cannot touch it) */
 	uint64_t bias = img.pie ? ALIGN_UP(PIE_BASE, img.align) - img.lo : 0;
-	struct loader_as as = {mm, as_map, as_write};
-	le = loader_map(data, &img, bias, &as);
+	struct exec_as x = {mm, ip};
+	bool cached = pagecache_own(ip) == 0; /* else: copied as before */
+	struct loader_as as = {&x, as_map, as_write, cached ? as_map_file : NULL};
+	le = loader_map(ip->data, &img, bias, &as);
 	if (!le && vm_map(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, VM_READ | VM_WRITE, VM_STACK))
 		le = LOADER_E_MAP;
 	uint64_t sp = 0;
@@ -409,7 +428,12 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 		};
 		le = loader_build_stack(&as, USER_STACK_TOP, USER_STACK_SIZE, &info, &sp);
 	}
+	struct proc_image *image = le ? NULL : proc_image_new(ip, a->argv, a->argc);
 	inode_put(ip);
+	if (!le && !image) {
+		mm_put(mm);
+		return -ENOMEM;
+	}
 	if (le) {
 		mm_put(mm);
 		if (le == LOADER_E_STACK_TOO_BIG)
@@ -447,6 +471,8 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 		__asm__ volatile("fxrstor %0" ::"m"(clean));
 	}
 	strlcpy(t->name, base, sizeof(t->name));
+	proc_image_put(t->image);
+	t->image = image;
 	struct trapframe *tf = t->tf;
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = img.entry + bias;

@@ -66,6 +66,8 @@ static uint64_t rtc_read_ns(void)
 
 uint64_t clock_mono_ns(void) { return (uint64_t)(((unsigned __int128)(rdtsc() - tsc0) * mult) >> 32); }
 uint64_t clock_real_ns(void) { return boot_real_ns + clock_mono_ns(); }
+uint64_t time_tsc_hz(void) { return tsc_hz; }
+uint64_t time_boot_real_ns(void) { return boot_real_ns; }
 
 static void timer_irq(void)
 {

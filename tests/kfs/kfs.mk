@@ -4,7 +4,7 @@
 KFS_OUT  := $(BUILD)/tests/kfs
 KFS_BIN  := $(KFS_OUT)/test_kfs
 KFS_SRCS := tests/kfs/test_kfs.c tests/kfs/shim/shim.c \
-	$(wildcard kernel/fs/*.c) \
+	$(wildcard kernel/fs/*.c) kernel/lib/kbuf.c \
 	kernel/dev/console.c kernel/dev/devices.c kernel/dev/ldisc.c kernel/dev/tty.c
 KFS_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \

@@ -21,6 +21,10 @@ PROGRAMS = [
     ("pollwake", "-c", ["ping-pong"], 240),
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
     ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
+    ("filemap", "", ["shared-write", "private-cow", "two-processes", "msync", "end-of-file", "truncate-sigbus",
+                     "dev-zero", "munmap-mprotect", "errors", "exec"], 120),
+    ("procfs", "", ["exe", "maps", "fd", "meminfo", "stat", "dirs"], 60),
+    ("locks", "", ["getlk", "split", "setlkw", "close", "ofd", "flock", "edeadlk", "eintr"], 120),
     ("rtsignals", "", ["queue", "order", "merge", "sigwaitinfo", "tgsigqueue", "pthread-kill", "process", "limit"], 120),
     ("futexes", "", ["pi-mutex", "pi-raw", "robust-thread", "robust-process", "bitset", "requeue", "errors"], 120),
 ]
@@ -77,6 +81,34 @@ def shell_scripts(res, m, mode):
     expect(res, m, n + "cleanup", "exec /bin/shebang -r %s" % d, [r"^shebang: scripts removed$", r"^exit 0$"])
 
 
+def rootfs_shell(res, m):
+    """What a shell script expects of the root file system (item 8): busybox applets through
+    their links in /bin (busybox picks the applet from argv[0]'s basename), and busybox ps
+    and top reading /proc."""
+    n = "exec/rootfs-"
+    expect(res, m, n + "sh-pipe", "exec /bin/sh -c 'echo hi | cat'", [r"^hi$", r"^exit 0$"])
+    expect(res, m, n + "applet-link", "exec /bin/echo linked", [r"^linked$", r"^exit 0$"])
+    expect(res, m, n + "sh-link", "exec /bin/sh -c 'readlink /bin/sh; readlink /proc/self/exe; ls /dev/shm /tmp >/dev/null && echo dirs'",
+           [r"^busybox$", r"^/bin/busybox$", r"^dirs$", r"^exit 0$"])
+    # ps lists the kernel shell (pid 1, a kernel task: [shell]) and itself
+    expect(res, m, n + "ps", "exec /bin/busybox ps",
+           [r"^PID\s+USER\s+(TIME\s+)?COMMAND$", r"^\s*1 0\s+(\S+\s+)?\[shell\]$",
+            r"^\s*\d+ 0\s+(\S+\s+)?/bin/busybox ps$", r"^exit 0$"])
+    # a shell with a child in the background: ps shows both with their parents (busybox sh
+    # runs the sleep applet by execve of /proc/self/exe, so its comm is "exe", as on Linux)
+    out = expect(res, m, n + "ps-tree", "exec /bin/sh -c 'sleep 3 & ps -o pid,ppid,stat,comm; kill %1'",
+                 [r"^\s*PID\s+PPID\s+STAT\s+COMMAND$", r"^\s*(\d+)\s+1\s+S\s+sh$",
+                  r"^\s*\d+\s+\d+\s+[RS]\s+(exe|sleep)$", r"^\s*\d+\s+\d+\s+R\s+ps$"])
+    if out:
+        sh = re.search(r"^\s*(\d+)\s+1\s+S\s+sh$", out, re.M)
+        kids = re.findall(r"^\s*\d+\s+(\d+)\s+[SR]\s+(?:exe|sleep|ps)$", out, re.M)
+        res.check(n + "ps-parents", sh is not None and kids == [sh.group(1)] * 2,
+                  "sleep and ps should be children of sh: %r" % out[-400:])
+    expect(res, m, n + "top", "exec /bin/busybox top -n 1 -b",
+           [r"^Mem: \d+K used, \d+K free", r"^Load average: \d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+$",
+            r"^\s*PID\s+PPID\s+USER\s+STAT\s+VSZ", r"\s1\s+0\s+0\s+SW?\s.*\[shell\]$", r"^exit 0$"])
+
+
 def run_mode(res, a, mode):
     with Machine(a.kernel, a.initrd, log=a.log, overall=600.0) as m:
         try:
@@ -105,6 +137,8 @@ def run_mode(res, a, mode):
         res.check("%s/heap-frames-back" % mode, before is not None and after == before,
                   "free frames before the programs %s, after %s" % (before, after))
         shell_scripts(res, m, mode)
+        if mode == "exec":
+            rootfs_shell(res, m)
         m.type("poweroff")
         res.check("%s/poweroff" % mode, m.wait_exit(15) == 0, "bad exit status")
 
