@@ -54,7 +54,16 @@ struct sighand {                    /* shared by a thread group (CLONE_SIGHAND) 
 	bool group_exit;                /* exit_group ran: every thread ends with group_code */
 	int group_code;
 	struct ksigaction act[NSIG_RZ + 1];
+	bool sigpending_set;            /* RLIMIT_SIGPENDING was set (else the default) */
+	uint64_t sigpending_cur, sigpending_max;
 };
+
+/* One pending signal's information (what its siginfo says), compact. */
+struct sigrec {
+	int code, pid, uid, status;     /* si_code, si_pid, si_uid, SIGCHLD's si_status */
+	uint64_t data;                  /* si_addr for a fault, si_value otherwise */
+};
+struct sigqueue;                    /* signal.c: a queued real-time signal */
 
 enum task_state { T_RUNNABLE, T_SLEEPING, T_ZOMBIE };
 
@@ -98,11 +107,7 @@ struct task {
 	struct sighand *sighand;
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
-	struct {
-		int code, pid;
-		uint64_t addr;
-		int status;
-	} sig_info[NSIG_RZ + 1];
+	struct sigrec sig_info[NSIG_RZ + 1]; /* standard signals (below SIGRTMIN): merged, one each */
 
 	uint64_t itimer_deadline;       /* ITIMER_REAL: next SIGALRM (monotonic ns), 0 = off */
 	uint64_t itimer_interval;
@@ -116,6 +121,8 @@ struct task {
 	uint32_t umask;
 	struct proc_image *image;       /* what execve loaded (/proc/PID/exe, cmdline); NULL for the shell */
 	uint64_t utime, stime;          /* timer ticks (ms) spent in the program / in the kernel for it */
+	struct sigqueue *sigq;          /* real-time signals pending, in the order they came */
+	uint64_t robust_list;           /* set_robust_list: the head in the program (futex.c) */
 };
 
 /* What execve loaded, for /proc (proc/procinfo.c): shared by fork and clone, replaced by
@@ -143,8 +150,9 @@ extern bool tick_from_program;      /* idt.c: the interrupt being handled came f
 extern uint64_t cpu_ticks_user, cpu_ticks_system, cpu_ticks_idle, nr_switches;
 extern uint64_t load_avg[3];
 void waitq_sleep_unint(struct waitq *q);
-void futex_wake_all(void);
-void futex_wake_addr(uint64_t uaddr); /* interrupts off; signals do not wake it */              /* the timer interrupt */
+/* futex.c */
+void futex_wake_addr(uint64_t uaddr); /* CLONE_CHILD_CLEARTID at exit: wakes one waiter */
+void futex_exit(struct task *t);      /* exit and execve: the robust list, PI locks held */
 struct task *task_alloc(void);      /* a task with a kernel stack; NULL when out */
 void task_free(struct task *t);
 struct task *task_find(int pid);
@@ -178,6 +186,11 @@ void force_sig(int sig, uint64_t addr, int code);
 void signal_exec_reset(struct task *t);
 void signal_wake(struct task *t);
 long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr, int status);
+long signal_send_rec(struct task *t, int sig, const struct sigrec *r);
+struct task *signal_process_target(struct task *t, int sig); /* the thread a kill() reaches */
+void signal_flush_queue(struct task *t);   /* at exit: frees the queued real-time signals */
+void sigqueue_limit(struct task *t, uint64_t *cur, uint64_t *max); /* RLIMIT_SIGPENDING */
+void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max);
 
 /* time.c */
 void time_init(void);

@@ -71,6 +71,7 @@ long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot);
  * 0 or -ENOMEM (then nothing moved). */
 long vm_move_pages(struct mm *mm, uint64_t from, uint64_t to, uint64_t len);
 struct vma *vm_find(struct mm *mm, uint64_t addr);
+uint64_t vm_phys(struct mm *mm, uint64_t va);   /* the frame's address + offset, or 0 */
 /* A free range of len bytes (page-aligned) below mm->mmap_base, or 0. */
 uint64_t vm_find_free(struct mm *mm, uint64_t len);
 /* Copy bytes into an address space that need not be the current one (execve, the loader);

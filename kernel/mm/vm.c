@@ -151,6 +151,15 @@ struct vma *vm_find(struct mm *mm, uint64_t addr)
 	return NULL;
 }
 
+/* The physical address behind va, or 0 when no frame is there (futex keys of shared pages). */
+uint64_t vm_phys(struct mm *mm, uint64_t va)
+{
+	uint64_t *pte = walk(mm, va, false);
+	if (!pte || !(*pte & (PTE_P | PTE_KEPT)))
+		return 0;
+	return (*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1));
+}
+
 /* A copy of v for mm (a split, or fork): a file mapping joins its file's list. */
 static struct vma *vma_clone(struct mm *mm, struct vma *v)
 {

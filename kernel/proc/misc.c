@@ -2,9 +2,9 @@
  * process groups and sessions (one of each: the process's own pid), getrandom (xorshift
  * seeded from the TSC and RDRAND when present; not cryptographic), sched_yield,
  * sched_getaffinity, resource limits (prlimit64/getrlimit/setrlimit: fixed values, setting
- * is accepted and ignored except that it is checked), set_robust_list, getrusage, sysinfo,
- * times, prctl (PR_SET_NAME/PR_GET_NAME) and a minimal futex (wait/wake on 64 hashed queues:
- * wake-ups may be spurious, which futex callers allow). */
+ * is accepted and ignored except that it is checked; RLIMIT_SIGPENDING is kept and enforced
+ * by signal.c), getrusage, sysinfo, times, prctl (PR_SET_NAME/PR_GET_NAME). Futexes and
+ * robust lists are futex.c's. */
 #include "proc.h"
 #include "lib.h"
 #include "memlayout.h"
@@ -14,7 +14,6 @@
 #include "vm.h"
 #include "x86.h"
 #include <asm-generic/errno.h>
-#include <linux/futex.h>
 #include <linux/prctl.h>
 #include <linux/random.h>
 #include <linux/resource.h>
@@ -154,10 +153,11 @@ struct krlimit {
 	uint64_t cur, max;
 };
 
-static bool rlimit_of(int res, struct krlimit *r)
+static bool rlimit_of(struct task *t, int res, struct krlimit *r)
 {
 	const uint64_t inf = RLIM_INFINITY;
 	switch (res) {
+	case RLIMIT_SIGPENDING: sigqueue_limit(t, &r->cur, &r->max); return true;
 	case RLIMIT_STACK: *r = (struct krlimit){USER_STACK_SIZE, USER_STACK_SIZE}; return true;
 	case RLIMIT_NPROC: *r = (struct krlimit){PROC_LIMIT, PROC_LIMIT}; return true;
 	case RLIMIT_NOFILE: *r = (struct krlimit){1024, 1024}; return true;
@@ -172,13 +172,13 @@ static bool rlimit_of(int res, struct krlimit *r)
 
 SYSCALL_DEFINE4(prlimit64, pid_t, pid, int, resource, uptr_t, new_rlim, uptr_t, old_rlim)
 {
-	struct krlimit r;
-	if (pid && !task_find(pid))
+	struct krlimit r, n;
+	struct task *t = pid ? task_find(pid) : current;
+	if (!t)
 		return -ESRCH;
-	if (!rlimit_of(resource, &r))
+	if (!rlimit_of(t, resource, &r))
 		return -EINVAL;
 	if (new_rlim) {
-		struct krlimit n;
 		if (copy_from_user(&n, new_rlim, sizeof(n)))
 			return -EFAULT;
 		if (n.cur > n.max)
@@ -186,13 +186,15 @@ SYSCALL_DEFINE4(prlimit64, pid_t, pid, int, resource, uptr_t, new_rlim, uptr_t, 
 	}
 	if (old_rlim && copy_to_user(old_rlim, &r, sizeof(r)))
 		return -EFAULT;
+	if (new_rlim && resource == RLIMIT_SIGPENDING)
+		sigqueue_set_limit(t, n.cur, n.max);
 	return 0;
 }
 
 SYSCALL_DEFINE2(getrlimit, int, resource, uptr_t, rlim)
 {
 	struct krlimit r;
-	if (!rlimit_of(resource, &r))
+	if (!rlimit_of(current, resource, &r))
 		return -EINVAL;
 	return copy_to_user(rlim, &r, sizeof(r));
 }
@@ -200,15 +202,15 @@ SYSCALL_DEFINE2(getrlimit, int, resource, uptr_t, rlim)
 SYSCALL_DEFINE2(setrlimit, int, resource, uptr_t, rlim)
 {
 	struct krlimit r;
-	if (!rlimit_of(resource, &r))
+	if (!rlimit_of(current, resource, &r))
 		return -EINVAL;
-	return copy_from_user(&r, rlim, sizeof(r));
-}
-
-SYSCALL_DEFINE2(set_robust_list, uptr_t, head, size_t, len)
-{
-	(void)head;
-	return len == 24 ? 0 : -EINVAL;
+	if (copy_from_user(&r, rlim, sizeof(r)))
+		return -EFAULT;
+	if (r.cur > r.max)
+		return -EINVAL;
+	if (resource == RLIMIT_SIGPENDING)
+		sigqueue_set_limit(current, r.cur, r.max);
+	return 0;
 }
 
 SYSCALL_DEFINE2(getrusage, int, who, uptr_t, ru)
@@ -272,66 +274,6 @@ SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, ar
 		return copy_to_user(arg2, current->name, 16);
 	}
 	return -EINVAL;
-}
-
-/* Futex queues: 64 buckets by the word's address; a wake wakes its whole bucket and each
- * sleeper rechecks its word (a spurious wake-up is allowed by every futex user). */
-static struct waitq futex_q[64];
-
-static struct waitq *futex_bucket(uint64_t uaddr) { return &futex_q[(uaddr >> 2) % 64]; }
-
-void futex_wake_addr(uint64_t uaddr) { waitq_wake_all(futex_bucket(uaddr)); }
-void futex_wake_all(void)
-{
-	for (int i = 0; i < 64; i++)
-		waitq_wake_all(&futex_q[i]);
-}
-
-SYSCALL_DEFINE6(futex, uptr_t, uaddr, int, op, uint32_t, val, uptr_t, utime, uptr_t, uaddr2,
-		uint32_t, val3)
-{
-	(void)val3;
-	int cmd = op & FUTEX_CMD_MASK;
-	switch (cmd) {
-	case FUTEX_WAIT:
-	case FUTEX_WAIT_BITSET: {
-		uint32_t v;
-		if (uaddr & 3)
-			return -EINVAL;
-		if (copy_from_user(&v, uaddr, sizeof(v)))
-			return -EFAULT;
-		if (v != val)
-			return -EAGAIN;
-		uint64_t deadline = 0;
-		if (utime) {
-			int64_t ts[2];
-			if (copy_from_user(ts, utime, sizeof(ts)))
-				return -EFAULT;
-			uint64_t ns = (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
-			if (cmd == FUTEX_WAIT_BITSET) {
-				uint64_t now = (op & FUTEX_CLOCK_REALTIME) ? clock_real_ns() : clock_mono_ns();
-				deadline = clock_mono_ns() + (ns > now ? ns - now : 0) + 1;
-			} else {
-				deadline = clock_mono_ns() + ns + 1;
-			}
-		}
-		uint64_t f = irq_save();
-		long e = waitq_sleep_until(futex_bucket(uaddr), deadline);
-		irq_restore(f);
-		return e;
-	}
-	case FUTEX_WAKE:
-	case FUTEX_WAKE_BITSET:
-		futex_wake_addr(uaddr);
-		return 0;
-	case FUTEX_REQUEUE:
-	case FUTEX_CMP_REQUEUE:
-		/* no requeue: wake both words' sleepers, they recheck */
-		futex_wake_addr(uaddr);
-		futex_wake_addr(uaddr2);
-		return 0;
-	}
-	return -ENOSYS;
 }
 
 uint32_t fs_umask_swap(uint32_t mask); /* vfs.h: the file layer keeps the umask in fs_context */

@@ -444,8 +444,10 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	mm->brk_start = mm->brk = ALIGN_UP(img.hi + bias, PAGE_SIZE) + PAGE_SIZE;
 
 	/* the point of no return */
-	if (t == current)
+	if (t == current) {
 		kill_other_threads(SIGKILL); /* execve ends the other threads of the process */
+		futex_exit(t);               /* its robust list belongs to the old image */
+	}
 	vfork_release(t);
 	struct mm *old = t->mm;
 	t->mm = mm;
@@ -565,6 +567,7 @@ void do_exit(int status)
 			waitq_wake_all(&l->parent->child_wait);
 	}
 	vfork_release(t);
+	futex_exit(t); /* robust locks it held: FUTEX_OWNER_DIED for the next locker */
 	if (t->clear_child_tid && t->mm && t->mm->users > 1) {
 		int zero = 0;
 		copy_to_user(t->clear_child_tid, &zero, sizeof(zero));
@@ -581,6 +584,7 @@ void do_exit(int status)
 	mm_put(mm);
 	sighand_put(t->sighand);
 	t->sighand = NULL;
+	signal_flush_queue(t); /* nothing is sent to it any more (no sighand): free its queue */
 	bool orphan_zombies = false;
 	for (struct task *c = all_tasks; c; c = c->next_all) {
 		if (c->pid == 1)

@@ -7,11 +7,21 @@
  * rt_sigframe (pretcode, ucontext with the sigcontext register order that musl's
  * REG_RIP/REG_RSP index, siginfo, an fxsave image for the FPU/SSE state), rt_sigreturn,
  * sigaltstack, and system-call restarts (-ERESTARTSYS: -EINTR, or a restart under
- * SA_RESTART). */
+ * SA_RESTART).
+ *
+ * Pending signals: a standard signal (below SIGRTMIN) is one bit and one record, so sending
+ * it again while it is pending changes nothing (the first information stays); a real-time
+ * signal (SIGRTMIN..64) is queued once per send with its information, in order, in a list
+ * per task (struct sigqueue), and is delivered or taken by sigwaitinfo one instance at a
+ * time. The queue is limited by RLIMIT_SIGPENDING, counted over every process as Linux
+ * counts per user (everyone is root here): a sigqueue, tkill or kernel sender beyond it gets
+ * EAGAIN, a kill() makes the signal pending without its information. Delivery takes the
+ * synchronous signals (faults) first, then the lowest number. */
 #include "proc.h"
 #include "files.h"
 #include "gdt.h"
 #include "lib.h"
+#include "memlayout.h"
 #include "mm.h"
 #include "syscall.h"
 #include "uaccess.h"
@@ -24,6 +34,15 @@
 #define ERESTARTNOHAND 514
 #define BIT(s) (1ULL << ((s) - 1))
 #define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
+#define SYNCHRONOUS (BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGTRAP) | BIT(SIGFPE) | BIT(SIGSYS))
+
+/* A queued real-time signal. */
+struct sigqueue {
+	struct sigqueue *next;
+	int sig;
+	struct sigrec rec;
+};
+static uint64_t sigq_total; /* queued in every process: RLIMIT_SIGPENDING counts per user */
 
 /* The x86_64 signal frame, as Linux lays it out (arch/x86 uapi sigcontext/ucontext). */
 struct ksigcontext {
@@ -52,6 +71,10 @@ struct ksiginfo {
 		struct {
 			int32_t pid, uid, status;
 		} k;
+		struct {
+			int32_t pid, uid;
+			uint64_t value;
+		} rt;
 		uint8_t bytes[112];
 	} u;
 };
@@ -63,6 +86,7 @@ struct rt_sigframe {
 _Static_assert(sizeof(struct ksigcontext) == 256, "sigcontext layout");
 _Static_assert(sizeof(struct ksiginfo) == 128, "siginfo layout");
 _Static_assert(__builtin_offsetof(struct kucontext, uc_mcontext) == 40, "ucontext layout");
+_Static_assert(__builtin_offsetof(struct ksiginfo, u.rt.value) == 24, "siginfo layout");
 
 static bool default_ignored(int sig)
 {
@@ -80,7 +104,106 @@ static bool ignored(struct task *t, int sig)
 
 bool signal_pending(struct task *t) { return (t->sig_pending & ~t->sig_blocked) != 0; }
 
-long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr, int status)
+/* RLIMIT_SIGPENDING of t's process; Linux's default is half its default thread limit. */
+void sigqueue_limit(struct task *t, uint64_t *cur, uint64_t *max)
+{
+	uint64_t def = frames_total() * PAGE_SIZE / (8 * 16384) / 2;
+	struct sighand *h = t ? t->sighand : NULL;
+	*cur = h && h->sigpending_set ? h->sigpending_cur : def;
+	*max = h && h->sigpending_set ? h->sigpending_max : def;
+}
+
+void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max)
+{
+	if (t && t->sighand) {
+		t->sighand->sigpending_set = true;
+		t->sighand->sigpending_cur = cur;
+		t->sighand->sigpending_max = max;
+	}
+}
+
+/* Queues one instance of real-time signal sig; false when over the limit or out of memory. */
+static bool sigqueue_add(struct task *t, int sig, const struct sigrec *r)
+{
+	uint64_t cur, max;
+	sigqueue_limit(t, &cur, &max);
+	if (sigq_total >= cur)
+		return false;
+	struct sigqueue *q = kmalloc(sizeof(*q));
+	if (!q)
+		return false;
+	q->next = NULL;
+	q->sig = sig;
+	q->rec = *r;
+	struct sigqueue **pp = &t->sigq;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = q;
+	sigq_total++;
+	return true;
+}
+
+static void sigqueue_free(struct sigqueue **pp)
+{
+	struct sigqueue *q = *pp;
+	*pp = q->next;
+	kfree(q);
+	sigq_total--;
+}
+
+/* Removes every queued instance of sig (all when sig is 0). */
+static void sigqueue_drop(struct task *t, int sig)
+{
+	struct sigqueue **pp = &t->sigq;
+	while (*pp) {
+		if (!sig || (*pp)->sig == sig)
+			sigqueue_free(pp);
+		else
+			pp = &(*pp)->next;
+	}
+}
+
+void signal_flush_queue(struct task *t)
+{
+	sigqueue_drop(t, 0);
+	t->sig_pending = 0;
+}
+
+/* Takes one pending instance of sig (its bit is set) and its information. */
+static void dequeue(struct task *t, int sig, struct sigrec *r)
+{
+	if (sig < SIGRTMIN) {
+		*r = t->sig_info[sig];
+		t->sig_pending &= ~BIT(sig);
+		return;
+	}
+	struct sigqueue **pp = &t->sigq;
+	while (*pp && (*pp)->sig != sig)
+		pp = &(*pp)->next;
+	if (!*pp) { /* sent by kill() beyond the limit: no information */
+		memset(r, 0, sizeof(*r));
+		r->code = SI_USER;
+		t->sig_pending &= ~BIT(sig);
+		return;
+	}
+	*r = (*pp)->rec;
+	sigqueue_free(pp);
+	struct sigqueue *q = *pp;
+	while (q && q->sig != sig)
+		q = q->next;
+	if (!q)
+		t->sig_pending &= ~BIT(sig);
+}
+
+/* The signal of set to take next: a synchronous one (a fault), else the lowest number. */
+static int next_signal(uint64_t set)
+{
+	if (set & SYNCHRONOUS)
+		set &= SYNCHRONOUS;
+	return set ? __builtin_ctzll(set) + 1 : 0;
+}
+
+long signal_send_rec(struct task *t, int sig, const struct sigrec *r)
 {
 	if (sig < 0 || sig > NSIG_RZ)
 		return -EINVAL;
@@ -92,36 +215,84 @@ long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr,
 		return 0;
 	if (ignored(t, sig) && !(t->sig_blocked & BIT(sig)) && !(t->sigwait_set & BIT(sig)))
 		return 0; /* discarded at once, as Linux does */
+	if (sig < SIGRTMIN) {
+		if (t->sig_pending & BIT(sig))
+			return 0; /* merged: one instance, the first one's information */
+		t->sig_info[sig] = *r;
+	} else if (!sigqueue_add(t, sig, r)) {
+		if (r->code != SI_USER)
+			return -EAGAIN;
+		/* kill(): pending without its information (Linux's "lost info") */
+	}
 	t->sig_pending |= BIT(sig);
-	t->sig_info[sig].code = code;
-	t->sig_info[sig].pid = pid;
-	t->sig_info[sig].addr = addr;
-	t->sig_info[sig].status = status;
 	if (!(t->sig_blocked & BIT(sig)) || sig == SIGKILL)
 		signal_wake(t);
 	signalfd_notify();
 	return 0;
 }
 
+/* A signal for the process of t (kill, sigqueue): there is no process-wide pending set, so
+ * it goes to a thread that takes it now, as Linux's choice does: the leader if it does not
+ * block it (or waits for it in sigwaitinfo), else the first other live thread that does,
+ * else the leader (a live thread, should the leader have exited). */
+static bool live(struct task *o) { return o->state != T_ZOMBIE && o->sighand; }
+
+static bool takes_now(struct task *o, int sig)
+{
+	return live(o) && (sig < 1 || sig > NSIG_RZ || !(o->sig_blocked & BIT(sig)) || (o->sigwait_set & BIT(sig)));
+}
+
+struct task *signal_process_target(struct task *t, int sig)
+{
+	if (!t)
+		return NULL;
+	struct task *leader = task_find(t->tgid);
+	if (!leader)
+		leader = t;
+	if (takes_now(leader, sig))
+		return leader;
+	struct task *fallback = live(leader) ? leader : NULL;
+	for (struct task *o = all_tasks; o; o = o->next_all) {
+		if (o == leader || o->tgid != t->tgid || !live(o))
+			continue;
+		if (takes_now(o, sig))
+			return o;
+		if (!fallback)
+			fallback = o;
+	}
+	return fallback ? fallback : leader;
+}
+
+long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr, int status)
+{
+	struct sigrec r = {.code = code, .pid = pid, .uid = 0, .status = status, .data = addr};
+	return signal_send_rec(t, sig, &r);
+}
+
 long proc_kill(int pid, int sig)
 {
 	if (sig < 0 || sig > NSIG_RZ)
 		return -EINVAL;
-	return signal_send_task(task_find(pid), sig, SI_USER, current->tgid, 0, 0);
+	struct task *t = signal_process_target(task_find(pid), sig);
+	if (!t)
+		return -ESRCH;
+	return signal_send_task(t, sig, SI_USER, current->tgid, 0, 0);
 }
 
 uint64_t signal_pending_set(void) { return current->sig_pending; }
 
+/* signalfd's read: the next pending signal of set, dequeued with its information (a
+ * real-time one from its queue), or 0. */
 int signal_take(uint64_t set, struct sig_taken *out)
 {
 	struct task *t = current;
-	uint64_t ready = t->sig_pending & set & ~UNBLOCKABLE;
-	if (!ready)
+	int sig = next_signal(t->sig_pending & set & ~UNBLOCKABLE);
+	if (!sig)
 		return 0;
-	int sig = __builtin_ctzll(ready) + 1;
-	t->sig_pending &= ~BIT(sig);
-	*out = (struct sig_taken){.signo = sig, .code = t->sig_info[sig].code, .pid = t->sig_info[sig].pid,
-				  .uid = 0, .status = t->sig_info[sig].status, .addr = t->sig_info[sig].addr};
+	struct sigrec r;
+	dequeue(t, sig, &r);
+	*out = (struct sig_taken){.signo = sig, .code = r.code, .pid = r.pid, .uid = r.uid, .status = r.status,
+				  .addr = r.data};
 	return sig;
 }
 
@@ -145,9 +316,7 @@ void force_sig(int sig, uint64_t addr, int code)
 		t->sig_blocked &= ~BIT(sig);
 	}
 	t->sig_pending |= BIT(sig);
-	t->sig_info[sig].code = code;
-	t->sig_info[sig].addr = addr;
-	t->sig_info[sig].pid = 0;
+	t->sig_info[sig] = (struct sigrec){.code = code, .data = addr};
 }
 
 void signal_exec_reset(struct task *t)
@@ -176,12 +345,37 @@ void signal_exec_reset(struct task *t)
 	t->altstack_flags = SS_DISABLE;
 }
 
+static bool fault_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP;
+}
+
+/* Linux's siginfo for a pending instance: the fault layout (si_addr) for a fault the kernel
+ * raised, SIGCHLD's (pid, uid, status), or kill/sigqueue's (pid, uid, si_value). */
+static void fill_siginfo(struct ksiginfo *si, int sig, const struct sigrec *r)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = r->code;
+	if (fault_signal(sig) && r->code > 0) {
+		si->u.addr = r->data;
+	} else if (sig == SIGCHLD && r->code > 0) {
+		si->u.k.pid = r->pid;
+		si->u.k.uid = r->uid;
+		si->u.k.status = r->status;
+	} else {
+		si->u.rt.pid = r->pid;
+		si->u.rt.uid = r->uid;
+		si->u.rt.value = r->data;
+	}
+}
+
 static bool on_altstack(struct task *t, uint64_t sp)
 {
 	return t->altstack_size && sp > t->altstack_sp && sp <= t->altstack_sp + t->altstack_size;
 }
 
-static void setup_frame(struct trapframe *tf, int sig, struct ksigaction *act)
+static void setup_frame(struct trapframe *tf, int sig, struct ksigaction *act, const struct sigrec *rec)
 {
 	struct task *t = current;
 	uint64_t sp = tf->rsp;
@@ -208,20 +402,13 @@ static void setup_frame(struct trapframe *tf, int sig, struct ksigaction *act)
 	m->cs = (uint16_t)tf->cs, m->ss = (uint16_t)tf->ss;
 	m->err = tf->vector < 32 ? tf->error : 0;
 	m->trapno = tf->vector < 32 ? tf->vector : 0;
-	m->cr2 = t->sig_info[sig].addr;
+	m->cr2 = fault_signal(sig) && rec->code > 0 ? rec->data : 0;
 	m->fpstate = fx;
 	uint64_t mask = t->restore_mask ? t->saved_mask : t->sig_blocked;
 	t->restore_mask = false;
 	m->oldmask = mask;
 	f.uc.uc_sigmask = mask;
-	f.info.si_signo = sig;
-	f.info.si_code = t->sig_info[sig].code;
-	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP) {
-		f.info.u.addr = t->sig_info[sig].addr;
-	} else {
-		f.info.u.k.pid = t->sig_info[sig].pid;
-		f.info.u.k.status = t->sig_info[sig].status;
-	}
+	fill_siginfo(&f.info, sig, rec);
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	__asm__ volatile("fxsave %0" : "=m"(fpu));
 	/* a handler address that is not canonical would make iretq fault in the kernel */
@@ -251,8 +438,9 @@ void signal_deliver(struct trapframe *tf)
 	uint64_t ready = t->sig_pending & ~t->sig_blocked;
 	if (!ready)
 		return;
-	int sig = __builtin_ctzll(ready) + 1;
-	t->sig_pending &= ~BIT(sig);
+	int sig = next_signal(ready);
+	struct sigrec rec;
+	dequeue(t, sig, &rec);
 	struct ksigaction *act = &t->sighand->act[sig];
 	if (sig != SIGKILL && act->handler == (uint64_t)SIG_IGN)
 		return;
@@ -269,7 +457,7 @@ void signal_deliver(struct trapframe *tf)
 			syscall_restart_frame(tf); /* the handler sees the call not yet made */
 		}
 	}
-	setup_frame(tf, sig, act);
+	setup_frame(tf, sig, act, &rec);
 }
 
 /* ppoll/pselect6's temporary mask (vfs.h): the wait runs with mask; the old one comes back
@@ -359,7 +547,11 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uptr_t, act, uptr_t, oact, size_t, sigse
 		n.mask &= ~UNBLOCKABLE;
 		*cur = n;
 		if (ignored(current, sig)) /* pending instances of an ignored signal are dropped */
-			current->sig_pending &= ~BIT(sig);
+			for (struct task *o = all_tasks; o; o = o->next_all)
+				if (o->sighand == current->sighand) {
+					o->sig_pending &= ~BIT(sig);
+					sigqueue_drop(o, sig);
+				}
 	}
 	return 0;
 }
@@ -453,7 +645,7 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
 	if (sig < 0 || sig > NSIG_RZ)
 		return -EINVAL;
 	if (pid > 0)
-		return signal_send_task(task_find(pid), sig, SI_USER, current->tgid, 0, 0);
+		return signal_send_task(signal_process_target(task_find(pid), sig), sig, SI_USER, current->tgid, 0, 0);
 	if (pid == 0 || pid < -1) /* no process groups yet: the caller's "group" is itself */
 		return signal_send_task(current, sig, SI_USER, current->tgid, 0, 0);
 	int n = 0;
@@ -529,16 +721,51 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uthese, uptr_t, uinfo, uptr_t, uts, siz
 	irq_restore(f);
 	if (e)
 		return e;
-	int sig = __builtin_ctzll(t->sig_pending & set) + 1;
-	t->sig_pending &= ~BIT(sig);
+	int sig = next_signal(t->sig_pending & set);
+	struct sigrec rec;
+	dequeue(t, sig, &rec);
 	if (uinfo) {
 		struct ksiginfo si;
-		memset(&si, 0, sizeof(si));
-		si.si_signo = sig;
-		si.si_code = t->sig_info[sig].code;
-		si.u.k.pid = t->sig_info[sig].pid;
+		fill_siginfo(&si, sig, &rec);
 		if (copy_to_user(uinfo, &si, sizeof(si)))
 			return -EFAULT;
 	}
 	return sig;
+}
+
+/* The siginfo a program passes to rt_sigqueueinfo/rt_tgsigqueueinfo: its si_code, si_pid,
+ * si_uid and si_value are what the receiver sees. Only the kernel may claim to be kill() or
+ * tkill() (si_code >= 0 or SI_TKILL), except towards oneself (Linux's rule). */
+static long user_sigrec(uint64_t uinfo, int target, struct sigrec *r)
+{
+	struct ksiginfo si;
+	if (copy_from_user(&si, uinfo, sizeof(si)))
+		return -EFAULT;
+	if ((si.si_code >= 0 || si.si_code == SI_TKILL) && target != current->pid)
+		return -EPERM;
+	*r = (struct sigrec){.code = si.si_code, .pid = si.u.rt.pid, .uid = si.u.rt.uid, .data = si.u.rt.value};
+	return 0;
+}
+
+SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, tgid, int, sig, uptr_t, uinfo)
+{
+	struct sigrec r;
+	long e = user_sigrec(uinfo, tgid, &r);
+	if (e)
+		return e;
+	return signal_send_rec(signal_process_target(task_find(tgid), sig), sig, &r);
+}
+
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, pid_t, tgid, pid_t, tid, int, sig, uptr_t, uinfo)
+{
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	struct sigrec r;
+	long e = user_sigrec(uinfo, tid, &r);
+	if (e)
+		return e;
+	struct task *t = task_find(tid);
+	if (t && t->tgid != tgid)
+		return -ESRCH;
+	return signal_send_rec(t, sig, &r);
 }

@@ -27,6 +27,8 @@ PROGRAMS = [
     ("locks", "", ["getlk", "split", "setlkw", "close", "ofd", "flock", "edeadlk", "eintr"], 120),
     ("newcalls", "", ["waitid", "mremap", "pidfd", "getrandom", "sched", "timerfd", "signalfd", "eventfd",
                       "prctl"], 120),
+    ("rtsignals", "", ["queue", "order", "merge", "sigwaitinfo", "tgsigqueue", "pthread-kill", "process", "limit"], 120),
+    ("futexes", "", ["pi-mutex", "pi-raw", "robust-thread", "robust-process", "bitset", "requeue", "errors"], 120),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
