@@ -7,6 +7,10 @@
 #include "vfs.h"
 #include "lib.h"
 #include "mm.h"
+#include <asm/resource.h>
+#ifndef SIGXFSZ
+#define SIGXFSZ 25 /* <asm/signal.h>, which the host tests' libc headers clash with */
+#endif
 
 static struct inode root = {
 	.name = "", .mode = S_IFDIR | 0755, .parent = &root, .nlink = 1, .refs = 1, .ino = 1, .next_dseq = 2,
@@ -162,6 +166,11 @@ long inode_reserve(struct inode *ip, uint64_t need)
 
 long inode_truncate(struct inode *ip, uint64_t size)
 {
+	uint64_t lim = current_rlimit(RLIMIT_FSIZE);
+	if (size > ip->size && lim != RLIM_INFINITY && size > lim) {
+		signal_send(current_pid(), SIGXFSZ); /* as Linux's inode_newsize_ok */
+		return -EFBIG;
+	}
 	if (size > RZ_FILE_MAX_SIZE)
 		return -EFBIG;
 	if (size == 0) {

@@ -10,6 +10,7 @@
 struct fdtable;                 /* a process's descriptors (shared by CLONE_FILES) */
 struct fs_context;              /* a process's cwd and umask (shared by CLONE_FS) */
 struct inode;
+#define RZ_FD_MAX 256           /* slots of a descriptor table (RLIMIT_NOFILE's ceiling) */
 
 struct fdtable *fdtable_new_console(void);      /* fds 0, 1, 2 on /dev/console */
 struct fdtable *fdtable_clone(struct fdtable *t);   /* fork: a copy sharing open files */
@@ -36,5 +37,11 @@ int current_pid(void);
 /* Send a signal (SIGPIPE on a broken pipe, SIGINT from ^C): 0 or -ESRCH. */
 long signal_send(int pid, int sig);
 int console_foreground_pid(void);               /* the shell's running program, or 0 */
+/* The current process's soft resource limit (RLIMIT_* of <linux/resource.h>). */
+uint64_t current_rlimit(int resource);
+/* A preemption point for a long loop in a system call: gives the CPU to another task if the
+ * timer asked for it. Call it only with interrupts on, between steps, where nothing another
+ * task could look at is half-changed (the kernel is otherwise not preemptible). */
+void cond_resched(void);
 
 #endif

@@ -58,6 +58,11 @@ struct sighand {                    /* shared by a thread group (CLONE_SIGHAND) 
 
 enum task_state { T_RUNNABLE, T_SLEEPING, T_ZOMBIE };
 
+#define RZ_NLIMITS 16                /* RLIM_NLIMITS (rlimit.c checks) */
+struct krlimit {                     /* struct rlimit64: soft and hard */
+	uint64_t cur, max;
+};
+
 struct task {
 	int pid, tgid;
 	enum task_state state;
@@ -114,6 +119,7 @@ struct task {
 					 * (kexec -v / exec -v; proc.c do_exit) */
 	uint64_t start_ns;
 	uint32_t umask;
+	struct krlimit rlim[RZ_NLIMITS]; /* resource limits (rlimit.c): the same in every thread */
 };
 
 /* sched.c */
@@ -122,6 +128,7 @@ void schedule(void);                /* interrupts off; current must be queued or
 void sched_yield_now(void);
 void sched_make_runnable(struct task *t);
 void sched_tick(void);
+/* cond_resched (files.h): a preemption point for long loops in system calls */
 extern int itimers_armed;
 void waitq_sleep_unint(struct waitq *q);
 void futex_wake_all(void);
@@ -158,6 +165,10 @@ void force_sig(int sig, uint64_t addr, int code);
 void signal_exec_reset(struct task *t);
 void signal_wake(struct task *t);
 long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr, int status);
+
+/* rlimit.c (current_rlimit: files.h) */
+void rlimit_defaults(struct task *t);
+uint64_t task_rlimit(struct task *t, int resource);   /* the soft limit */
 
 /* time.c */
 void time_init(void);

@@ -1,9 +1,10 @@
 /* mem.c: the memory system calls: brk, mmap (anonymous; MAP_FIXED, MAP_FIXED_NOREPLACE,
- * PROT_NONE), munmap, mprotect, madvise (accepted, nothing to do), mremap (not supported:
+ * PROT_NONE; both within RLIMIT_AS and RLIMIT_DATA: ENOMEM, brk stays), munmap, mprotect, madvise (accepted, nothing to do), mremap (not supported:
  * ENOMEM makes musl's realloc fall back to copying). MAP_SHARED anonymous memory stays shared
  * across fork (VM_SHARED). File mappings are refused with ENODEV
  * until the file layer offers page access. */
 #include "proc.h"
+#include "files.h"
 #include "lib.h"
 #include "memlayout.h"
 #include "syscall.h"
@@ -11,8 +12,35 @@
 #include "vm.h"
 #include <asm-generic/errno.h>
 #include <linux/mman.h>
+#include <linux/resource.h>
 
 #define BRK_MAX (1ULL << 30)
+
+static bool within(uint64_t bytes, uint64_t limit)
+{
+	return limit == RLIM_INFINITY || bytes <= ALIGN_DOWN(limit, PAGE_SIZE);
+}
+
+/* Linux's may_expand_vm: may mm get an area of len bytes with prot/flags, while the areas
+ * within [gone, gone_end) go away (MAP_FIXED over them)? RLIMIT_AS counts every area (the
+ * main stack's whole area, whose size is RLIMIT_STACK), RLIMIT_DATA the data areas
+ * (vm_is_data: private writable mappings, the heap, the program's data; a zero RLIMIT_DATA
+ * allows up to the hard limit, as Linux). */
+static bool may_expand(struct mm *mm, uint32_t prot, uint32_t flags, uint64_t len, uint64_t gone,
+		       uint64_t gone_end)
+{
+	uint64_t as = current_rlimit(RLIMIT_AS), data = current_rlimit(RLIMIT_DATA);
+	bool is_data = vm_is_data(prot, flags);
+	if (as != RLIM_INFINITY &&
+	    !within(vm_bytes(mm, 0, ~0ULL, false) - vm_bytes(mm, gone, gone_end, false) + len, as))
+		return false;
+	if (is_data && data != RLIM_INFINITY) {
+		uint64_t d = vm_bytes(mm, 0, ~0ULL, true) - vm_bytes(mm, gone, gone_end, true) + len;
+		if (!within(d, data) && !(data == 0 && within(d, current->rlim[RLIMIT_DATA].max)))
+			return false;
+	}
+	return true;
+}
 
 SYSCALL_DEFINE1(brk, uptr_t, brk)
 {
@@ -30,6 +58,8 @@ SYSCALL_DEFINE1(brk, uptr_t, brk)
 		for (struct vma *v = mm->vmas; v; v = v->next)
 			if (v->flags & VM_HEAP)
 				h = v;
+		if (!may_expand(mm, VM_READ | VM_WRITE, VM_HEAP, new_end - old_end, 0, 0))
+			return (long)mm->brk;
 		if (h && h->end == old_end)
 			h->end = new_end;
 		else if (vm_map(mm, old_end, new_end - old_end, VM_READ | VM_WRITE, VM_HEAP))
@@ -58,6 +88,7 @@ SYSCALL_DEFINE6(mmap, uptr_t, addr, size_t, len, flags_t, prot, flags_t, flags, 
 		return -EINVAL;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
+	uint32_t vmflags = type == MAP_SHARED ? VM_SHARED : 0;
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	if (fixed) {
 		if (addr < PAGE_SIZE)
@@ -69,6 +100,8 @@ SYSCALL_DEFINE6(mmap, uptr_t, addr, size_t, len, flags_t, prot, flags_t, flags, 
 				if (v->start < addr + len && addr < v->end)
 					return -EEXIST;
 		}
+		if (!may_expand(mm, prot, vmflags, len, addr, addr + len))
+			return -ENOMEM; /* the old mappings stay */
 		vm_unmap(mm, addr, len);
 	} else {
 		bool ok = addr && user_range_ok(addr, len) && addr >= 0x10000;
@@ -77,10 +110,10 @@ SYSCALL_DEFINE6(mmap, uptr_t, addr, size_t, len, flags_t, prot, flags_t, flags, 
 				ok = false;
 		if (!ok)
 			addr = vm_find_free(mm, len);
-		if (!addr)
+		if (!addr || !may_expand(mm, prot, vmflags, len, 0, 0))
 			return -ENOMEM;
 	}
-	if (vm_map(mm, addr, len, prot, type == MAP_SHARED ? VM_SHARED : 0))
+	if (vm_map(mm, addr, len, prot, vmflags))
 		return -ENOMEM;
 	return (long)addr;
 }
