@@ -7,18 +7,19 @@
  *           partly filled (its first byte written, its last not yet)
  *   write   write(2) of 32 MiB to a regular file: the spinner, with fstat on the same file,
  *           sees a size strictly between 0 and 32 MiB
- *   munmap  munmap of 64 MiB of touched memory: the spinner stamps the TSC (under -icount:
+ *   munmap  munmap of 96 MiB of touched memory: the spinner stamps the TSC (under -icount:
  *           the guest's instruction count) as it runs; one of its stamps falls in the middle
  *           third of the call (without a preemption point it can run only before the call
  *           starts or after its work is done, at the return to the program)
  *
  * On the host (Linux: preemptible and with more than one CPU) the same things are seen; a
- * part is tried up to 20 times there, since another load may keep the spinner off the CPU.
+ * part is tried up to 200 times there, since another load may keep the spinner off the CPU.
  * Under ringzero's -icount each attempt is the same, and the first one must succeed.
  *
  * Usage: preempt */
 #include "../ring0/r0test.h"
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -26,7 +27,7 @@
 
 #define MIB (1024UL * 1024)
 #define BIG (32 * MIB)
-#define TRIES 20
+#define TRIES 200
 
 struct shared {
 	volatile int ready, done;
@@ -168,7 +169,7 @@ static void stamp_watch(void)
 
 static int munmap_once(void)
 {
-	const size_t len = 64 * MIB;
+	const size_t len = 96 * MIB; /* ringzero: about 2.5 timer ticks of work */
 	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(m != MAP_FAILED, "mmap");
 	if (m == MAP_FAILED)
@@ -177,6 +178,9 @@ static int munmap_once(void)
 		m[i] = 1;
 	sh->t0 = sh->t1 = 0;
 	pid_t p = spinner(stamp_watch);
+	/* a fresh time slice (ringzero: the spinner runs until the next tick), so the call starts
+	 * at once and is not preempted on its way in */
+	sched_yield();
 	sh->t0 = __rdtsc();
 	int r = munmap(m, len);
 	sh->t1 = __rdtsc();
