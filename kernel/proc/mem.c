@@ -42,6 +42,19 @@ static bool may_expand(struct mm *mm, uint32_t prot, uint32_t flags, uint64_t le
 	return true;
 }
 
+/* mprotect making [start, end) writable: the private areas there that were not writable
+ * become data, within RLIMIT_DATA (Linux checks this in mprotect_fixup). */
+static bool data_may_grow(struct mm *mm, uint64_t start, uint64_t end)
+{
+	uint64_t data = current_rlimit(RLIMIT_DATA), more = 0;
+	if (data == RLIM_INFINITY)
+		return true;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->end > start && !vm_is_data(v->prot, v->flags) && vm_is_data(VM_WRITE, v->flags))
+			more += MIN(v->end, end) - MAX(v->start, start);
+	return !more || may_expand(mm, VM_WRITE, 0, more, 0, 0);
+}
+
 SYSCALL_DEFINE1(brk, uptr_t, brk)
 {
 	struct mm *mm = current->mm;
@@ -135,6 +148,8 @@ SYSCALL_DEFINE3(mprotect, uptr_t, start, size_t, len, flags_t, prot)
 	if (!len)
 		return 0;
 	if (!user_range_ok(start, len))
+		return -ENOMEM;
+	if ((prot & PROT_WRITE) && !data_may_grow(current->mm, start, start + ALIGN_UP(len, PAGE_SIZE)))
 		return -ENOMEM;
 	return vm_protect(current->mm, start, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }

@@ -13,8 +13,8 @@
  *            or CAP_SYS_RESOURCE/CAP_SYS_ADMIN (Linux does not enforce it for them; every
  *            process is root on ringzero)
  *   as-data  RLIMIT_AS: mmap beyond it ENOMEM (a MAP_FIXED replacement counts what it
- *            replaces); RLIMIT_DATA: private writable mmap and brk beyond it ENOMEM (brk
- *            stays), read-only and shared mappings not counted
+ *            replaces); RLIMIT_DATA: private writable mmap, brk and mprotect to writable
+ *            beyond it ENOMEM (brk stays), read-only and shared mappings not counted
  *   stack    RLIMIT_STACK: growing the stack past it is SIGSEGV, within it fine; after
  *            execve the stack may grow up to a raised limit (past the 8 MiB default)
  *   fsize    RLIMIT_FSIZE: a write crossing it is cut at the limit, one at or past it gets
@@ -266,6 +266,11 @@ static void data_body(void)
 	      "private writable beyond DATA: ENOMEM");
 	void *r = map(128 * MIB, PROT_READ, MAP_PRIVATE);
 	CHECK(r != MAP_FAILED, "read-only is not data");
+	errno = 0;
+	CHECK(mprotect(r, 128 * MIB, PROT_READ | PROT_WRITE) == -1 && errno == ENOMEM,
+	      "mprotect making it writable: beyond DATA");
+	CHECK(mprotect(r, 16 * MIB, PROT_READ | PROT_WRITE) == 0, "16 MiB of it writable: within");
+	CHECK(mprotect(r, 16 * MIB, PROT_READ) == 0, "back to read-only");
 	void *s = map(128 * MIB, PROT_READ | PROT_WRITE, MAP_SHARED);
 	CHECK(s != MAP_FAILED, "shared is not data");
 	void *w = map(32 * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE);
