@@ -129,11 +129,47 @@ static long reg_write_chunk(struct inode *ip, struct wsrc src, size_t off, size_
 	return 0;
 }
 
+/* Writers of one file take turns (Linux holds the inode's lock for a write): a write that
+ * gives the CPU away between chunks is not interleaved with another, and O_APPEND's end of
+ * file is the one after every earlier write. 0, or -ERESTARTSYS for a signal while waiting. */
+static long write_begin(struct inode *ip)
+{
+	uint64_t irq = irq_save();
+	while (ip->writing) {
+		long e = waitq_sleep(&ip->write_wait);
+		if (e) {
+			irq_restore(irq);
+			return e;
+		}
+	}
+	ip->writing = true;
+	irq_restore(irq);
+	return 0;
+}
+
+static void write_end(struct inode *ip)
+{
+	ip->writing = false;
+	waitq_wake_all(&ip->write_wait);
+}
+
+static long reg_write_locked(struct file *f, struct wsrc src, size_t n, uint64_t *pos);
+
 static long reg_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 {
-	struct inode *ip = f->ip;
 	if (n == 0)
 		return 0;
+	long r = write_begin(f->ip);
+	if (r)
+		return r;
+	r = reg_write_locked(f, src, n, pos);
+	write_end(f->ip);
+	return r;
+}
+
+static long reg_write_locked(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
+{
+	struct inode *ip = f->ip;
 	if (f->flags & O_APPEND)
 		*pos = ip->size;
 	long err = fsize_check(*pos, &n);

@@ -16,6 +16,7 @@
 #ifndef RZ_FS_H
 #define RZ_FS_H
 #include "types.h"
+#include "wait.h"
 #include <linux/stat.h>         /* S_IF*, S_IS*() (hidden there when __GLIBC__ is defined) */
 
 #ifndef S_IFMT                  /* the Linux values, inode(7) */
@@ -65,6 +66,9 @@ struct inode {
 	uint64_t next_dseq;     /* directories: the next position to hand out */
 	struct kts atime, mtime, ctime;
 	struct pipe *pipe;      /* FIFOs: the pipe, created on first open */
+	bool writing;           /* regular files: a write is in progress (file.c: one at a time,
+				 * since a long one may give the CPU away between two chunks) */
+	struct waitq write_wait;/* writers waiting for it */
 };
 #define rnode inode             /* compatibility name for shell.c */
 

@@ -7,6 +7,8 @@
  *           partly filled (its first byte written, its last not yet)
  *   write   write(2) of 32 MiB to a regular file: the spinner, with fstat on the same file,
  *           sees a size strictly between 0 and 32 MiB
+ *   append  the same write with O_APPEND while the other process appends bytes: the long
+ *           write stays in one piece and nothing is lost (writers take turns)
  *   munmap  munmap of 96 MiB of touched memory: the spinner stamps the TSC (under -icount:
  *           the guest's instruction count) as it runs; one of its stamps falls in the middle
  *           third of the call (without a preemption point it can run only before the call
@@ -146,6 +148,53 @@ static void write_part(void)
 	munmap(buf, BIG);
 }
 
+/* --- append -------------------------------------------------------------------------- */
+
+static void append_watch(void)
+{
+	sh->ready = 1;
+	while (!sh->done)
+		if (write(wfd, "b", 1) == 1)
+			sh->polls++;
+}
+
+/* A long O_APPEND write and another process appending meanwhile: writes to one file take
+ * turns (Linux holds the inode's lock), so the long one lands in one piece and nothing is
+ * lost, even though the kernel gives the CPU away in the middle of it. */
+static void append_part(void)
+{
+	char *buf = mmap(NULL, BIG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(buf != MAP_FAILED, "mmap");
+	if (buf == MAP_FAILED)
+		return;
+	memset(buf, 'a', BIG);
+	wfd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_APPEND, 0644);
+	CHECK(wfd >= 0, "open");
+	pid_t p = spinner(append_watch);
+	CHECK(write(wfd, buf, BIG) == (ssize_t)BIG, "write");
+	sched_yield(); /* let the other one append after it too */
+	reap(p);
+	struct stat sb;
+	CHECK(fstat(wfd, &sb) == 0 && sb.st_size == (off_t)BIG + sh->polls, "size %lld, %lld expected",
+	      (long long)sb.st_size, (long long)BIG + sh->polls);
+	memset(buf, 0, BIG);
+	long as = 0, runs = 0;
+	char prev = 0, c[65536];
+	ssize_t n;
+	lseek(wfd, 0, SEEK_SET);
+	while ((n = read(wfd, c, sizeof(c))) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			as += c[i] == 'a';
+			runs += c[i] == 'a' && prev != 'a';
+			prev = c[i];
+		}
+	CHECK(as == (long)BIG && runs == 1, "%ld bytes of the long write in %ld pieces", as, runs);
+	fprintf(stderr, "preempt: append: %ld other appends\n", sh->polls);
+	close(wfd);
+	unlink(path);
+	munmap(buf, BIG);
+}
+
 /* --- munmap -------------------------------------------------------------------------- */
 
 /* While the call runs (t0 set, t1 still 0) the spinner remembers a stamp every STAMP_GAP
@@ -215,6 +264,7 @@ int main(void)
 		R0_DONE();
 	R0_PART("read", read_part());
 	R0_PART("write", write_part());
+	R0_PART("append", append_part());
 	R0_PART("munmap", munmap_part());
 	R0_DONE();
 }
