@@ -22,7 +22,7 @@ PROGRAMS = [
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
     ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
     ("rlimits", "", ["get-set", "inherit", "nofile", "nproc", "as-data", "stack", "fsize"], 120),
-    ("preempt", "", ["read", "write", "append", "munmap"], 240),
+    ("longcall", "", ["read", "write", "append", "munmap"], 240),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]

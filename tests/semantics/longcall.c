@@ -1,4 +1,4 @@
-/* preempt: long system calls reach preemption points (issue 10, item 12). While this
+/* longcall: long system calls reach preemption points (issue 10, item 12). While this
  * process is inside one long call, a second process that wants the CPU (it spins) must get
  * it, and must see the call half done: on ringzero's single CPU that is only possible if the
  * kernel gave the CPU away in the middle of the call. Seen by ordering, not by time:
@@ -18,7 +18,7 @@
  * part is tried up to 200 times there, since another load may keep the spinner off the CPU.
  * Under ringzero's -icount each attempt is the same, and the first one must succeed.
  *
- * Usage: preempt */
+ * Usage: longcall */
 #include "../ring0/r0test.h"
 #include <fcntl.h>
 #include <sched.h>
@@ -40,7 +40,7 @@ struct shared {
 };
 
 static struct shared *sh;
-static const char *path = "/tmp/preempt.data";
+static const char *path = "/tmp/longcall.data";
 
 static pid_t spinner(void (*body)(void))
 {
@@ -104,7 +104,7 @@ static void read_part(void)
 	while (!ok && tries++ < TRIES)
 		ok = read_once(fd);
 	CHECK(ok, "the spinner never saw the read half done (%d tries)", tries - 1);
-	fprintf(stderr, "preempt: read: seen %ld in %ld polls, %d tries\n", sh->seen, sh->polls, tries);
+	fprintf(stderr, "longcall: read: seen %ld in %ld polls, %d tries\n", sh->seen, sh->polls, tries);
 	munmap(rbuf, BIG);
 	close(fd);
 	unlink(path);
@@ -144,7 +144,7 @@ static void write_part(void)
 		unlink(path);
 	}
 	CHECK(ok, "the spinner never saw the file half written (%d tries)", tries - 1);
-	fprintf(stderr, "preempt: write: seen %ld in %ld polls, %d tries\n", sh->seen, sh->polls, tries);
+	fprintf(stderr, "longcall: write: seen %ld in %ld polls, %d tries\n", sh->seen, sh->polls, tries);
 	munmap(buf, BIG);
 }
 
@@ -189,7 +189,7 @@ static void append_part(void)
 			prev = c[i];
 		}
 	CHECK(as == (long)BIG && runs == 1, "%ld bytes of the long write in %ld pieces", as, runs);
-	fprintf(stderr, "preempt: append: %ld other appends\n", sh->polls);
+	fprintf(stderr, "longcall: append: %ld other appends\n", sh->polls);
 	close(wfd);
 	unlink(path);
 	munmap(buf, BIG);
@@ -241,7 +241,7 @@ static int munmap_once(void)
 		uint64_t s = ((volatile uint64_t *)(sh + 1))[i];
 		mid += s > lo && s < hi;
 	}
-	fprintf(stderr, "preempt: munmap: %llu ticks, %llu stamps, %ld in the middle third\n",
+	fprintf(stderr, "longcall: munmap: %llu ticks, %llu stamps, %ld in the middle third\n",
 		(unsigned long long)span, (unsigned long long)sh->mid_stamps, mid);
 	return mid > 0;
 }
@@ -256,7 +256,7 @@ static void munmap_part(void)
 
 int main(void)
 {
-	r0_start("preempt");
+	r0_start("longcall");
 	mkdir("/tmp", 0777);
 	sh = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(sh != MAP_FAILED, "shared page");
