@@ -150,7 +150,8 @@ static long write_begin(struct inode *ip)
 static void write_end(struct inode *ip)
 {
 	ip->writing = false;
-	waitq_wake_all(&ip->write_wait);
+	if (ip->write_wait.first)
+		waitq_wake_all(&ip->write_wait);
 }
 
 static long reg_write_locked(struct file *f, struct wsrc src, size_t n, uint64_t *pos);
