@@ -311,9 +311,10 @@ SYSCALL_DEFINE2(munlock, uptr_t, start, size_t, len)
 }
 
 /* capget: every process is root with every capability (the full set of CAP_LAST_CAP + 1
- * bits, effective and permitted; nothing inheritable). Version 1 (32 bits) and 3 (two
- * 32-bit words); an unknown version is answered with version 3 and EINVAL, as Linux. There
- * is no capset: nothing can drop a capability here. */
+ * bits, effective and permitted; nothing inheritable). Version 1 (32 bits) and 2/3 (two
+ * 32-bit words); an unknown version is answered with version 3 and EINVAL (0 with a NULL
+ * data pointer: how libcap probes), as Linux. There is no capset: nothing can drop a
+ * capability here. */
 #define CAP_V1 0x19980330
 #define CAP_V2 0x20071026
 #define CAP_V3 0x20080522
@@ -325,14 +326,16 @@ SYSCALL_DEFINE2(capget, uptr_t, header, uptr_t, dataptr)
 		return -EFAULT;
 	if (h[0] != CAP_V1 && h[0] != CAP_V2 && h[0] != CAP_V3) {
 		h[0] = CAP_V3;
-		return copy_to_user(header, h, 4) ? -EFAULT : -EINVAL;
+		if (copy_to_user(header, h, 4))
+			return -EFAULT;
+		return dataptr ? -EINVAL : 0; /* a NULL data pointer: the version probe */
 	}
+	if (!dataptr)
+		return 0;
 	if ((int)h[1] < 0)
 		return -EINVAL;
 	if (h[1] && !task_find((int)h[1]))
 		return -ESRCH;
-	if (!dataptr)
-		return 0;
 	uint64_t all = (1ULL << CAP_BITS) - 1;
 	uint32_t d[6] = {(uint32_t)all, (uint32_t)all, 0, (uint32_t)(all >> 32), (uint32_t)(all >> 32), 0};
 	return copy_to_user(dataptr, d, h[0] == CAP_V1 ? 12 : sizeof(d));
