@@ -122,7 +122,14 @@ static void get_set_body(void)
 	struct rlimit n = {50, 500}, o;
 	CHECK(prlimit(0, RLIMIT_CPU, &n, &o) == 0 && o.rlim_cur == 100 && o.rlim_max == 1000, "prlimit old");
 	CHECK(get(RLIMIT_CPU).rlim_cur == 50 && get(RLIMIT_CPU).rlim_max == 500, "prlimit new");
-	/* the hard limit: lowering is always allowed, raising needs CAP_SYS_RESOURCE */
+	/* the hard limit: lowering is always allowed, raising needs CAP_SYS_RESOURCE (capget:
+	 * first the version probe libcap makes) */
+	struct { uint32_t version; int pid; } h = {0, 0};
+	CHECK(syscall(SYS_capget, &h, NULL) == 0 && h.version == 0x20080522, "capget version probe");
+	uint32_t d[6];
+	h.version = 1;
+	errno = 0;
+	CHECK(syscall(SYS_capget, &h, d) == -1 && errno == EINVAL && h.version == 0x20080522, "capget bad version");
 	int priv = capable(CAP_SYS_RESOURCE);
 	errno = 0;
 	int e = set(RLIMIT_CPU, 50, 600);
