@@ -30,6 +30,8 @@ static long zero_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 		if (copy_to_user(ubuf + done, zeros, k))
 			return done ? (long)done : -EFAULT;
 		done += k;
+		if (done % (64 * 1024) == 0)
+			cond_resched(); /* a preemption point every 64 KiB */
 	}
 	return (long)done;
 }

@@ -1,13 +1,18 @@
 /* file.c: open file descriptions, descriptor tables and fs contexts. Owns struct file
  * (reference counted; offset and status flags shared by dup and fork), struct fdtable
- * (RZ_FD_MAX slots, close-on-exec bits, shared by CLONE_FILES, copied by fork), struct
+ * (RZ_FD_MAX slots, new descriptors below RLIMIT_NOFILE, close-on-exec bits, shared by
+ * CLONE_FILES, copied by fork), struct
  * fs_context (cwd and umask), opening an inode (type checks, O_TRUNC, picking the
- * operations) and the operations of regular files and directories. Does not own path
+ * operations) and the operations of regular files (within RLIMIT_FSIZE) and directories. Does not own path
  * lookup (namei.c), the system calls (sys_*.c) or devices and pipes. */
 #include "vfs.h"
 #include "lib.h"
 #include "mm.h"
 #include "uaccess.h"
+#include <asm/resource.h>
+#ifndef SIGXFSZ
+#define SIGXFSZ 25 /* <asm/signal.h>, which the host tests' libc headers clash with */
+#endif
 
 struct file *file_alloc(struct inode *ip, uint32_t flags, const struct file_ops *ops)
 {
@@ -65,46 +70,135 @@ long wsrc_copy(void *dst, struct wsrc src, size_t off, size_t n)
 
 /* --- regular files ----------------------------------------------------------------- */
 
+/* A long copy goes in chunks with a preemption point between two (cond_resched): the
+ * inode's buffer and size are looked at again after each, since another task may have
+ * written or truncated the file meanwhile (as on Linux, a read concurrent with a write may
+ * see part of it). */
+#define RW_CHUNK (64 * 1024)
+
 static long reg_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	struct inode *ip = f->ip;
-	if (*pos >= ip->size || n == 0)
-		return 0;
-	size_t k = MIN(n, ip->size - *pos);
-	if (copy_to_user(ubuf, ip->data + *pos, k))
-		return -EFAULT;
-	*pos += k;
-	return (long)k;
+	size_t done = 0;
+	while (done < n && *pos < ip->size) {
+		if (done)
+			cond_resched();
+		if (*pos >= ip->size)
+			break;
+		size_t k = MIN(MIN(n - done, ip->size - *pos), (size_t)RW_CHUNK);
+		if (copy_to_user(ubuf + done, ip->data + *pos, k))
+			return done ? (long)done : -EFAULT;
+		*pos += k;
+		done += k;
+	}
+	return (long)done;
 }
+
+/* RLIMIT_FSIZE, as Linux's write checks: a write that starts at or past the limit gets
+ * SIGXFSZ and EFBIG (when the signal is ignored or handled); one that would cross it is cut
+ * at the limit. */
+static long fsize_check(uint64_t pos, size_t *n)
+{
+	uint64_t lim = current_rlimit(RLIMIT_FSIZE);
+	if (lim == RLIM_INFINITY)
+		return 0;
+	if (pos >= lim) {
+		signal_send(current_pid(), SIGXFSZ);
+		return -EFBIG;
+	}
+	if (*n > lim - pos)
+		*n = lim - pos;
+	return 0;
+}
+
+/* One chunk of a write at *pos (room reserved again: a truncate may have run meanwhile). */
+static long reg_write_chunk(struct inode *ip, struct wsrc src, size_t off, size_t k, uint64_t *pos)
+{
+	long err = inode_reserve(ip, *pos + k);
+	if (err)
+		return err;
+	if (*pos > ip->size)
+		memset(ip->buf + ip->size, 0, *pos - ip->size); /* a hole reads as zeros */
+	if (wsrc_copy(ip->buf + *pos, src, off, k)) {
+		if (*pos > ip->size)
+			ip->size = *pos; /* keep the zero fill consistent */
+		return -EFAULT;
+	}
+	*pos += k;
+	if (*pos > ip->size)
+		ip->size = *pos;
+	return 0;
+}
+
+/* Writers of one file take turns (Linux holds the inode's lock for a write): a write that
+ * gives the CPU away between chunks is not interleaved with another, and O_APPEND's end of
+ * file is the one after every earlier write. 0, or -ERESTARTSYS for a signal while waiting. */
+static long write_begin(struct inode *ip)
+{
+	uint64_t irq = irq_save();
+	while (ip->writing) {
+		long e = waitq_sleep(&ip->write_wait);
+		if (e) {
+			irq_restore(irq);
+			return e;
+		}
+	}
+	ip->writing = true;
+	irq_restore(irq);
+	return 0;
+}
+
+static void write_end(struct inode *ip)
+{
+	ip->writing = false;
+	if (ip->write_wait.first)
+		waitq_wake_all(&ip->write_wait);
+}
+
+static long reg_write_locked(struct file *f, struct wsrc src, size_t n, uint64_t *pos);
 
 static long reg_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 {
-	struct inode *ip = f->ip;
 	if (n == 0)
 		return 0;
+	long r = write_begin(f->ip);
+	if (r)
+		return r;
+	r = reg_write_locked(f, src, n, pos);
+	write_end(f->ip);
+	return r;
+}
+
+static long reg_write_locked(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
+{
+	struct inode *ip = f->ip;
 	if (f->flags & O_APPEND)
 		*pos = ip->size;
+	long err = fsize_check(*pos, &n);
+	if (err)
+		return err;
 	if (*pos >= RZ_FILE_MAX_SIZE)
 		return -EFBIG;
 	if (n > RZ_FILE_MAX_SIZE - *pos)
 		n = RZ_FILE_MAX_SIZE - *pos;
 	if (!src.kernel && !user_range_ok(src.addr, n))
 		return -EFAULT;
-	long err = inode_reserve(ip, *pos + n);
+	err = inode_reserve(ip, *pos + n); /* all the room at once: ENOSPC before any byte */
 	if (err)
 		return err;
-	if (*pos > ip->size)
-		memset(ip->buf + ip->size, 0, *pos - ip->size); /* a hole reads as zeros */
-	if (wsrc_copy(ip->buf + *pos, src, 0, n)) {
-		if (*pos > ip->size)
-			ip->size = *pos; /* keep the zero fill consistent */
-		return -EFAULT;
+	size_t done = 0;
+	while (done < n) {
+		if (done)
+			cond_resched();
+		size_t k = MIN(n - done, (size_t)RW_CHUNK);
+		err = reg_write_chunk(ip, src, done, k, pos);
+		if (err)
+			break;
+		done += k;
 	}
-	*pos += n;
-	if (*pos > ip->size)
-		ip->size = *pos;
-	inode_touch(ip, true);
-	return (long)n;
+	if (done)
+		inode_touch(ip, true);
+	return done ? (long)done : err;
 }
 
 static unsigned int always_ready(struct file *f)
@@ -204,11 +298,18 @@ static void set_cloexec(struct fdtable *t, int fd, bool on)
 		t->cloexec[fd / 64] &= ~(1ULL << (fd % 64));
 }
 
+/* The descriptors a new one may take: below RLIMIT_NOFILE (at most the table). */
+int fd_limit(void)
+{
+	return (int)MIN(current_rlimit(RLIMIT_NOFILE), (uint64_t)RZ_FD_MAX);
+}
+
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 {
-	if (min < 0 || min >= RZ_FD_MAX)
+	int limit = fd_limit();
+	if (min < 0)
 		return -EINVAL;
-	for (int fd = min; fd < RZ_FD_MAX; fd++)
+	for (int fd = min; fd < limit; fd++)
 		if (!t->fd[fd]) {
 			t->fd[fd] = f;
 			set_cloexec(t, fd, cloexec);

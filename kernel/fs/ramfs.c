@@ -9,6 +9,10 @@
 #include "mm.h"
 #include "pagecache.h"
 #include "memlayout.h"
+#include <asm/resource.h>
+#ifndef SIGXFSZ
+#define SIGXFSZ 25 /* <asm/signal.h>, which the host tests' libc headers clash with */
+#endif
 
 static struct inode root = {
 	.name = "", .mode = S_IFDIR | 0755, .parent = &root, .nlink = 1, .refs = 1, .ino = 1, .next_dseq = 2,
@@ -169,6 +173,11 @@ long inode_reserve(struct inode *ip, uint64_t need)
 
 long inode_truncate(struct inode *ip, uint64_t size)
 {
+	uint64_t lim = current_rlimit(RLIMIT_FSIZE);
+	if (size > ip->size && lim != RLIM_INFINITY && size > lim) {
+		signal_send(current_pid(), SIGXFSZ); /* as Linux's inode_newsize_ok */
+		return -EFBIG;
+	}
 	if (size > RZ_FILE_MAX_SIZE)
 		return -EFBIG;
 	ip->src = NULL;

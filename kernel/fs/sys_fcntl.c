@@ -24,7 +24,7 @@ SYSCALL_DEFINE3(fcntl, fd_t, fd, unsigned, cmd, uint64_t, arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if ((int)arg < 0 || (int)arg >= RZ_FD_MAX) { /* F_DUPFD's arg is an int */
+		if ((int)arg < 0 || (int)arg >= fd_limit()) { /* an int; RLIMIT_NOFILE: EINVAL */
 			r = -EINVAL;
 			break;
 		}

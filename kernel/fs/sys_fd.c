@@ -32,7 +32,7 @@ static long do_dup3(int oldfd, int newfd, uint64_t flags)
 	struct fdtable *t = current_fdtable();
 	if (flags & ~(uint64_t)O_CLOEXEC)
 		return -EINVAL;
-	if (newfd < 0 || newfd >= RZ_FD_MAX)
+	if (newfd < 0 || newfd >= fd_limit()) /* RLIMIT_NOFILE: EBADF, as Linux */
 		return -EBADF;
 	struct file *f = fget(oldfd);
 	if (!f)

@@ -297,6 +297,7 @@ SYSCALL_DEFINE4(sendfile, fd_t, out_fd, fd_t, in_fd, uptr_t, offset, size_t, cou
 		off += w;
 		if ((size_t)w < k)
 			break;
+		cond_resched(); /* a preemption point between two chunks */
 	}
 	if (r == 0) {
 		r = (long)total;

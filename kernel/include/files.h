@@ -10,6 +10,7 @@
 struct fdtable;                 /* a process's descriptors (shared by CLONE_FILES) */
 struct fs_context;              /* a process's cwd and umask (shared by CLONE_FS) */
 struct inode;
+#define RZ_FD_MAX 256           /* slots of a descriptor table (RLIMIT_NOFILE's ceiling) */
 
 struct fdtable *fdtable_new_console(void);      /* fds 0, 1, 2 on /dev/console */
 struct fdtable *fdtable_clone(struct fdtable *t);   /* fork: a copy sharing open files */
@@ -61,5 +62,11 @@ int signal_take(uint64_t set, struct sig_taken *out);
 int proc_exited(int pid);
 /* pidfd_send_signal: kill(pid, sig) from the current process. */
 long proc_kill(int pid, int sig);
+/* The current process's soft resource limit (RLIMIT_* of <linux/resource.h>). */
+uint64_t current_rlimit(int resource);
+/* A preemption point for a long loop in a system call: gives the CPU to another task if the
+ * timer asked for it. Call it only with interrupts on, between steps, where nothing another
+ * task could look at is half-changed (the kernel is otherwise not preemptible). */
+void cond_resched(void);
 
 #endif

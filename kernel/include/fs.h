@@ -17,6 +17,7 @@
 #ifndef RZ_FS_H
 #define RZ_FS_H
 #include "types.h"
+#include "wait.h"
 #include <linux/stat.h>         /* S_IF*, S_IS*() (hidden there when __GLIBC__ is defined) */
 
 #ifndef S_IFMT                  /* the Linux values, inode(7) */
@@ -75,6 +76,9 @@ struct inode {
 	int deny_write;         /* areas of running programs' images: opening for writing is ETXTBSY */
 	const struct synth_ops *sops;   /* a synthetic node (/proc): its hooks (vfs.h); else NULL */
 	int skey;               /* synthetic nodes: what they describe (a process id...) */
+	bool writing;           /* regular files: a write is in progress (file.c: one at a time,
+				 * since a long one may give the CPU away between two chunks) */
+	struct waitq write_wait;/* writers waiting for it */
 };
 #define rnode inode             /* compatibility name for shell.c */
 

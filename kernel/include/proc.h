@@ -67,6 +67,11 @@ struct sigqueue;                    /* signal.c: a queued real-time signal */
 
 enum task_state { T_RUNNABLE, T_SLEEPING, T_ZOMBIE };
 
+#define RZ_NLIMITS 16                /* RLIM_NLIMITS (rlimit.c checks) */
+struct krlimit {                     /* struct rlimit64: soft and hard */
+	uint64_t cur, max;
+};
+
 struct task {
 	int pid, tgid;
 	enum task_state state;
@@ -123,6 +128,7 @@ struct task {
 	uint64_t utime, stime;          /* timer ticks (ms) spent in the program / in the kernel for it */
 	struct sigqueue *sigq;          /* real-time signals pending, in the order they came */
 	uint64_t robust_list;           /* set_robust_list: the head in the program (futex.c) */
+	struct krlimit rlim[RZ_NLIMITS]; /* resource limits (rlimit.c): the same in every thread */
 };
 
 /* What execve loaded, for /proc (proc/procinfo.c): shared by fork and clone, replaced by
@@ -143,6 +149,7 @@ void schedule(void);                /* interrupts off; current must be queued or
 void sched_yield_now(void);
 void sched_make_runnable(struct task *t);
 void sched_tick(void);
+/* cond_resched (files.h): a preemption point for long loops in system calls */
 extern int itimers_armed;
 extern bool tick_from_program;      /* idt.c: the interrupt being handled came from a program */
 /* For /proc/stat and /proc/loadavg: timer ticks (ms) in programs, in the kernel, idle;
@@ -191,6 +198,10 @@ struct task *signal_process_target(struct task *t, int sig); /* the thread a kil
 void signal_flush_queue(struct task *t);   /* at exit: frees the queued real-time signals */
 void sigqueue_limit(struct task *t, uint64_t *cur, uint64_t *max); /* RLIMIT_SIGPENDING */
 void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max);
+
+/* rlimit.c (current_rlimit: files.h) */
+void rlimit_defaults(struct task *t);
+uint64_t task_rlimit(struct task *t, int resource);   /* the soft limit */
 
 /* time.c */
 void time_init(void);

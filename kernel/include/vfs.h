@@ -28,7 +28,6 @@
 
 #define RZ_PATH_MAX 4096
 #define RZ_NAME_MAX 255
-#define RZ_FD_MAX 256
 #define RZ_FILE_MAX_SIZE (1ULL << 30)   /* larger writes get -EFBIG */
 #define RZ_MAXSYMLINKS 40
 
@@ -102,8 +101,10 @@ struct file *file_alloc(struct inode *ip, uint32_t flags, const struct file_ops 
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 struct file *fget(int fd);              /* referenced, or NULL for a bad fd */
-/* Installs f at the lowest free fd >= min (f's reference moves to the table): fd or -EMFILE. */
+/* Installs f at the lowest free fd >= min and below fd_limit() (f's reference moves to the
+ * table): fd or -EMFILE. */
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
+int fd_limit(void);                     /* RLIMIT_NOFILE, at most RZ_FD_MAX */
 long fd_close(struct fdtable *t, int fd);
 /* Opens ip (already looked up) with open(2)'s flags: the new file or NULL with *err. */
 struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err);

@@ -74,6 +74,11 @@ struct vma *vm_find(struct mm *mm, uint64_t addr);
 uint64_t vm_phys(struct mm *mm, uint64_t va);   /* the frame's address + offset, or 0 */
 /* A free range of len bytes (page-aligned) below mm->mmap_base, or 0. */
 uint64_t vm_find_free(struct mm *mm, uint64_t len);
+/* Resource accounting (RLIMIT_AS, RLIMIT_DATA): the bytes of mm's areas within
+ * [start, end); data_only: only the data areas (vm_is_data: private, writable, not the
+ * stack; Linux's data_vm, which RLIMIT_DATA counts, the brk area included). */
+uint64_t vm_bytes(struct mm *mm, uint64_t start, uint64_t end, bool data_only);
+bool vm_is_data(uint32_t prot, uint32_t flags);
 /* Copy bytes into an address space that need not be the current one (execve, the loader);
  * ignores the area's protection. 0 or -ENOMEM. */
 long vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);

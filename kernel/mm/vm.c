@@ -13,6 +13,8 @@
 #include "mm.h"
 #include "x86.h"
 #include "pagecache.h"
+#include "files.h"
+#include <linux/resource.h>
 
 #define PTE_KEPT (1ULL << 9) /* not present but holds a frame (PROT_NONE) */
 
@@ -237,11 +239,21 @@ void vm_zap(struct mm *mm, uint64_t start, uint64_t end, uint64_t lo, uint64_t h
 	}
 }
 
+/* A preemption point inside a long walk over mm (files.h, cond_resched): taken only when no
+ * other task uses mm (a thread could otherwise fault pages into, or map over, a range
+ * being removed: there is no mmap lock); the areas are consistent between two pages. */
+static void vm_resched(struct mm *mm)
+{
+	if (mm->users == 1)
+		cond_resched();
+}
+
 /* Frees the pages of [start, end) (which lies within areas being removed). */
 static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	uint64_t *pte;
 	for (uint64_t va = start; (pte = walk_next(mm, &va, end)); va += PAGE_SIZE) {
+		vm_resched(mm); /* pte stays valid: only the teardown frees page tables */
 		if (*pte & (PTE_P | PTE_KEPT)) {
 			page_ref_dec(*pte & PTE_ADDR);
 			*pte = 0;
@@ -347,6 +359,7 @@ long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot)
 		v->prot = prot;
 		uint64_t *pte;
 		for (uint64_t va = v->start; (pte = walk_next(mm, &va, v->end)); va += PAGE_SIZE) {
+			vm_resched(mm);
 			if (!(*pte & (PTE_P | PTE_KEPT)))
 				continue;
 			uint64_t pa = *pte & PTE_ADDR, f = leaf_flags(mm, prot);
@@ -363,6 +376,20 @@ long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot)
 }
 
 static inline bool pte_has_frame(uint64_t e) { return e & (PTE_P | PTE_KEPT); }
+
+bool vm_is_data(uint32_t prot, uint32_t flags)
+{
+	return (prot & VM_WRITE) && !(flags & (VM_SHARED | VM_STACK));
+}
+
+uint64_t vm_bytes(struct mm *mm, uint64_t start, uint64_t end, bool data_only)
+{
+	uint64_t n = 0;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->end > start && (!data_only || vm_is_data(v->prot, v->flags)))
+			n += MIN(v->end, end) - MAX(v->start, start);
+	return n;
+}
 
 /* The highest free range of len bytes below mm->mmap_base (and above the first 64 KiB), or 0.
  * One pass over the areas, which are sorted by address: the last gap that fits is the
@@ -466,6 +493,17 @@ static long make_present(struct mm *mm, struct vma *v, uint64_t va, bool write)
 	return 0;
 }
 
+/* RLIMIT_STACK: the main stack grows (gets a new page) only within the limit from its top,
+ * as on Linux, where growing the area past it fails; pages it already has stay usable
+ * when the limit is lowered. */
+static bool stack_beyond_limit(struct mm *mm, struct vma *v, uint64_t page)
+{
+	uint64_t *pte = walk(mm, page, false);
+	if (pte && pte_has_frame(*pte))
+		return false;
+	return v->end - page > current_rlimit(RLIMIT_STACK);
+}
+
 long vm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
 {
 	if (!mm || addr >= USER_TOP)
@@ -474,6 +512,8 @@ long vm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
 	if (!v || !(v->prot & (VM_READ | VM_WRITE | VM_EXEC)))
 		return -EFAULT;
 	if ((write && !(v->prot & VM_WRITE)) || (exec && !(v->prot & VM_EXEC)))
+		return -EFAULT;
+	if ((v->flags & VM_STACK) && stack_beyond_limit(mm, v, ALIGN_DOWN(addr, PAGE_SIZE)))
 		return -EFAULT;
 	return make_present(mm, v, ALIGN_DOWN(addr, PAGE_SIZE), write);
 }
@@ -515,6 +555,8 @@ static void free_table(uint64_t pa, int level)
 			free_table(t[i] & PTE_ADDR, level - 1);
 	}
 	frame_free(pa);
+	if (level == 1)
+		cond_resched(); /* nobody else can reach an address space being freed */
 }
 
 /* Copies a subtree; leaves with a frame are shared read-only (copy-on-write) by both. */

@@ -1,10 +1,12 @@
 /* mem.c: the memory system calls: brk, mmap (anonymous, /dev/zero and regular files;
- * MAP_FIXED, MAP_FIXED_NOREPLACE, PROT_NONE), munmap, mprotect, madvise (accepted, nothing to
+ * MAP_FIXED, MAP_FIXED_NOREPLACE, PROT_NONE; within RLIMIT_AS and RLIMIT_DATA: ENOMEM, brk
+ * stays), munmap, mprotect, madvise (accepted, nothing to
  * do), mremap (shrink, grow in place, move with MREMAP_MAYMOVE, MREMAP_FIXED,
  * MREMAP_DONTUNMAP: the pages move, they are not copied). MAP_SHARED memory stays shared
  * across fork (VM_SHARED). What a file mapping is made of is mm/filemap.c's and
  * mm/pagecache.c's. */
 #include "proc.h"
+#include "files.h"
 #include "lib.h"
 #include "memlayout.h"
 #include "syscall.h"
@@ -14,8 +16,48 @@
 #include "pagecache.h"
 #include <asm-generic/errno.h>
 #include <linux/mman.h>
+#include <linux/resource.h>
 
 #define BRK_MAX (1ULL << 30)
+
+static bool within(uint64_t bytes, uint64_t limit)
+{
+	return limit == RLIM_INFINITY || bytes <= ALIGN_DOWN(limit, PAGE_SIZE);
+}
+
+/* Linux's may_expand_vm: may mm get an area of len bytes with prot/flags, while the areas
+ * within [gone, gone_end) go away (MAP_FIXED over them)? RLIMIT_AS counts every area (the
+ * main stack's whole area, whose size is RLIMIT_STACK), RLIMIT_DATA the data areas
+ * (vm_is_data: private writable mappings, the heap, the program's data; a zero RLIMIT_DATA
+ * allows up to the hard limit, as Linux). */
+static bool may_expand(struct mm *mm, uint32_t prot, uint32_t flags, uint64_t len, uint64_t gone,
+		       uint64_t gone_end)
+{
+	uint64_t as = current_rlimit(RLIMIT_AS), data = current_rlimit(RLIMIT_DATA);
+	bool is_data = vm_is_data(prot, flags);
+	if (as != RLIM_INFINITY &&
+	    !within(vm_bytes(mm, 0, ~0ULL, false) - vm_bytes(mm, gone, gone_end, false) + len, as))
+		return false;
+	if (is_data && data != RLIM_INFINITY) {
+		uint64_t d = vm_bytes(mm, 0, ~0ULL, true) - vm_bytes(mm, gone, gone_end, true) + len;
+		if (!within(d, data) && !(data == 0 && within(d, current->rlim[RLIMIT_DATA].max)))
+			return false;
+	}
+	return true;
+}
+
+/* mprotect making [start, end) writable: the private areas there that were not writable
+ * become data, within RLIMIT_DATA (Linux checks this in mprotect_fixup). */
+static bool data_may_grow(struct mm *mm, uint64_t start, uint64_t end)
+{
+	uint64_t data = current_rlimit(RLIMIT_DATA), more = 0;
+	if (data == RLIM_INFINITY)
+		return true;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->end > start && !vm_is_data(v->prot, v->flags) && vm_is_data(VM_WRITE, v->flags))
+			more += MIN(v->end, end) - MAX(v->start, start);
+	return !more || may_expand(mm, VM_WRITE, 0, more, 0, 0);
+}
 
 SYSCALL_DEFINE1(brk, uptr_t, brk)
 {
@@ -33,6 +75,8 @@ SYSCALL_DEFINE1(brk, uptr_t, brk)
 		for (struct vma *v = mm->vmas; v; v = v->next)
 			if (v->flags & VM_HEAP)
 				h = v;
+		if (!may_expand(mm, VM_READ | VM_WRITE, VM_HEAP, new_end - old_end, 0, 0))
+			return (long)mm->brk;
 		if (h && h->end == old_end)
 			h->end = new_end;
 		else if (vm_map(mm, old_end, new_end - old_end, VM_READ | VM_WRITE, VM_HEAP))
@@ -44,8 +88,10 @@ SYSCALL_DEFINE1(brk, uptr_t, brk)
 	return (long)want;
 }
 
-/* Places [addr, addr+len): 0 with *at, or an error (MAP_FIXED replaces what was there). */
-static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, uint64_t *at)
+/* Places [addr, addr+len) for an area of prot/vmf: 0 with *at, or an error (MAP_FIXED
+ * replaces what was there; beyond the resource limits, ENOMEM and the old mappings stay). */
+static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flags, uint32_t prot, uint32_t vmf,
+		       uint64_t *at)
 {
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	if (fixed) {
@@ -58,6 +104,8 @@ static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flag
 				if (v->start < addr + len && addr < v->end)
 					return -EEXIST;
 		}
+		if (!may_expand(mm, prot, vmf, len, addr, addr + len))
+			return -ENOMEM;
 		vm_unmap(mm, addr, len);
 	} else {
 		bool ok = addr && user_range_ok(addr, len) && addr >= 0x10000;
@@ -66,7 +114,7 @@ static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, uint32_t flag
 				ok = false;
 		if (!ok)
 			addr = vm_find_free(mm, len);
-		if (!addr)
+		if (!addr || !may_expand(mm, prot, vmf, len, 0, 0))
 			return -ENOMEM;
 	}
 	*at = addr;
@@ -97,7 +145,7 @@ static long do_mmap(uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, 
 	uint32_t vmf = type != MAP_PRIVATE ? VM_SHARED : 0;
 	if (ip && vmf && file_writable(f))
 		vmf |= VM_MAYWRITE;
-	long e = mmap_place(mm, addr, len, flags, &addr);
+	long e = mmap_place(mm, addr, len, flags, prot, vmf, &addr);
 	if (!e)
 		e = ip ? vm_map_file(mm, addr, len, prot, vmf, ip, off / PAGE_SIZE) : vm_map(mm, addr, len, prot, vmf);
 	inode_put(ip); /* the area holds its own reference */
@@ -140,6 +188,8 @@ SYSCALL_DEFINE3(mprotect, uptr_t, start, size_t, len, flags_t, prot)
 	if (!len)
 		return 0;
 	if (!user_range_ok(start, len))
+		return -ENOMEM;
+	if ((prot & PROT_WRITE) && !data_may_grow(current->mm, start, start + ALIGN_UP(len, PAGE_SIZE)))
 		return -ENOMEM;
 	return vm_protect(current->mm, start, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
@@ -253,6 +303,8 @@ SYSCALL_DEFINE5(mremap, uptr_t, addr, size_t, old_len, size_t, new_len, flags_t,
 	struct vma *v = area_holding(mm, addr, old_len);
 	if (!v)
 		return -EFAULT;
+	if (!may_expand(mm, v->prot, v->flags, new_len - old_len, 0, 0))
+		return -ENOMEM;
 	if (addr + old_len == v->end && range_free(mm, v->end, new_len - old_len)) {
 		v->end = addr + new_len;
 		return (long)addr;

@@ -1,11 +1,11 @@
 /* misc.c: identity and small system calls: uname, the uid/gid family (everyone is root),
  * process groups and sessions (one of each: the process's own pid), getrandom (xorshift
  * seeded from the TSC and RDRAND when present; not cryptographic), sched_yield,
- * sched_getaffinity, resource limits (prlimit64/getrlimit/setrlimit: fixed values, setting
- * is accepted and ignored except that it is checked; RLIMIT_SIGPENDING is kept and enforced
- * by signal.c), getrusage, sysinfo, times, prctl (PR_SET_NAME/PR_GET_NAME). Futexes and
- * robust lists are futex.c's. */
+ * sched_getaffinity, capget (root has every capability), getrusage, sysinfo, times, prctl
+ * (PR_SET_NAME/PR_GET_NAME). Resource limits are rlimit.c's, futexes and robust lists
+ * futex.c's. */
 #include "proc.h"
+#include "files.h"
 #include "lib.h"
 #include "memlayout.h"
 #include "mm.h"
@@ -124,6 +124,7 @@ SYSCALL_DEFINE3(getrandom, uptr_t, ubuf, size_t, len, flags_t, flags)
 		if (copy_to_user(ubuf + done, chunk, n))
 			return done ? (long)done : -EFAULT;
 		done += n;
+		cond_resched(); /* a preemption point between two chunks */
 	}
 	return (long)done;
 }
@@ -147,70 +148,6 @@ SYSCALL_DEFINE3(sched_getaffinity, pid_t, pid, size_t, len, uptr_t, user_mask_pt
 	if (copy_to_user(user_mask_ptr, &mask, sizeof(mask)))
 		return -EFAULT;
 	return sizeof(mask);
-}
-
-struct krlimit {
-	uint64_t cur, max;
-};
-
-static bool rlimit_of(struct task *t, int res, struct krlimit *r)
-{
-	const uint64_t inf = RLIM_INFINITY;
-	switch (res) {
-	case RLIMIT_SIGPENDING: sigqueue_limit(t, &r->cur, &r->max); return true;
-	case RLIMIT_STACK: *r = (struct krlimit){USER_STACK_SIZE, USER_STACK_SIZE}; return true;
-	case RLIMIT_NPROC: *r = (struct krlimit){PROC_LIMIT, PROC_LIMIT}; return true;
-	case RLIMIT_NOFILE: *r = (struct krlimit){1024, 1024}; return true;
-	case RLIMIT_CORE: *r = (struct krlimit){0, 0}; return true;
-	default:
-		if (res < 0 || res >= RLIM_NLIMITS)
-			return false;
-		*r = (struct krlimit){inf, inf};
-		return true;
-	}
-}
-
-SYSCALL_DEFINE4(prlimit64, pid_t, pid, int, resource, uptr_t, new_rlim, uptr_t, old_rlim)
-{
-	struct krlimit r, n;
-	struct task *t = pid ? task_find(pid) : current;
-	if (!t)
-		return -ESRCH;
-	if (!rlimit_of(t, resource, &r))
-		return -EINVAL;
-	if (new_rlim) {
-		if (copy_from_user(&n, new_rlim, sizeof(n)))
-			return -EFAULT;
-		if (n.cur > n.max)
-			return -EINVAL;
-	}
-	if (old_rlim && copy_to_user(old_rlim, &r, sizeof(r)))
-		return -EFAULT;
-	if (new_rlim && resource == RLIMIT_SIGPENDING)
-		sigqueue_set_limit(t, n.cur, n.max);
-	return 0;
-}
-
-SYSCALL_DEFINE2(getrlimit, int, resource, uptr_t, rlim)
-{
-	struct krlimit r;
-	if (!rlimit_of(current, resource, &r))
-		return -EINVAL;
-	return copy_to_user(rlim, &r, sizeof(r));
-}
-
-SYSCALL_DEFINE2(setrlimit, int, resource, uptr_t, rlim)
-{
-	struct krlimit r;
-	if (!rlimit_of(current, resource, &r))
-		return -EINVAL;
-	if (copy_from_user(&r, rlim, sizeof(r)))
-		return -EFAULT;
-	if (r.cur > r.max)
-		return -EINVAL;
-	if (resource == RLIMIT_SIGPENDING)
-		sigqueue_set_limit(current, r.cur, r.max);
-	return 0;
 }
 
 SYSCALL_DEFINE2(getrusage, int, who, uptr_t, ru)
@@ -307,4 +244,35 @@ SYSCALL_DEFINE2(munlock, uptr_t, start, size_t, len)
 {
 	(void)start, (void)len;
 	return 0;
+}
+
+/* capget: every process is root with every capability (the full set of CAP_LAST_CAP + 1
+ * bits, effective and permitted; nothing inheritable). Version 1 (32 bits) and 2/3 (two
+ * 32-bit words); an unknown version is answered with version 3 and EINVAL (0 with a NULL
+ * data pointer: how libcap probes), as Linux. There is no capset: nothing can drop a
+ * capability here. */
+#define CAP_V1 0x19980330
+#define CAP_V2 0x20071026
+#define CAP_V3 0x20080522
+#define CAP_BITS 41 /* CAP_LAST_CAP (40, CAP_CHECKPOINT_RESTORE) + 1 */
+SYSCALL_DEFINE2(capget, uptr_t, header, uptr_t, dataptr)
+{
+	uint32_t h[2];
+	if (copy_from_user(h, header, sizeof(h)))
+		return -EFAULT;
+	if (h[0] != CAP_V1 && h[0] != CAP_V2 && h[0] != CAP_V3) {
+		h[0] = CAP_V3;
+		if (copy_to_user(header, h, 4))
+			return -EFAULT;
+		return dataptr ? -EINVAL : 0; /* a NULL data pointer: the version probe */
+	}
+	if (!dataptr)
+		return 0;
+	if ((int)h[1] < 0)
+		return -EINVAL;
+	if (h[1] && !task_find((int)h[1]))
+		return -ESRCH;
+	uint64_t all = (1ULL << CAP_BITS) - 1;
+	uint32_t d[6] = {(uint32_t)all, (uint32_t)all, 0, (uint32_t)(all >> 32), (uint32_t)(all >> 32), 0};
+	return copy_to_user(dataptr, d, h[0] == CAP_V1 ? 12 : sizeof(d));
 }

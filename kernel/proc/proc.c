@@ -22,6 +22,7 @@
 #include <asm-generic/errno.h>
 #include <asm-generic/siginfo.h>
 #include <asm/signal.h>
+#include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
 
@@ -31,6 +32,8 @@
 #define PIE_BASE           0x0000555555554000ULL
 #define ARG_BYTES          (128 * 1024)
 #define ARG_MAX_COUNT      1024
+#define STACK_AREA_MIN     (128ULL << 10)  /* Linux's ARG_MAX: the arguments always fit */
+#define STACK_AREA_MAX     (1ULL << 30)    /* RLIMIT_STACK unlimited (or above): 1 GiB */
 
 int foreground_pid;
 static struct waitq vfork_wq;
@@ -70,6 +73,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 		return -EINVAL;
 	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
 		return -EPERM; /* FS base must be canonical: wrmsr would fault at the switch */
+	/* RLIMIT_NPROC is not checked: every process is root, and Linux does not enforce it for
+	 * root (rlimit.c). The kernel's own limit on processes stays. */
 	if (task_count() > PROC_LIMIT)
 		return -EAGAIN;
 	struct task *c = task_alloc();
@@ -115,6 +120,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->altstack_flags = p->altstack_flags;
 	c->umask = p->umask;
 	c->image = proc_image_get(p->image);
+	memcpy(c->rlim, p->rlim, sizeof(c->rlim)); /* kept by execve too */
 	c->ring = p->ring;
 	c->start_ns = clock_mono_ns();
 	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(uptid, &c->pid, sizeof(int))) {
@@ -371,6 +377,15 @@ static long exec_find_image(const char *path, struct exec_args *a, const char **
 	return e;
 }
 
+/* The main stack's area for t's next program: RLIMIT_STACK (the stack cannot grow past it;
+ * vm_fault also refuses pages beyond a limit lowered later), within
+ * [STACK_AREA_MIN, STACK_AREA_MAX]. */
+static uint64_t stack_area_size(struct task *t)
+{
+	uint64_t lim = ALIGN_DOWN(MIN(task_rlimit(t, RLIMIT_STACK), STACK_AREA_MAX), PAGE_SIZE);
+	return MAX(lim, STACK_AREA_MIN);
+}
+
 /* Loads path into a new address space and makes it t's program: t's frame starts it, in
  * the ring `how` picks (ring 0: supervisor pages, kernel selectors, AT_SYSINFO = r0_entry).
  * A `#!` script runs its interpreter, and the interpreter's trust note picks the ring.
@@ -406,7 +421,8 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	bool cached = pagecache_own(ip) == 0; /* else: copied as before */
 	struct loader_as as = {&x, as_map, as_write, cached ? as_map_file : NULL};
 	le = loader_map(ip->data, &img, bias, &as);
-	if (!le && vm_map(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, VM_READ | VM_WRITE, VM_STACK))
+	uint64_t stack_size = stack_area_size(t);
+	if (!le && vm_map(mm, USER_STACK_TOP - stack_size, stack_size, VM_READ | VM_WRITE, VM_STACK))
 		le = LOADER_E_MAP;
 	uint64_t sp = 0;
 	uint8_t rnd[16];
@@ -426,7 +442,7 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 			.phdr = img.phdr_vaddr ? img.phdr_vaddr + bias : 0, .phent = img.phentsize,
 			.phnum = img.phnum, .entry = img.entry + bias, .uid = 0, .gid = 0,
 		};
-		le = loader_build_stack(&as, USER_STACK_TOP, USER_STACK_SIZE, &info, &sp);
+		le = loader_build_stack(&as, USER_STACK_TOP, stack_size, &info, &sp);
 	}
 	struct proc_image *image = le ? NULL : proc_image_new(ip, a->argv, a->argc);
 	inode_put(ip);
@@ -818,6 +834,7 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 	c->parent = current;
 	c->exit_signal = SIGCHLD;
 	c->ring = ring;
+	memcpy(c->rlim, current->rlim, sizeof(c->rlim)); /* the shell's: the defaults */
 	(void)argc;
 	struct exec_args a;
 	const char *why = NULL;

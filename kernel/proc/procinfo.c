@@ -126,13 +126,8 @@ static const char *state_name(char c)
 	}
 }
 
-static uint64_t vm_bytes(struct mm *mm)
-{
-	uint64_t n = 0;
-	for (struct vma *v = mm ? mm->vmas : NULL; v; v = v->next)
-		n += v->end - v->start;
-	return n;
-}
+/* The size of every area (VmSize, vsize); 0 for a zombie. */
+static uint64_t mm_bytes(struct mm *mm) { return mm ? vm_bytes(mm, 0, ~0ULL, false) : 0; }
 
 /* Signals ignored and caught, as masks of bit (sig - 1). */
 static void sig_dispositions(struct task *t, uint64_t *ign, uint64_t *cgt)
@@ -172,7 +167,7 @@ static void stat_text(struct task *t, struct kbuf *b)
 		    t->mm ? 0u : 0x00200000u /* PF_KTHREAD */);
 	kbuf_printf(b, "%lu %lu 0 0 20 0 %d 0 %lu %lu %lu 18446744073709551615 ", (unsigned long)g.utime,
 		    (unsigned long)g.stime, g.threads, (unsigned long)(t->start_ns / (1000000000 / USER_HZ)),
-		    (unsigned long)vm_bytes(mm), (unsigned long)(mm ? mm->pages : 0));
+		    (unsigned long)mm_bytes(mm), (unsigned long)(mm ? mm->pages : 0));
 	kbuf_printf(b, "%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 ", (unsigned long)code_lo,
 		    (unsigned long)code_hi, mm ? (unsigned long)USER_STACK_TOP : 0UL, (unsigned long)t->sig_pending,
 		    (unsigned long)t->sig_blocked, (unsigned long)ign, (unsigned long)cgt, t->exit_signal);
@@ -194,7 +189,7 @@ static void status_text(struct task *t, struct kbuf *b)
 		    t->parent ? t->parent->tgid : 0);
 	kbuf_printf(b, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n", t->files ? 256 : 0);
 	if (mm)
-		kbuf_printf(b, "VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\n", (unsigned long)(vm_bytes(mm) >> 10),
+		kbuf_printf(b, "VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\n", (unsigned long)(mm_bytes(mm) >> 10),
 			    (unsigned long)(mm->pages * 4));
 	kbuf_printf(b, "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t0000000000000000\nSigBlk:\t%016lx\n", g.threads,
 		    (unsigned long)t->sig_pending, (unsigned long)t->sig_blocked);

@@ -82,6 +82,7 @@ void sched_init(void)
 	t->kstack_top = (uint64_t)boot_stack_top;
 	t->ring = 0;
 	t->umask = 022;
+	rlimit_defaults(t); /* every program inherits them from the shell */
 	memcpy(t->fpu, clean_fpu, sizeof(clean_fpu));
 	waitq_init(&t->child_wait);
 	t->sighand = kzalloc(sizeof(struct sighand));
@@ -294,6 +295,22 @@ void sched_yield_now(void)
 	uint64_t f = irq_save();
 	cpu0.need_resched = 0;
 	schedule();
+	irq_restore(f);
+}
+
+/* The preemption points (files.h): a long loop in a system call calls this between steps;
+ * when the timer asked for a switch (another task is runnable and the slice is over), the
+ * caller stays runnable and gives the CPU away here instead of at its return to the
+ * program. Nothing happens with interrupts off (the caller holds a critical section). */
+void cond_resched(void)
+{
+	if (!cpu0.need_resched)
+		return;
+	uint64_t f = irq_save();
+	if (f && current->state == T_RUNNABLE) {
+		cpu0.need_resched = 0;
+		schedule();
+	}
 	irq_restore(f);
 }
 

@@ -663,6 +663,54 @@ static void test_fds(void)
 	end();
 }
 
+/* --- resource limits and preemption points -------------------------------------------- */
+
+static void test_limits(void)
+{
+	begin("rlimits-and-resched");
+	fresh();
+	/* RLIMIT_NOFILE (7): new descriptors below it */
+	test_rlimit[7] = 6;
+	EQ(S1(dup, 0), 3);
+	EQ(openp("/dev/null", O_RDONLY, 0), 4);
+	int pp[2];
+	EQ(S1(pipe, pp), -EMFILE); /* one slot left */
+	EQ(S1(dup, 0), 5);
+	EQ(S1(dup, 0), -EMFILE);
+	EQ(S2(dup2, 0, 6), -EBADF);
+	EQ(S3(fcntl, 0, F_DUPFD, 6), -EINVAL);
+	EQ(S3(fcntl, 0, F_DUPFD, 2), -EMFILE);
+	test_rlimit[7] = 256;
+	EQ(S2(dup2, 0, 6), 6);
+	/* RLIMIT_FSIZE (1): cut at the limit, then EFBIG and SIGXFSZ (25) */
+	test_rlimit[1] = 100;
+	long fd = openp("/tmp/fsz", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char buf[300];
+	memset(buf, 'x', sizeof buf);
+	EQ(S3(write, fd, buf, 60), 60);
+	EQ(S3(write, fd, buf, 60), 40);
+	EQ(test_sig_count, 0);
+	EQ(S3(write, fd, buf, 1), -EFBIG);
+	EQ(test_sig_num, 25);
+	EQ(S2(ftruncate, fd, 101), -EFBIG);
+	EQ(test_sig_count, 2);
+	EQ(S2(ftruncate, fd, 50), 0);
+	test_rlimit[1] = ~0ULL;
+	/* a long read and write pass preemption points (one every 64 KiB) */
+	size_t big = 1 << 20;
+	char *m = calloc(1, big);
+	test_resched_points = 0;
+	EQ(S4(pwrite64, fd, m, big, 0), (long)big);
+	CHECK(test_resched_points == 15, "%d points in a 1 MiB write", test_resched_points);
+	test_resched_points = 0;
+	EQ(S4(pread64, fd, m, big, 0), (long)big);
+	CHECK(test_resched_points == 15, "%d points in a 1 MiB read", test_resched_points);
+	free(m);
+	S1(close, fd);
+	EQ(S1(unlink, "/tmp/fsz"), 0);
+	end();
+}
+
 /* --- pipes ------------------------------------------------------------------------------ */
 
 static int hook_fd = -1;
@@ -1268,6 +1316,7 @@ int main(void)
 	test_getdents();
 	test_procfs();
 	test_fds();
+	test_limits();
 	test_pipes();
 	test_tty();
 	test_poll();

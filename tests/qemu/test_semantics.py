@@ -29,6 +29,8 @@ PROGRAMS = [
                       "prctl"], 120),
     ("rtsignals", "", ["queue", "order", "merge", "sigwaitinfo", "tgsigqueue", "pthread-kill", "process", "limit"], 120),
     ("futexes", "", ["pi-mutex", "pi-raw", "robust-thread", "robust-process", "bitset", "requeue", "errors"], 120),
+    ("rlimits", "", ["get-set", "inherit", "nofile", "nproc", "as-data", "stack", "fsize"], 120),
+    ("longcall", "", ["read", "write", "append", "munmap"], 240),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]

@@ -98,6 +98,12 @@ long proc_kill(int pid, int sig) { return signal_send(pid, sig); }
 int test_mask_sets, test_mask_restores;
 void sigmask_set_temporary(uint64_t mask) { (void)mask; test_mask_sets++; }
 void sigmask_restore(bool interrupted) { (void)interrupted; test_mask_restores++; }
+/* Resource limits: unlimited (~0) unless a test sets one; cond_resched only counts. */
+uint64_t test_rlimit[16] = {~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, 256, ~0ULL, ~0ULL,
+			    ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL};
+uint64_t current_rlimit(int resource) { return test_rlimit[resource]; }
+int test_resched_points;
+void cond_resched(void) { test_resched_points++; }
 int test_fg_pid;
 int console_foreground_pid(void) { return test_fg_pid; }
 

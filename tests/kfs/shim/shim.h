@@ -14,4 +14,6 @@ extern int test_mask_sets, test_mask_restores;
 extern int test_sig_pid, test_sig_num, test_sig_count, test_fg_pid;
 extern char test_out[65536];
 extern size_t test_out_len;
+extern uint64_t test_rlimit[16];        /* current_rlimit(): ~0 (unlimited) unless set */
+extern int test_resched_points;         /* cond_resched() calls */
 #endif
