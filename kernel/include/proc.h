@@ -114,6 +114,8 @@ struct task {
 					 * (kexec -v / exec -v; proc.c do_exit) */
 	uint64_t start_ns;
 	uint32_t umask;
+	struct tracer *traced;          /* exec -t / kexec -t: where its calls are printed, or
+					 * NULL (sys/trace.c; inherited over fork/clone) */
 };
 
 /* sched.c */

@@ -15,6 +15,7 @@
 #include "uaccess.h"
 #include "vm.h"
 #include "x86.h"
+#include "trace.h"
 #include <asm-generic/errno.h>
 #include <asm-generic/siginfo.h>
 #include <asm/signal.h>
@@ -111,6 +112,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->altstack_flags = p->altstack_flags;
 	c->umask = p->umask;
 	c->ring = p->ring;
+	trace_fork(p, c);
 	c->start_ns = clock_mono_ns();
 	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(uptid, &c->pid, sizeof(int))) {
 		err = -EFAULT;
@@ -145,6 +147,7 @@ fail:
 	if (c->fs)
 		fs_context_put(c->fs);
 	sighand_put(c->sighand);
+	trace_drop(c);
 	task_free(c);
 	return err;
 }
@@ -446,6 +449,7 @@ void do_exit(int status)
 		status = t->sighand->group_code;
 	else if (status & 0x7f) /* a fatal signal ends the whole process */
 		kill_other_threads(status);
+	trace_exit(t, status);
 	account_exit(t);
 	if (t->tgid != t->pid) { /* a thread: its leader may be a zombie waiting for it */
 		struct task *l = task_find(t->tgid);
