@@ -3,7 +3,7 @@
  * (RZ_FD_MAX slots, close-on-exec bits, shared by CLONE_FILES, copied by fork), struct
  * fs_context (cwd and umask), opening an inode (type checks, O_TRUNC, picking the
  * operations) and the operations of regular files and directories. Does not own path
- * lookup (namei.c), the system calls (sys_file.c) or devices and pipes. */
+ * lookup (namei.c), the system calls (sys_*.c) or devices and pipes. */
 #include "vfs.h"
 #include "lib.h"
 #include "mm.h"

@@ -14,11 +14,10 @@
 
 #define BRK_MAX (1ULL << 30)
 
-long sys_brk(SYSCALL_ARGS)
+SYSCALL_DEFINE1(brk, uptr_t, brk)
 {
-	SYSCALL_UNUSED;
 	struct mm *mm = current->mm;
-	uint64_t want = a0;
+	uint64_t want = brk;
 	if (want < mm->brk_start || want > mm->brk_start + BRK_MAX)
 		return (long)mm->brk;
 	uint64_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
@@ -42,11 +41,10 @@ long sys_brk(SYSCALL_ARGS)
 	return (long)want;
 }
 
-long sys_mmap(SYSCALL_ARGS)
+SYSCALL_DEFINE6(mmap, uptr_t, addr, size_t, len, flags_t, prot, flags_t, flags, fd_t, fd,
+		off_t, off)
 {
-	SYSCALL_UNUSED;
-	uint64_t addr = a0, len = a1;
-	int prot = (int)a2, flags = (int)a3;
+	(void)fd, (void)off; /* anonymous memory only */
 	struct mm *mm = current->mm;
 	if (!len || (addr & (PAGE_SIZE - 1)))
 		return -EINVAL;
@@ -82,42 +80,41 @@ long sys_mmap(SYSCALL_ARGS)
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (vm_map(mm, addr, len, (uint32_t)prot, type == MAP_SHARED ? VM_SHARED : 0))
+	if (vm_map(mm, addr, len, prot, type == MAP_SHARED ? VM_SHARED : 0))
 		return -ENOMEM;
 	return (long)addr;
 }
 
-long sys_munmap(SYSCALL_ARGS)
+SYSCALL_DEFINE2(munmap, uptr_t, addr, size_t, len)
 {
-	SYSCALL_UNUSED;
-	if ((a0 & (PAGE_SIZE - 1)) || !a1 || !user_range_ok(a0, a1))
+	if ((addr & (PAGE_SIZE - 1)) || !len || !user_range_ok(addr, len))
 		return -EINVAL;
-	vm_unmap(current->mm, a0, a1);
+	vm_unmap(current->mm, addr, len);
 	return 0;
 }
 
-long sys_mprotect(SYSCALL_ARGS)
+SYSCALL_DEFINE3(mprotect, uptr_t, start, size_t, len, flags_t, prot)
 {
-	SYSCALL_UNUSED;
-	if (a0 & (PAGE_SIZE - 1))
+	if (start & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if ((int)a2 & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
-	if (!a1)
+	if (!len)
 		return 0;
-	if (!user_range_ok(a0, a1))
+	if (!user_range_ok(start, len))
 		return -ENOMEM;
-	return vm_protect(current->mm, a0, a1, (uint32_t)a2 & (PROT_READ | PROT_WRITE | PROT_EXEC));
+	return vm_protect(current->mm, start, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
-long sys_madvise(SYSCALL_ARGS)
+SYSCALL_DEFINE3(madvise, uptr_t, start, size_t, len_in, int, behavior)
 {
-	SYSCALL_UNUSED;
+	(void)start, (void)len_in, (void)behavior;
 	return 0;
 }
 
-long sys_mremap(SYSCALL_ARGS)
+SYSCALL_DEFINE5(mremap, uptr_t, addr, size_t, old_len, size_t, new_len, flags_t, flags,
+		uptr_t, new_addr)
 {
-	SYSCALL_UNUSED;
+	(void)addr, (void)old_len, (void)new_len, (void)flags, (void)new_addr;
 	return -ENOMEM;
 }

@@ -10,7 +10,7 @@ KFS_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -Wno-unuse
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-Itests/kfs/shim -Ikernel/include -I$(KERNEL_GEN)
 
-$(KFS_BIN): $(KFS_SRCS) $(wildcard tests/kfs/shim/*.h kernel/include/*.h) $(KERNEL_GEN)/syscalls.inc
+$(KFS_BIN): $(KFS_SRCS) $(wildcard tests/kfs/shim/*.h kernel/include/*.h kernel/fs/*.h) $(KERNEL_GEN)/syscalls.inc
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(HOSTCC) $(KFS_CFLAGS) -o $@ $(KFS_SRCS)
