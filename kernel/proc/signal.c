@@ -249,6 +249,25 @@ void signal_deliver(struct trapframe *tf)
 	setup_frame(tf, sig, act);
 }
 
+/* ppoll/pselect6's temporary mask (vfs.h): the wait runs with mask; the old one comes back
+ * when the call ends, or, when a signal interrupted it, after that signal's handler (the
+ * frame records the old mask, as for rt_sigsuspend; return_to_program restores it if no
+ * handler ran). */
+void sigmask_set_temporary(uint64_t mask)
+{
+	current->saved_mask = current->sig_blocked;
+	current->restore_mask = true;
+	current->sig_blocked = mask & ~UNBLOCKABLE;
+}
+
+void sigmask_restore(bool interrupted)
+{
+	if (interrupted || !current->restore_mask)
+		return;
+	current->restore_mask = false;
+	current->sig_blocked = current->saved_mask;
+}
+
 /* --- system calls ---------------------------------------------------------------------- */
 
 SYSCALL_DEFINE0(rt_sigreturn)

@@ -136,6 +136,14 @@ void return_to_program(struct trapframe *tf)
 			f = irq_save();
 			continue;
 		}
+		if (current->restore_mask) {
+			/* rt_sigsuspend/ppoll/pselect6 ended and no handler ran (its frame would have
+			 * taken the saved mask): the mask from before the call comes back, which may
+			 * make a pending signal deliverable */
+			current->restore_mask = false;
+			current->sig_blocked = current->saved_mask;
+			continue;
+		}
 		break;
 	}
 	/* a system call interrupted by a signal that had no handler: restart it */

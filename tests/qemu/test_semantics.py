@@ -19,6 +19,7 @@ PROGRAMS = [
     ("usertop", "", [], 30),
     ("vmcost", "-c", ["find-free", "huge-unmap"], 240),
     ("pollwake", "-c", ["ping-pong"], 240),
+    ("sigmaskwait", "", ["ppoll", "pselect"], 30),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
