@@ -30,6 +30,11 @@ syscall_fn syscall_table[NR_SYSCALLS] = {
 uint64_t r0_leaf_map[NR_SYSCALLS / 64];
 static uint64_t leaf_map_all[NR_SYSCALLS / 64];
 static bool leaf_map_off;
+/* The table the ring-0 entry's full path calls through (entry_ring0.S): a copy of
+ * syscall_table, emptied with the leaf bitmap while a traced task runs, so that every call
+ * of a traced ring-0 program finds a hole and goes to syscall_dispatch (and its traced
+ * branch). The entry itself tests nothing more. */
+syscall_fn r0_call_table[NR_SYSCALLS];
 
 static const struct syscall_desc *const descs[NR_SYSCALLS] = {
 #define SYSCALL(name) [__NR_##name] = &syscall_desc_##name,
@@ -52,22 +57,27 @@ void syscall_table_init(void)
 			leaf_map_all[i / 64] |= 1ULL << (i % 64);
 	}
 	memcpy(r0_leaf_map, leaf_map_all, sizeof(r0_leaf_map));
+	memcpy(r0_call_table, syscall_table, sizeof(r0_call_table));
 	printk("syscalls: %d in the table\n", n);
 }
 
-/* The leaf bitmap for the task about to run (switch_to, interrupts off): every leaf call,
- * or none for a traced task, whose leaf calls then take the full path and its one traced
- * branch. So tracing adds nothing to the leaf path, and costs a copy of 64 bytes only at a
- * switch between a traced and an untraced task. */
+/* The entries' view for the task about to run (switch_to, interrupts off): every leaf
+ * call and the whole table, or for a traced task no leaf call and an empty ring-0 table,
+ * so that each of its calls reaches syscall_dispatch and its one traced branch. Tracing
+ * adds no instruction to either entry; it costs two copies (64 bytes and 4 KiB) at a
+ * switch between a traced and an untraced task, and nothing while tracing is off. */
 void syscall_leaf_select(bool traced)
 {
 	if (traced == leaf_map_off)
 		return;
 	leaf_map_off = traced;
-	if (traced)
+	if (traced) {
 		memset(r0_leaf_map, 0, sizeof(r0_leaf_map));
-	else
+		memset(r0_call_table, 0, sizeof(r0_call_table));
+	} else {
 		memcpy(r0_leaf_map, leaf_map_all, sizeof(r0_leaf_map));
+		memcpy(r0_call_table, syscall_table, sizeof(r0_call_table));
+	}
 }
 
 bool syscall_implemented(uint64_t nr) { return nr < NR_SYSCALLS && table[nr]; }

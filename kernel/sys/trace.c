@@ -48,23 +48,19 @@ struct call {
 
 /* --- tracers ----------------------------------------------------------------------- */
 
+/* -o FILE: an existing regular file is truncated, a missing one created (0644); anything
+ * else (a directory, a device) is refused. ramfs_create would retype an existing node, so
+ * it is used only for a path that does not exist yet. */
 static struct file *open_out(const char *path, long *err)
 {
-	struct inode *ip = ramfs_create(path, S_IFREG | 0644);
-	if (!ip) {
-		*err = -ENOENT;
+	struct inode *ip = ramfs_lookup(path);
+	if (!ip)
+		ip = ramfs_create(path, S_IFREG | 0644);
+	if (!ip || !S_ISREG(ip->mode)) {
+		*err = ip ? -EINVAL : -ENOENT;
 		return NULL;
 	}
-	struct file *f = vfs_open_inode(ip, O_WRONLY, err);
-	if (f && f->ops == &regular_fops)
-		*err = inode_truncate(ip, 0);
-	else if (f)
-		*err = -EINVAL; /* a device or a FIFO: not a trace file */
-	if (f && *err) {
-		file_put(f);
-		f = NULL;
-	}
-	return f;
+	return vfs_open_inode(ip, O_WRONLY | O_TRUNC, err);
 }
 
 struct tracer *tracer_new(const char *path, long *err)

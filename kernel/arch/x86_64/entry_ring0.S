@@ -149,8 +149,9 @@ r0_full:
 	/* Kernel stack, rsp = the frame, IF off. Argument registers still as the caller set them. */
 	cmpq $NR_SYSCALLS, %rax			/* 34 a number inside the table? */
 	jae .Lslow_dispatch			/* 35 no: syscall_dispatch logs it and answers ENOSYS */
-	movq syscall_table(,%rax,8), %rax	/* 36 the function: the one table ring 3 uses too */
-	testq %rax, %rax			/* 37 a hole in the table? */
+	movq r0_call_table(,%rax,8), %rax	/* 36 the function: syscall_table's, through its copy
+						 *    (empty while a traced task runs: syscall_table.c) */
+	testq %rax, %rax			/* 37 a hole in the table (or a traced task)? */
 	jz .Lslow_dispatch			/* 38 (the number is still in tf.rax for the slow path) */
 	movq CPU0_CUR(%rip), %r11		/* 39 r11 = current task */
 	incq TASK_NSYSCALLS(%r11)		/* 40 ps's SYSCALLS column */
@@ -202,7 +203,8 @@ r0_full:
 	call return_to_program			/* schedule(), signal delivery, restarts (syscall_table.c) */
 	cli
 	jmp .Lexit
-.Lslow_dispatch: /* a number outside the table: syscall_dispatch counts, logs, answers ENOSYS */
+.Lslow_dispatch: /* a number outside the table: syscall_dispatch counts, logs, answers ENOSYS;
+		 * and every call of a traced task (exec -t / kexec -t): syscall_dispatch's traced branch */
 	movq %rsp, %rdi				/* arg 0 = the frame (tf.rax = the number) */
 	call syscall_dispatch			/* sti inside; return_to_program before it returns */
 	cli
