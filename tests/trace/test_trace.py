@@ -27,6 +27,10 @@ COMMON = ["arch_prctl", "set_tid_address", "chdir", "openat", "fcntl", "write", 
 KLINE = re.compile(r"^\[pid (\d+) r(\d)\] (.*)$")
 HLINE = re.compile(r"^(\d+) +(.*)$")
 CMD_TIMEOUT = 60.0
+# Where pids appear in the lines (they are small numbers in the kernel, like fds): the
+# results of these calls and wait4's first argument.
+PID_RESULT = re.compile(r"^((?:getpid|gettid|getppid|fork|vfork|clone|set_tid_address|wait4)\(.*\) = )(\d+)$")
+PID_ARG = re.compile(r"^(wait4\()(\d+)")
 
 
 def normalize(entries, workdir=None):
@@ -47,8 +51,8 @@ def normalize(entries, workdir=None):
             text = re.sub(r"0x[0-9a-f]{5,}", "0xADDR", text)
             if workdir:
                 text = text.replace('"%s"' % workdir, '"/tmp"')
-            for p, n in names.items():
-                text = re.sub(r"\b%s\b" % p, n, text)
+            text = PID_RESULT.sub(lambda m: m.group(1) + names.get(m.group(2), "P?"), text)
+            text = PID_ARG.sub(lambda m: m.group(1) + names.get(m.group(2), "P?"), text)
             out.append("[pid %s r%s] %s" % (names[pid], ring, text))
     return out
 
