@@ -691,7 +691,7 @@ static void call_begin(struct call *c, const struct trapframe *tf)
 	if (c->d)
 		put(c, c->d->name);
 	else
-		putf(c, "syscall_%lu", c->nr);
+		putf(c, "syscall_0x%lx", c->nr); /* as strace names a number it does not know */
 	put(c, "(");
 	put_args(c, 0, split_of(c));
 }

@@ -21,9 +21,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import Results, boot, expect, poweroff, step, test_args  # noqa: E402
 
 # The calls strace on the host and the tracer both print for trace_prog (rt_sigprocmask's
-# sets are decoded by strace only, execve happens before the kernel's tracer is attached).
-COMMON = ["arch_prctl", "set_tid_address", "chdir", "openat", "fcntl", "write", "close", "read",
+# sets are decoded by strace only; the first execve, strace's own, is dropped: the kernel's
+# tracer is attached after it).
+COMMON = ["execve", "arch_prctl", "set_tid_address", "chdir", "openat", "fcntl", "write", "close", "read",
           "getpid", "fork", "gettid", "wait4", "unlink", "exit_group"]
+# strace shows a number it does not know whatever -e says; so does the tracer.
+UNKNOWN = ["syscall_0x1f3"]
 KLINE = re.compile(r"^\[pid (\d+) r(\d)\] (.*)$")
 HLINE = re.compile(r"^(\d+) +(.*)$")
 CMD_TIMEOUT = 60.0
@@ -33,7 +36,7 @@ PID_RESULT = re.compile(r"^((?:getpid|gettid|getppid|fork|vfork|clone|set_tid_ad
 PID_ARG = re.compile(r"^(wait4\()(\d+)")
 
 
-def normalize(entries, workdir=None):
+def normalize(entries, workdir=None, prog=None):
     """entries: (pid, ring, text). Returns lines "[pid Pn rR] text" grouped by pid (in the
     order pids first appear, each pid's lines in order), with pids, addresses and the
     working directory made comparable."""
@@ -51,6 +54,9 @@ def normalize(entries, workdir=None):
             text = re.sub(r"0x[0-9a-f]{5,}", "0xADDR", text)
             if workdir:
                 text = text.replace('"%s"' % workdir, '"/tmp"')
+            if prog:
+                text = text.replace('"%s"' % prog, '"/bin/trace_prog"')
+            text = re.sub(r"/\* \d+ vars? \*/", "/* N vars */", text)
             text = PID_RESULT.sub(lambda m: m.group(1) + names.get(m.group(2), "P?"), text)
             text = PID_ARG.sub(lambda m: m.group(1) + names.get(m.group(2), "P?"), text)
             out.append("[pid %s r%s] %s" % (names[pid], ring, text))
@@ -67,7 +73,7 @@ def kernel_lines(output):
     return normalize(entries)
 
 
-def host_lines(path, workdir):
+def host_lines(path, workdir, prog):
     """strace -f -o's file: pid-prefixed lines; an <unfinished ...> call is joined with its
     <... resumed> end, signal lines (---) are dropped."""
     entries, pending = [], {}
@@ -79,13 +85,16 @@ def host_lines(path, workdir):
         if text.startswith("---"):
             continue
         if text.endswith(" <unfinished ...>"):
-            pending[pid] = text[: -len(" <unfinished ...>")].rstrip() + " "
+            head = text[: -len(" <unfinished ...>")].rstrip()
+            pending[pid] = head + " " if head.endswith(",") else head
             continue
         r = re.match(r"<\.\.\. \w+ resumed>(.*)$", text)
         if r:
             text = pending.pop(pid, "") + r.group(1)
+        if not entries and text.startswith("execve("):
+            continue  # strace's own exec of the program
         entries.append((pid, "R", text))
-    return normalize(entries, workdir)
+    return normalize(entries, workdir, prog)
 
 
 def call_name(line):
@@ -94,7 +103,7 @@ def call_name(line):
 
 
 def common(lines):
-    return [l for l in lines if call_name(l) in COMMON or call_name(l) == "+++"]
+    return [l for l in lines if call_name(l) in COMMON + UNKNOWN or call_name(l) == "+++"]
 
 
 def diff(got, want):
@@ -122,11 +131,12 @@ def host_strace(res, a, want):
         log = os.path.join(d, "strace.txt")
         work = os.path.join(d, "work")
         os.mkdir(work)
-        p = subprocess.run(["strace", "-f", "-o", log, "-e", "trace=" + ",".join(COMMON), a.prog, work],
+        prog = os.path.abspath(a.prog)
+        p = subprocess.run(["strace", "-f", "-o", log, "-e", "trace=" + ",".join(COMMON), prog, work],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         res.check("trace-host-run", p.returncode == 0 and b"trace_prog: ok" in p.stdout,
                   "status %d, output %r %r" % (p.returncode, p.stdout, p.stderr[-300:]))
-        check_lines(res, "trace-host-strace", host_lines(log, work), common(want))
+        check_lines(res, "trace-host-strace", host_lines(log, work, prog), common(want))
     finally:
         shutil.rmtree(d, ignore_errors=True)
 

@@ -4,19 +4,27 @@
  * libc's thin wrapper so that the call is exactly the one written here. No stdio: its
  * buffering would add calls (ioctl, writev) that differ between hosts.
  *
- *   trace_prog [DIR]    works in DIR (default /tmp): creates, writes and reads DIR/trace.txt */
+ *   trace_prog [DIR]    works in DIR (default /tmp): creates, writes and reads DIR/trace.txt;
+ *                       its child execs `trace_prog child`, which writes "child" and exits 3 */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static const char text[] = "hello, trace\n\t0123456789abcdefghijklmnopqrstuvwxyz\n";
 
+extern char **environ;
+
 int main(int argc, char **argv)
 {
 	char buf[128];
 	int bad = 0;
+	if (argc > 1 && !strcmp(argv[1], "child")) {
+		write(1, "child\n", 6);
+		return 3;
+	}
 	if (chdir(argc > 1 ? argv[1] : "/tmp") != 0)
 		return 10;
 	/* a flag set: create and truncate, mode 0644; then a status flag with fcntl */
@@ -38,11 +46,14 @@ int main(int argc, char **argv)
 	/* a failing open */
 	bad |= openat(AT_FDCWD, "/nonexistent/file", O_RDONLY) != -1 || errno != ENOENT;
 	bad |= getpid() <= 0; /* a leaf call: traced tasks take the full path */
-	/* a child, traced as well */
+	/* a number with no system call (all six arguments given, so all are known) */
+	bad |= syscall(499, 1, 2, 3, 4, 5, 6) != -1 || errno != ENOSYS;
+	/* a child, traced as well, through its execve */
 	pid_t pid = fork();
 	if (pid == 0) {
-		write(1, "child\n", 6);
-		_exit(3);
+		char *args[] = {argv[0], "child", NULL};
+		execve(argv[0], args, environ);
+		_exit(127);
 	}
 	int st = 0;
 	bad |= pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 3;
