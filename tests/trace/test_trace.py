@@ -54,8 +54,9 @@ def normalize(entries, workdir=None, prog=None):
             text = re.sub(r"0x[0-9a-f]{5,}", "0xADDR", text)
             if workdir:
                 text = text.replace('"%s"' % workdir, '"/tmp"')
-            if prog:
+            if prog:  # the host's path of the binary, whole (a path) or cut at 32 (argv)
                 text = text.replace('"%s"' % prog, '"/bin/trace_prog"')
+                text = text.replace('"%s"...' % prog[:32], '"/bin/trace_prog"')
             text = re.sub(r"/\* \d+ vars? \*/", "/* N vars */", text)
             text = PID_RESULT.sub(lambda m: m.group(1) + names.get(m.group(2), "P?"), text)
             text = PID_ARG.sub(lambda m: m.group(1) + names.get(m.group(2), "P?"), text)
