@@ -30,6 +30,7 @@ UNKNOWN = ["syscall_0x1f3"]
 KLINE = re.compile(r"^\[pid (\d+) r(\d)\] (.*)$")
 HLINE = re.compile(r"^(\d+) +(.*)$")
 CMD_TIMEOUT = 60.0
+LEAF_BOUND = 40  # getppid's loop iteration with the lfence/rdtsc around the loop amortized
 # Where pids appear in the lines (they are small numbers in the kernel, like fds): the
 # results of these calls and wait4's first argument.
 PID_RESULT = re.compile(r"^((?:getpid|gettid|getppid|fork|vfork|clone|set_tid_address|wait4)\(.*\) = )(\d+)$")
@@ -168,6 +169,17 @@ def out_file(res, m, want):
            absent=[r"^trace_prog", r"^\[pid "])
 
 
+def leafcost(res, m, name):
+    """Instructions per getppid (the leaf path) of an untraced ring-0 program: within the
+    bench's bound of the ring-0 null call (32, the loop included)."""
+    out = expect(res, m, name, "kexec /bin/trace_prog leafcost", [r"^leafcost \d+$"], timeout=CMD_TIMEOUT)
+    n = re.search(r"^leafcost (\d+)$", out or "", re.M)
+    if not n:
+        return None
+    res.check(name + "-bound", int(n.group(1)) <= LEAF_BOUND, "%s instructions > %d" % (n.group(1), LEAF_BOUND))
+    return int(n.group(1))
+
+
 def main():
     def extra(ap):
         ap.add_argument("--prog", required=True)
@@ -180,11 +192,15 @@ def main():
         if m is None:
             return 1
         with m:
+            before = leafcost(res, m, "trace-leafcost-before")
             step(res, "trace-exec", lambda: traced_run(res, m, "exec -t /bin/trace_prog", 3, want))
             step(res, "trace-kexec", lambda: traced_run(res, m, "kexec -t /bin/trace_prog", 0, want))
             step(res, "trace-o", lambda: out_file(res, m, want))
             expect(res, m, "trace-off", "kexec -v /bin/trace_prog", [r"^trace_prog: ok$", r"^calls: \d+"],
                    absent=[r"^\[pid "], timeout=CMD_TIMEOUT)
+            after = leafcost(res, m, "trace-leafcost-after")
+            res.check("trace-leafcost-unchanged", before is not None and before == after,
+                      "getppid in ring 0: %s instructions before tracing, %s after" % (before, after))
             expect(res, m, "trace-usage", "exec -t", [r"^usage: exec \[-v\] \[-t \[-o FILE\]\]"])
             poweroff(res, m, "trace-poweroff")
     return 1 if res.failed() else 0

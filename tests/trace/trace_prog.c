@@ -5,7 +5,9 @@
  * buffering would add calls (ioctl, writev) that differ between hosts.
  *
  *   trace_prog [DIR]    works in DIR (default /tmp): creates, writes and reads DIR/trace.txt;
- *                       its child execs `trace_prog child`, which writes "child" and exits 3 */
+ *                       its child execs `trace_prog child`, which writes "child" and exits 3
+ *   trace_prog leafcost prints "leafcost N": TSC ticks per getppid (instructions under
+ *                       -icount), to show that a traced run leaves the leaf path as it was */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -17,10 +19,38 @@ static const char text[] = "hello, trace\n\t0123456789abcdefghijklmnopqrstuvwxyz
 
 extern char **environ;
 
+static unsigned long long ticks(void)
+{
+	unsigned lo, hi;
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return (unsigned long long)hi << 32 | lo;
+}
+
+static int leafcost(void)
+{
+	char line[32] = "leafcost ";
+	char digits[20];
+	unsigned long long t0 = ticks();
+	for (int i = 0; i < 1000; i++)
+		getppid();
+	unsigned long long n = (ticks() - t0) / 1000;
+	int k = 0;
+	do
+		digits[k++] = (char)('0' + n % 10);
+	while ((n /= 10) && k < 19);
+	size_t len = strlen(line);
+	while (k)
+		line[len++] = digits[--k];
+	line[len++] = '\n';
+	return write(1, line, len) == (ssize_t)len ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[128];
 	int bad = 0;
+	if (argc > 1 && !strcmp(argv[1], "leafcost"))
+		return leafcost();
 	if (argc > 1 && !strcmp(argv[1], "child")) {
 		write(1, "child\n", 6);
 		return 3;
