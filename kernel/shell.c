@@ -153,7 +153,7 @@ static struct tracer *exec_tracer(const struct exec_opts *o)
 	long err;
 	struct tracer *tr = tracer_new(o->out, &err);
 	if (!tr)
-		printk("trace: %s: %s\n", o->out, errno_text(-err));
+		printk("trace: %s: %s\n", o->out, err == -EINVAL ? "not a regular file" : errno_text(-err));
 	return tr;
 }
 

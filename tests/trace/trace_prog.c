@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,6 +76,11 @@ int main(int argc, char **argv)
 	bad |= close(fd) != 0;
 	/* a failing open */
 	bad |= openat(AT_FDCWD, "/nonexistent/file", O_RDONLY) != -1 || errno != ENOENT;
+	/* memory: PROT_* and MAP_* by name, the address as a result */
+	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bad |= p == MAP_FAILED;
+	bad |= mprotect(p, 4096, PROT_READ) != 0;
+	bad |= munmap(p, 8192) != 0;
 	bad |= getpid() <= 0; /* a leaf call: traced tasks take the full path */
 	/* a number with no system call (all six arguments given, so all are known) */
 	bad |= syscall(499, 1, 2, 3, 4, 5, 6) != -1 || errno != ENOSYS;
