@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 		return 11;
 	bad |= fcntl(fd, F_SETFL, O_NONBLOCK) != 0;
 	bad |= write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1); /* > 32 bytes: "..." */
+	bad |= write(fd, "x\0" "1\001z\377", 6) != 6; /* octal escapes: "x\0001\1z\377" */
 	bad |= close(fd) != 0;
 	/* a successful open and read of a known file, into a user buffer */
 	fd = openat(AT_FDCWD, "trace.txt", O_RDONLY);
