@@ -568,6 +568,43 @@ static void dec_envp(struct call *c, int i)
 		putf(c, " /* %d var%s */", n, n == 1 ? "" : "s");
 }
 
+/* An iovec array: [{iov_base="...", iov_len=N}, ...]; with a budget (readv's result) only
+ * the bytes the call filled are shown, as strace does. */
+static void put_iovec(struct call *c, uint64_t u, uint64_t n, bool budgeted, uint64_t budget)
+{
+	struct { uint64_t base, len; } v;
+	put(c, "[");
+	for (uint64_t k = 0; k < n; k++) {
+		if (k == ARGV_SHOWN) {
+			put(c, ", ...");
+			break;
+		}
+		if (copy_from_user(&v, u + 16 * k, sizeof(v))) {
+			put(c, k ? ", ...]" : "");
+			if (!k)
+				put_addr(c, u);
+			return;
+		}
+		uint64_t show = budgeted ? (v.len < budget ? v.len : budget) : v.len;
+		budget -= show;
+		put(c, k ? ", {iov_base=" : "{iov_base=");
+		put_ubuf(c, v.base, show);
+		putf(c, ", iov_len=%lu}", v.len);
+	}
+	put(c, "]");
+}
+
+static void dec_writev(struct call *c, int i) { put_iovec(c, c->a[i], c->a[i + 1], false, 0); }
+
+/* At exit: readv's buffers, filled with the bytes it returned. */
+static void dec_readv(struct call *c, int i)
+{
+	if (c->r < 0)
+		put_addr(c, c->a[i]);
+	else
+		put_iovec(c, c->a[i], c->a[i + 1], true, (uint64_t)c->r);
+}
+
 typedef void (*argfn)(struct call *c, int i);
 struct argdec {
 	const char *call;
@@ -584,6 +621,8 @@ static const struct argdec decs[] = {
 	{"mknod", 1, false, dec_mode}, {"mknodat", 2, false, dec_mode}, {"umask", 0, false, dec_mode},
 	{"read", 1, true, dec_read_buf}, {"pread64", 1, true, dec_read_buf},
 	{"write", 1, false, dec_write_buf}, {"pwrite64", 1, false, dec_write_buf},
+	{"writev", 1, false, dec_writev}, {"pwritev", 1, false, dec_writev},
+	{"readv", 1, true, dec_readv}, {"preadv", 1, true, dec_readv},
 	{"mmap", 2, false, dec_prot}, {"mmap", 3, false, dec_map}, {"mprotect", 2, false, dec_prot},
 	{"fcntl", 1, false, dec_fcntl_cmd}, {"fcntl", 2, false, dec_fcntl_arg},
 	{"wait4", 1, true, dec_wait_status}, {"wait4", 2, true, dec_wait_opts},

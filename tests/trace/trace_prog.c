@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,6 +65,8 @@ int main(int argc, char **argv)
 		return 11;
 	bad |= fcntl(fd, F_SETFL, O_NONBLOCK) != 0;
 	bad |= write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1); /* > 32 bytes: "..." */
+	struct iovec wv[2] = {{(void *)"ab", 2}, {(void *)"cde", 3}};
+	bad |= writev(fd, wv, 2) != 5;
 	bad |= write(fd, "x\0" "1\001z\377", 6) != 6; /* octal escapes: "x\0001\1z\377" */
 	bad |= close(fd) != 0;
 	/* a successful open and read of a known file, into a user buffer */
@@ -74,6 +77,10 @@ int main(int argc, char **argv)
 	bad |= memcmp(buf, "hello, trace\n", 13) != 0;
 	/* a bad pointer: EFAULT, the address printed as 0x1 */
 	bad |= read(fd, (void *)1, 16) != -1 || errno != EFAULT;
+	/* iovecs: readv fills 4 + 5 of 4 + 8 bytes (strace shows only what was filled) */
+	struct iovec iov[2] = {{buf, 4}, {buf + 64, 8}};
+	bad |= lseek(fd, -3 - 6, SEEK_END) < 0; /* writev's last 3 bytes, then the octal line's 6 */
+	bad |= readv(fd, iov, 2) != 9;
 	bad |= close(fd) != 0;
 	/* a failing open */
 	bad |= openat(AT_FDCWD, "/nonexistent/file", O_RDONLY) != -1 || errno != ENOENT;
