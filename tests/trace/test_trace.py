@@ -201,6 +201,12 @@ def main():
             after = leafcost(res, m, "trace-leafcost-after")
             res.check("trace-leafcost-unchanged", before is not None and before == after,
                       "getppid in ring 0: %s instructions before tracing, %s after" % (before, after))
+            # a fatal signal: strace's "+++ killed by" line; stdio's writev decoded
+            expect(res, m, "trace-killed", "kexec -t /bin/segv null",
+                   [r'^\[pid \d+ r0\] writev\(1, \[\{iov_base="segv: null", iov_len=10\}, '
+                    r'\{iov_base="\\n", iov_len=1\}\], 2\) = 11$',
+                    r"^\[pid \d+ r0\] \+\+\+ killed by SIGSEGV( \(core dumped\))? \+\+\+$",
+                    r"^killed by SIGSEGV$"], timeout=CMD_TIMEOUT)
             expect(res, m, "trace-usage", "exec -t", [r"^usage: exec \[-v\] \[-t \[-o FILE\]\]"])
             poweroff(res, m, "trace-poweroff")
     return 1 if res.failed() else 0
