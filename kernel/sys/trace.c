@@ -125,6 +125,13 @@ static void put(struct call *c, const char *s)
 	c->buf[c->len] = 0;
 }
 
+/* The end of a line: put keeps room for it, so a line cut at LINE_CAP still ends. */
+static void put_newline(struct call *c)
+{
+	c->buf[c->len++] = '\n';
+	c->buf[c->len] = 0;
+}
+
 static void putf(struct call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void putf(struct call *c, const char *fmt, ...)
 {
@@ -740,7 +747,7 @@ static void call_end(struct call *c)
 	put_args(c, split_of(c), shown_args(c));
 	put(c, ")");
 	put_result(c);
-	put(c, "\n");
+	put_newline(c);
 }
 
 long trace_syscall(struct trapframe *tf)
@@ -752,7 +759,8 @@ long trace_syscall(struct trapframe *tf)
 	call_begin(c, tf);
 	if (c->nr == __NR_exit || c->nr == __NR_exit_group) { /* no return: "= ?" now */
 		put_args(c, split_of(c), shown_args(c));
-		put(c, ") = ?\n");
+		put(c, ") = ?");
+		put_newline(c);
 		emit(tr, c->buf, c->len);
 		kfree(c);
 		return syscall_call(tf);
