@@ -24,6 +24,8 @@ void trace_fork(struct task *parent, struct task *child);
 void trace_exit(struct task *t, int status);
 /* A task that never ran (a failed clone) drops its reference silently. */
 void trace_drop(struct task *t);
+/* The signal t takes now (signal_deliver): strace's "--- SIG {si_...} ---" line. */
+void trace_signal(struct task *t, int sig);
 /* The full path's traced branch: prints the call and its result around syscall_call. */
 long trace_syscall(struct trapframe *tf);
 

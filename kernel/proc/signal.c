@@ -16,6 +16,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "x86.h"
+#include "trace.h"
 #include <asm-generic/errno.h>
 #include <asm-generic/siginfo.h>
 #include <linux/signal.h>
@@ -230,6 +231,8 @@ void signal_deliver(struct trapframe *tf)
 		return;
 	int sig = __builtin_ctzll(ready) + 1;
 	t->sig_pending &= ~BIT(sig);
+	if (__builtin_expect(t->traced != NULL, 0)) /* exec -t / kexec -t */
+		trace_signal(t, sig);
 	struct ksigaction *act = &t->sighand->act[sig];
 	if (sig != SIGKILL && act->handler == (uint64_t)SIG_IGN)
 		return;

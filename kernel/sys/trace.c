@@ -773,6 +773,60 @@ long trace_syscall(struct trapframe *tf)
 	return r;
 }
 
+/* --- signals ------------------------------------------------------------------------ */
+
+static bool is_fault(int sig) { return sig == 4 || sig == 5 || sig == 7 || sig == 8 || sig == 11; }
+
+/* si_code by name: the senders' codes, and per signal the codes of faults and children. */
+static void put_si_code(struct call *c, int sig, int code)
+{
+	static const struct name any[] = {{0, "SI_USER"}, {0x80, "SI_KERNEL"}, {(uint64_t)-1, "SI_QUEUE"},
+					  {(uint64_t)-6, "SI_TKILL"}};
+	static const char *const per_sig[32][3] = {
+		[4] = {"ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR"}, [5] = {"TRAP_BRKPT", "TRAP_TRACE", NULL},
+		[7] = {"BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR"}, [8] = {"FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV"},
+		[11] = {"SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR"}, [17] = {"CLD_EXITED", "CLD_KILLED", "CLD_DUMPED"},
+	};
+	const char *s = code >= 1 && code <= 3 && sig < 32 ? per_sig[sig][code - 1] : NULL;
+	if (s)
+		put(c, s);
+	else if ((s = name_of((uint64_t)(int64_t)code, any, ARRAY_SIZE(any))))
+		put(c, s);
+	else
+		putf(c, "%d", code);
+}
+
+/* The signal t is about to take: "--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR,
+ * si_addr=NULL} ---", as strace shows a delivery. */
+void trace_signal(struct task *t, int sig)
+{
+	struct call *c = kmalloc(sizeof(*c));
+	if (!c)
+		return;
+	int code = t->sig_info[sig].code, pid = t->sig_info[sig].pid;
+	c->len = 0;
+	putf(c, "[pid %d r%d] --- ", t->pid, t->ring);
+	put_signal(c, (uint64_t)sig);
+	put(c, " {si_signo=");
+	put_signal(c, (uint64_t)sig);
+	put(c, ", si_code=");
+	put_si_code(c, sig, code);
+	if (is_fault(sig) && code > 0) {
+		put(c, ", si_addr=");
+		put_addr(c, t->sig_info[sig].addr);
+	} else if (sig == 17 && code >= 1 && code <= 3) {
+		putf(c, ", si_pid=%d, si_uid=0, si_status=", pid);
+		code == 1 ? putf(c, "%d", t->sig_info[sig].status) : put_signal(c, (uint64_t)t->sig_info[sig].status);
+		put(c, ", si_utime=0, si_stime=0");
+	} else if (code <= 0) {
+		putf(c, ", si_pid=%d, si_uid=0", pid);
+	}
+	put(c, "} ---");
+	put_newline(c);
+	emit(t->traced, c->buf, c->len);
+	kfree(c);
+}
+
 void trace_exit(struct task *t, int status)
 {
 	if (!t->traced)

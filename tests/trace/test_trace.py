@@ -205,6 +205,7 @@ def main():
             expect(res, m, "trace-killed", "kexec -t /bin/segv null",
                    [r'^\[pid \d+ r0\] writev\(1, \[\{iov_base="segv: null", iov_len=10\}, '
                     r'\{iov_base="\\n", iov_len=1\}\], 2\) = 11$',
+                    r"^\[pid \d+ r0\] --- SIGSEGV \{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL\} ---$",
                     r"^\[pid \d+ r0\] \+\+\+ killed by SIGSEGV( \(core dumped\))? \+\+\+$",
                     r"^killed by SIGSEGV$"], timeout=CMD_TIMEOUT)
             expect(res, m, "trace-usage", "exec -t", [r"^usage: exec \[-v\] \[-t \[-o FILE\]\]"])
