@@ -24,7 +24,7 @@ from harness import Results, boot, expect, poweroff, step, test_args  # noqa: E4
 # sets are decoded by strace only; the first execve, strace's own, is dropped: the kernel's
 # tracer is attached after it).
 COMMON = ["execve", "arch_prctl", "set_tid_address", "chdir", "openat", "fcntl", "write", "close", "read",
-          "writev", "readv", "lseek", "mmap", "mprotect", "munmap", "getpid", "fork", "gettid", "wait4", "unlink", "exit_group"]
+          "writev", "readv", "lseek", "mmap", "mprotect", "munmap", "getpid", "kill", "fork", "gettid", "wait4", "unlink", "exit_group"]
 # strace shows a number it does not know whatever -e says; so does the tracer.
 UNKNOWN = ["syscall_0x1f3"]
 KLINE = re.compile(r"^\[pid (\d+) r(\d)\] (.*)$")
@@ -34,7 +34,8 @@ LEAF_BOUND = 40  # getppid's loop iteration with the lfence/rdtsc around the loo
 # Where pids appear in the lines (they are small numbers in the kernel, like fds): the
 # results of these calls and wait4's first argument.
 PID_RESULT = re.compile(r"^((?:getpid|gettid|getppid|fork|vfork|clone|set_tid_address|wait4)\(.*\) = )(\d+)$")
-PID_ARG = re.compile(r"^(wait4\()(\d+)")
+PID_ARG = re.compile(r"^((?:wait4|kill)\()(\d+)")
+PID_SI = re.compile(r"(si_pid=)(\d+)")
 
 
 def normalize(entries, workdir=None, prog=None):
@@ -61,6 +62,7 @@ def normalize(entries, workdir=None, prog=None):
             text = re.sub(r"/\* \d+ vars? \*/", "/* N vars */", text)
             text = PID_RESULT.sub(lambda m: m.group(1) + names.get(m.group(2), "P?"), text)
             text = PID_ARG.sub(lambda m: m.group(1) + names.get(m.group(2), "P?"), text)
+            text = PID_SI.sub(lambda m: m.group(1) + names.get(m.group(2), "P?"), text)
             out.append("[pid %s r%s] %s" % (names[pid], ring, text))
     return out
 
@@ -77,15 +79,16 @@ def kernel_lines(output):
 
 def host_lines(path, workdir, prog):
     """strace -f -o's file: pid-prefixed lines; an <unfinished ...> call is joined with its
-    <... resumed> end, signal lines (---) are dropped."""
+    <... resumed> end; SIGCHLD's delivery is dropped (the kernel discards an ignored signal
+    at once, strace shows it)."""
     entries, pending = [], {}
     for line in open(path):
         m = HLINE.match(line.rstrip("\n"))
         if not m:
             continue
         pid, text = m.groups()
-        if text.startswith("---"):
-            continue
+        if text.startswith("--- SIGCHLD"):
+            continue  # discarded at once by the kernel (ignored by default), shown by strace
         if text.endswith(" <unfinished ...>"):
             head = text[: -len(" <unfinished ...>")].rstrip()
             pending[pid] = head + " " if head.endswith(",") else head
@@ -93,6 +96,7 @@ def host_lines(path, workdir, prog):
         r = re.match(r"<\.\.\. \w+ resumed>(.*)$", text)
         if r:
             text = pending.pop(pid, "") + r.group(1)
+        text = re.sub(r"si_uid=\d+", "si_uid=0", text)  # the kernel's only user is root
         if not entries and text.startswith("execve("):
             continue  # strace's own exec of the program
         entries.append((pid, "R", text))
@@ -101,11 +105,11 @@ def host_lines(path, workdir, prog):
 
 def call_name(line):
     text = line.split("] ", 1)[1]
-    return "+++" if text.startswith("+++") else text.split("(", 1)[0]
+    return text[:3] if text[:3] in ("+++", "---") else text.split("(", 1)[0]
 
 
 def common(lines):
-    return [l for l in lines if call_name(l) in COMMON + UNKNOWN or call_name(l) == "+++"]
+    return [l for l in lines if call_name(l) in COMMON + UNKNOWN + ["+++", "---"]]
 
 
 def diff(got, want):

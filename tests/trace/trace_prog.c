@@ -10,6 +10,7 @@
  *                       -icount), to show that a traced run leaves the leaf path as it was */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -20,6 +21,9 @@
 static const char text[] = "hello, trace\n\t0123456789abcdefghijklmnopqrstuvwxyz\n";
 
 extern char **environ;
+static volatile sig_atomic_t got;
+
+static void on_usr1(int sig) { got = sig; }
 
 static unsigned long long ticks(void)
 {
@@ -90,6 +94,9 @@ int main(int argc, char **argv)
 	bad |= mprotect(p, 4096, PROT_READ) != 0;
 	bad |= munmap(p, 8192) != 0;
 	bad |= getpid() <= 0; /* a leaf call: traced tasks take the full path */
+	/* a signal with a handler: kill, its delivery, rt_sigreturn */
+	bad |= signal(SIGUSR1, on_usr1) == SIG_ERR;
+	bad |= kill(getpid(), SIGUSR1) != 0 || got != SIGUSR1;
 	/* a number with no system call (all six arguments given, so all are known) */
 	bad |= syscall(499, 1, 2, 3, 4, 5, 6) != -1 || errno != ENOSYS;
 	/* a child, traced as well, through its execve */
