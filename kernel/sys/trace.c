@@ -8,11 +8,14 @@
  * at entry (user memory may change, execve replaces it), out-arguments (read's buffer,
  * wait4's status, pipe's fds) and the result at exit; decoding by the parameter kinds of
  * each call's descriptor (syscall.h), by call for flags and commands (open flags, PROT_*,
- * MAP_*, fcntl, wait options, signals...), and the table of errno names and messages.
+ * MAP_*, fcntl, wait options, signals, iovecs...), the table of errno names and messages;
+ * the lines of signal deliveries ("--- SIGSEGV {...} ---") and of the end ("+++ exited
+ * with 0 +++").
  *
- * Does not own: the traced branch's place in the dispatch and the leaf bitmap that traced
- * tasks run with (sys/syscall_table.c, called from the context switch in proc/sched.c),
- * the shell's options (shell.c), the descriptors themselves (SYSCALL_DEFINEn). */
+ * Does not own: the traced branch's place in the dispatch, the leaf bitmap and ring-0 call
+ * table that traced tasks run with (sys/syscall_table.c, called from the context switch in
+ * proc/sched.c), the calls of the hooks (proc.c: fork, exit; signal.c: delivery), the
+ * shell's options (shell.c), the descriptors themselves (SYSCALL_DEFINEn). */
 #include "trace.h"
 #include "syscall.h"
 #include "proc.h"
