@@ -615,6 +615,28 @@ static void dec_readv(struct call *c, int i)
 		put_iovec(c, c->a[i], c->a[i + 1], true, (uint64_t)c->r);
 }
 
+/* At exit: a struct stat as strace abbreviates it, {st_mode=S_IFREG|0644, st_size=N, ...}
+ * (x86_64's layout: st_mode at 24, st_rdev at 40, st_size at 48). */
+static void dec_stat(struct call *c, int i)
+{
+	static const struct name types[] = {{0140000, "S_IFSOCK"}, {0120000, "S_IFLNK"}, {0100000, "S_IFREG"},
+					    {0060000, "S_IFBLK"}, {0040000, "S_IFDIR"}, {0020000, "S_IFCHR"},
+					    {0010000, "S_IFIFO"}};
+	struct { uint32_t mode, uid, gid, pad; uint64_t rdev, size; } st;
+	if (c->r < 0 || copy_from_user(&st, c->a[i] + 24, sizeof(st))) {
+		put_addr(c, c->a[i]);
+		return;
+	}
+	put(c, "{st_mode=");
+	put_enum(c, st.mode & 0170000, types, ARRAY_SIZE(types));
+	put(c, "|");
+	put_mode(c, st.mode & 07777);
+	if ((st.mode & 0170000) == 0020000 || (st.mode & 0170000) == 0060000)
+		putf(c, ", st_rdev=makedev(0x%lx, 0x%lx), ...}", (st.rdev >> 8) & 0xfff, (st.rdev & 0xff) | ((st.rdev >> 12) & ~0xffUL));
+	else
+		putf(c, ", st_size=%lu, ...}", st.size);
+}
+
 typedef void (*argfn)(struct call *c, int i);
 struct argdec {
 	const char *call;
@@ -633,12 +655,14 @@ static const struct argdec decs[] = {
 	{"write", 1, false, dec_write_buf}, {"pwrite64", 1, false, dec_write_buf},
 	{"writev", 1, false, dec_writev}, {"pwritev", 1, false, dec_writev},
 	{"readv", 1, true, dec_readv}, {"preadv", 1, true, dec_readv},
+	{"stat", 1, true, dec_stat}, {"lstat", 1, true, dec_stat}, {"fstat", 1, true, dec_stat},
+	{"newfstatat", 2, true, dec_stat}, {"newfstatat", 3, true, dec_at},
 	{"mmap", 2, false, dec_prot}, {"mmap", 3, false, dec_map}, {"mprotect", 2, false, dec_prot},
 	{"fcntl", 1, false, dec_fcntl_cmd}, {"fcntl", 2, false, dec_fcntl_arg},
 	{"wait4", 1, true, dec_wait_status}, {"wait4", 2, true, dec_wait_opts},
 	{"access", 1, false, dec_access}, {"faccessat", 2, false, dec_access},
 	{"faccessat2", 2, false, dec_access}, {"faccessat2", 3, false, dec_at},
-	{"lseek", 2, false, dec_seek}, {"newfstatat", 3, false, dec_at}, {"unlinkat", 2, false, dec_at},
+	{"lseek", 2, false, dec_seek}, {"unlinkat", 2, false, dec_at},
 	{"linkat", 4, false, dec_at}, {"utimensat", 3, false, dec_at}, {"fchownat", 4, false, dec_at},
 	{"statx", 2, false, dec_at}, {"kill", 1, false, dec_signal}, {"tkill", 1, false, dec_signal},
 	{"tgkill", 2, false, dec_signal}, {"rt_sigaction", 0, false, dec_signal},

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -85,6 +86,9 @@ int main(int argc, char **argv)
 	struct iovec iov[2] = {{buf, 4}, {buf + 64, 8}};
 	bad |= lseek(fd, -3 - 6, SEEK_END) < 0; /* writev's last 3 bytes, then the octal line's 6 */
 	bad |= readv(fd, iov, 2) != 9;
+	struct stat sb; /* a struct out-argument: strace's abbreviation */
+	bad |= fstat(fd, &sb) != 0 || sb.st_size != 62;
+	bad |= stat("/dev/null", &sb) != 0 || !S_ISCHR(sb.st_mode);
 	bad |= close(fd) != 0;
 	/* a failing open */
 	bad |= openat(AT_FDCWD, "/nonexistent/file", O_RDONLY) != -1 || errno != ENOENT;
