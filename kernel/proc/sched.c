@@ -253,7 +253,7 @@ static void switch_to(struct task *prev, struct task *next)
 	mm_activate(next->mm);
 	cpu0.kstack_top = next->kstack_top;
 	ring_activate(next);
-	syscall_leaf_select(next->traced != NULL); /* traced: its leaf calls take the full path */
+	syscall_leaf_select(next->traced != NULL); /* traced: every call reaches syscall_dispatch */
 	tss_set_rsp0(next->kstack_top);
 	wrmsr(MSR_FS_BASE, next->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
