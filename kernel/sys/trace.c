@@ -666,7 +666,7 @@ static const struct argdec decs[] = {
 	{"linkat", 4, false, dec_at}, {"utimensat", 3, false, dec_at}, {"fchownat", 4, false, dec_at},
 	{"statx", 2, false, dec_at}, {"kill", 1, false, dec_signal}, {"tkill", 1, false, dec_signal},
 	{"tgkill", 2, false, dec_signal}, {"rt_sigaction", 0, false, dec_signal},
-	{"rt_sigprocmask", 0, false, dec_how}, {"clone", 0, false, dec_clone},
+	{"rt_sigprocmask", 0, false, dec_how},
 	{"ioctl", 1, false, dec_ioctl}, {"arch_prctl", 0, false, dec_arch},
 	{"pipe", 0, true, dec_pipe}, {"pipe2", 0, true, dec_pipe}, {"pipe2", 1, true, dec_fd_flags},
 	{"dup3", 2, false, dec_fd_flags}, {"execve", 1, false, dec_argv}, {"execve", 2, false, dec_envp},
@@ -729,6 +729,52 @@ static void put_args(struct call *c, int from, int to)
 		put_arg(c, i);
 }
 
+/* clone's arguments as strace shows them, by name: child_stack and flags at entry, then
+ * parent_tid (the tid written, at exit), tls and child_tidptr when the flags use them. */
+static void put_clone_entry(struct call *c)
+{
+	put(c, "child_stack=");
+	put_addr(c, c->a[1]);
+	put(c, ", flags=");
+	dec_clone(c, 0);
+}
+
+static void put_clone_exit(struct call *c)
+{
+	uint64_t f = c->a[0];
+	int tid;
+	if (f & 0x100000) { /* CLONE_PARENT_SETTID */
+		put(c, ", parent_tid=");
+		if (c->r > 0 && !copy_from_user(&tid, c->a[2], sizeof(tid)))
+			putf(c, "[%d]", tid);
+		else
+			put_addr(c, c->a[2]);
+	}
+	if (f & 0x80000) /* CLONE_SETTLS */
+		putf(c, ", tls=0x%lx", c->a[4]);
+	if (f & (0x1000000 | 0x200000)) { /* CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID */
+		put(c, ", child_tidptr=");
+		put_addr(c, c->a[3]);
+	}
+}
+
+/* The arguments shown at entry, and the rest after the call. */
+static void put_entry_args(struct call *c)
+{
+	if (named(c, "clone"))
+		put_clone_entry(c);
+	else
+		put_args(c, 0, split_of(c));
+}
+
+static void put_exit_args(struct call *c)
+{
+	if (named(c, "clone"))
+		put_clone_exit(c);
+	else
+		put_args(c, split_of(c), shown_args(c));
+}
+
 /* --- the result ----------------------------------------------------------------------- */
 
 static void put_result(struct call *c)
@@ -766,12 +812,12 @@ static void call_begin(struct call *c, const struct trapframe *tf)
 	else
 		putf(c, "syscall_0x%lx", c->nr); /* as strace names a number it does not know */
 	put(c, "(");
-	put_args(c, 0, split_of(c));
+	put_entry_args(c);
 }
 
 static void call_end(struct call *c)
 {
-	put_args(c, split_of(c), shown_args(c));
+	put_exit_args(c);
 	put(c, ")");
 	put_result(c);
 	put_newline(c);
@@ -785,7 +831,7 @@ long trace_syscall(struct trapframe *tf)
 		return syscall_call(tf);
 	call_begin(c, tf);
 	if (c->nr == __NR_exit || c->nr == __NR_exit_group) { /* no return: "= ?" now */
-		put_args(c, split_of(c), shown_args(c));
+		put_exit_args(c);
 		put(c, ") = ?");
 		put_newline(c);
 		emit(tr, c->buf, c->len);

@@ -24,7 +24,7 @@ from harness import Results, boot, expect, poweroff, step, test_args  # noqa: E4
 # sets are decoded by strace only; the first execve, strace's own, is dropped: the kernel's
 # tracer is attached after it).
 COMMON = ["execve", "arch_prctl", "set_tid_address", "chdir", "openat", "fcntl", "write", "close", "read",
-          "writev", "readv", "lseek", "fstat", "stat", "newfstatat", "mmap", "mprotect", "munmap", "getpid", "kill", "fork", "gettid", "wait4", "unlink", "exit_group"]
+          "writev", "readv", "lseek", "fstat", "stat", "newfstatat", "mmap", "mprotect", "munmap", "getpid", "kill", "fork", "vfork", "clone", "gettid", "wait4", "unlink", "exit_group"]
 # strace shows a number it does not know whatever -e says; so does the tracer.
 UNKNOWN = ["syscall_0x1f3"]
 KLINE = re.compile(r"^\[pid (\d+) r(\d)\] (.*)$")

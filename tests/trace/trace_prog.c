@@ -52,6 +52,19 @@ static int leafcost(void)
 	return write(1, line, len) == (ssize_t)len ? 0 : 1;
 }
 
+/* vfork, the child exits at once: its exit status, or -1 (a function of its own: nothing
+ * of the caller's frame is live across the vfork) */
+__attribute__((noinline)) static int vfork_exit(int code)
+{
+	int st = 0;
+	pid_t pid = vfork();
+	if (pid == 0)
+		_exit(code);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
 int main(int argc, char **argv)
 {
 	char buf[128];
@@ -112,6 +125,12 @@ int main(int argc, char **argv)
 	}
 	int st = 0;
 	bad |= pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 3;
+	/* vfork (the parent waits for the child's exit) and a raw clone, traced too */
+	bad |= vfork_exit(4) != 4;
+	pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0)
+		_exit(5);
+	bad |= pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 5;
 	bad |= unlink("trace.txt") != 0;
 	write(1, bad ? "trace_prog: FAIL\n" : "trace_prog: ok\n", bad ? 17 : 15);
 	return bad;
