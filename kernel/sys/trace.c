@@ -318,7 +318,7 @@ static const struct name clone_bits[] = {
 	{0x1000, "CLONE_PIDFD"}, {0x2000, "CLONE_PTRACE"}, {0x4000, "CLONE_VFORK"},
 	{0x8000, "CLONE_PARENT"}, {0x10000, "CLONE_THREAD"}, {0x20000, "CLONE_NEWNS"},
 	{0x40000, "CLONE_SYSVSEM"}, {0x80000, "CLONE_SETTLS"}, {0x100000, "CLONE_PARENT_SETTID"},
-	{0x200000, "CLONE_CHILD_CLEARTID"}, {0x1000000, "CLONE_CHILD_SETTID"},
+	{0x200000, "CLONE_CHILD_CLEARTID"}, {0x400000, "CLONE_DETACHED"}, {0x1000000, "CLONE_CHILD_SETTID"},
 };
 static const struct name sigmask_how[] = {{0, "SIG_BLOCK"}, {1, "SIG_UNBLOCK"}, {2, "SIG_SETMASK"}};
 static const struct name ioctl_cmds[] = {
@@ -508,6 +508,23 @@ static void dec_clone(struct call *c, int i)
 	}
 }
 
+/* futex's operation: FUTEX_WAIT_PRIVATE, FUTEX_WAKE, ... (|FUTEX_CLOCK_REALTIME). */
+static void dec_futex_op(struct call *c, int i)
+{
+	static const char *const ops[] = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE",
+					  "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI",
+					  "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET",
+					  "FUTEX_WAKE_BITSET"};
+	uint64_t op = c->a[i], cmd = op & 127;
+	if (cmd >= ARRAY_SIZE(ops) || (op & ~(uint64_t)(127 | 128 | 256))) {
+		putf(c, "%ld", (long)op);
+		return;
+	}
+	put(c, ops[cmd]);
+	put(c, op & 128 ? "_PRIVATE" : "");
+	put(c, op & 256 ? "|FUTEX_CLOCK_REALTIME" : "");
+}
+
 /* At exit: the bytes the call returned (read's buffer). */
 static void dec_read_buf(struct call *c, int i)
 {
@@ -666,7 +683,7 @@ static const struct argdec decs[] = {
 	{"linkat", 4, false, dec_at}, {"utimensat", 3, false, dec_at}, {"fchownat", 4, false, dec_at},
 	{"statx", 2, false, dec_at}, {"kill", 1, false, dec_signal}, {"tkill", 1, false, dec_signal},
 	{"tgkill", 2, false, dec_signal}, {"rt_sigaction", 0, false, dec_signal},
-	{"rt_sigprocmask", 0, false, dec_how},
+	{"rt_sigprocmask", 0, false, dec_how}, {"futex", 1, false, dec_futex_op},
 	{"ioctl", 1, false, dec_ioctl}, {"arch_prctl", 0, false, dec_arch},
 	{"pipe", 0, true, dec_pipe}, {"pipe2", 0, true, dec_pipe}, {"pipe2", 1, true, dec_fd_flags},
 	{"dup3", 2, false, dec_fd_flags}, {"execve", 1, false, dec_argv}, {"execve", 2, false, dec_envp},
@@ -695,6 +712,10 @@ static int shown_args(const struct call *c)
 		bool noarg = cmd == F_GETFD || cmd == F_GETFL || cmd == F_GETOWN || cmd == F_GETSIG ||
 			     cmd == F_GETPIPE_SZ || cmd == F_GET_SEALS;
 		return noarg ? 2 : 3;
+	}
+	if (named(c, "futex")) { /* wait: addr, op, val, timeout; wake: addr, op, val */
+		uint64_t cmd = c->a[1] & 127;
+		return cmd == 0 ? 4 : cmd == 1 ? 3 : c->d->nargs;
 	}
 	return c->d->nargs;
 }
