@@ -3,7 +3,9 @@
  * Owns: r0_entry (the AT_SYSINFO value of every ring-0 process) with its two paths (the
  * leaf path for SYSCALL_LEAF calls, the full path with a trapframe for everything else),
  * and ist_r0_move (called from entry.S's trap_common). Does not own: the system-call table
- * (sys/syscall_table.c, the same one ring 3 uses), the common exit trap_return (syscall.S),
+ * (sys/syscall_table.c, the same one ring 3 uses; the full path reads its copy
+ * r0_call_table, which the context switch empties for a task traced by kexec -t, so that
+ * its calls go to syscall_dispatch: nothing here tests for tracing), the common exit trap_return (syscall.S),
  * which IDT is loaded (idt.c: the ring-0 IDT sends every vector but NMI/#DF/#MC to IST2).
  *
  * r0_entry is kernel text (upper half, a supervisor page): a ring-0 program reaches it with
