@@ -149,3 +149,4 @@ test-kernel: $(KERNEL_ELF) $(INITRAMFS) | $(BOOTSTRAP)
 -include tests/kfs/kfs.mk
 -include tests/ring0/ring0.mk
 -include tests/semantics/semantics.mk
+-include tests/trace/trace.mk

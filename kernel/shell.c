@@ -1,6 +1,6 @@
 /* shell.c: the kernel's console shell. Owns the prompt "rz# ", splitting a line into
  * words and the built-in commands: help, ls [DIR], cat FILE, echo, mem, poweroff, and
- * exec/kexec [-v] (a program in ring 3 / ring 0), ps (with each RING). Unknown commands
+ * exec/kexec [-v] [-t [-o FILE]] (a program in ring 3 / ring 0), ps (with each RING). Unknown commands
  * get one line of error. Does not own line editing (dev/console.c) or the file tree
  * (fs/ramfs.c). Hidden commands for the tests of exception reporting, both fatal (a fault
  * in the kernel ends the machine): "fault-test" reads an unmapped address (#PF);
@@ -13,6 +13,7 @@
 #include "pagecache.h"
 #include "power.h"
 #include "proc.h"
+#include "trace.h"
 #include "vm.h"
 #include <asm-generic/errno.h>
 
@@ -127,25 +128,64 @@ static const char *errno_text(int e)
 	return "error";
 }
 
-/* exec [-v] PATH [ARG...] (ring 3) and kexec [-v] PATH [ARG...] (ring 0): start the program,
- * wait, say how it ended; -v adds one line with the calls it made (with its threads and the
- * children that stayed in its ring): through the ring-0 entry and through the syscall
- * instruction. */
+/* exec [-v] [-t [-o FILE]] PATH [ARG...]: the options, in any order before PATH. */
+struct exec_opts {
+	bool verbose, trace;
+	const char *out;
+};
+
+static int exec_options(int argc, char **argv, struct exec_opts *o)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-v"))
+			o->verbose = true;
+		else if (!strcmp(argv[i], "-t"))
+			o->trace = true;
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc && argv[i + 1][0] == '/')
+			o->out = argv[++i], o->trace = true;
+		else
+			return -1;
+	}
+	return i < argc ? i : -1;
+}
+
+/* exec -t: a tracer (the console, or -o's file), made before the process so that a file
+ * that cannot be opened starts nothing; NULL after saying why. */
+static struct tracer *exec_tracer(const struct exec_opts *o)
+{
+	long err;
+	struct tracer *tr = tracer_new(o->out, &err);
+	if (!tr)
+		printk("trace: %s: %s\n", o->out, err == -EINVAL ? "not a regular file" : errno_text(-err));
+	return tr;
+}
+
+/* exec [-v] [-t [-o FILE]] PATH [ARG...] (ring 3) and kexec ... (ring 0): start the
+ * program, wait, say how it ended; -v adds one line with the calls it made (with its
+ * threads and the children that stayed in its ring): through the ring-0 entry and through
+ * the syscall instruction; -t prints each system call of the program and its children as
+ * strace does (sys/trace.c), on the console or into FILE with -o. */
 static void cmd_exec(int argc, char **argv)
 {
 	const char *cmd = argv[0];
-	bool verbose = argc >= 2 && !strcmp(argv[1], "-v");
-	if (verbose) {
-		argc--;
-		argv++;
-	}
-	if (argc < 2) {
-		printk("usage: %s [-v] PATH [ARG...]\n", cmd);
+	struct exec_opts o = {0};
+	int first = exec_options(argc, argv, &o);
+	if (first < 0) {
+		printk("usage: %s [-v] [-t [-o FILE]] PATH [ARG...]\n", cmd);
 		return;
 	}
+	argc -= first - 1;
+	argv += first - 1;
 	int ring = !strcmp(cmd, "kexec") ? 0 : 3;
 	char err[96];
+	struct tracer *tr = NULL;
+	if (o.trace && !(tr = exec_tracer(&o)))
+		return;
 	int pid = proc_spawn(argv[1], argc - 1, argv + 1, ring, err, sizeof(err));
+	if (pid >= 0 && tr) /* before it first runs; the shell's reference goes, the tasks hold theirs */
+		trace_attach(task_find(pid), tr);
+	tracer_put(tr);
 	if (pid < 0) {
 		printk("%s: %s: %s\n", cmd, argv[1], err[0] ? err : errno_text(-pid));
 		return;
@@ -162,7 +202,7 @@ static void cmd_exec(int argc, char **argv)
 		printk("killed by %s\n", (st & 0x7f) < (int)ARRAY_SIZE(signames) ? signames[st & 0x7f] : "a real-time signal");
 	else
 		printk("exit %d\n", (st >> 8) & 0xff);
-	if (verbose && r >= 0)
+	if (o.verbose && r >= 0)
 		printk("calls: %lu through the entry, %lu through the syscall instruction\n", n_entry, n_insn);
 }
 
@@ -204,9 +244,9 @@ static const struct cmd cmds[] = {
 	{"cat", "FILE...", "print files", cmd_cat},
 	{"echo", "[WORD...]", "print the words", cmd_echo},
 	{"mem", "", "free and total physical frames (unmapped clean page-cache copies given back first)", cmd_mem},
-	{"exec", "[-v] PATH [ARG...]", "run a program in ring 3, wait, say how it ended (-v: its calls)", cmd_exec},
+	{"exec", "[-v] [-t [-o FILE]] PATH [ARG...]", "run a program in ring 3, wait, say how it ended (-v: its calls; -t: trace them)", cmd_exec},
 	{"ps", "", "list the processes", cmd_ps},
-	{"kexec", "[-v] PATH [ARG...]", "run a trusted program in ring 0, as exec", cmd_exec},
+	{"kexec", "[-v] [-t [-o FILE]] PATH [ARG...]", "run a trusted program in ring 0, as exec", cmd_exec},
 	{"poweroff", "", "turn the machine off", cmd_poweroff},
 	{"fault-test", NULL, NULL, cmd_fault_test}, /* hidden: help == NULL */
 	{"overflow-test", NULL, NULL, cmd_overflow_test},

@@ -129,6 +129,8 @@ struct task {
 	struct sigqueue *sigq;          /* real-time signals pending, in the order they came */
 	uint64_t robust_list;           /* set_robust_list: the head in the program (futex.c) */
 	struct krlimit rlim[RZ_NLIMITS]; /* resource limits (rlimit.c): the same in every thread */
+	struct tracer *traced;          /* exec -t / kexec -t: where its calls are printed, or
+					 * NULL (sys/trace.c; inherited over fork/clone) */
 };
 
 /* What execve loaded, for /proc (proc/procinfo.c): shared by fork and clone, replaced by

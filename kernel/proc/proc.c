@@ -19,6 +19,7 @@
 #include "exec_script.h"
 #include "pagecache.h"
 #include "fs.h"
+#include "trace.h"
 #include <asm-generic/errno.h>
 #include <asm-generic/siginfo.h>
 #include <asm/signal.h>
@@ -122,6 +123,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->image = proc_image_get(p->image);
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim)); /* kept by execve too */
 	c->ring = p->ring;
+	trace_fork(p, c);
 	c->start_ns = clock_mono_ns();
 	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(uptid, &c->pid, sizeof(int))) {
 		err = -EFAULT;
@@ -156,6 +158,7 @@ fail:
 	if (c->fs)
 		fs_context_put(c->fs);
 	sighand_put(c->sighand);
+	trace_drop(c);
 	task_free(c);
 	return err;
 }
@@ -576,6 +579,7 @@ void do_exit(int status)
 		status = t->sighand->group_code;
 	else if (status & 0x7f) /* a fatal signal ends the whole process */
 		kill_other_threads(status);
+	trace_exit(t, status);
 	account_exit(t);
 	if (t->tgid != t->pid) { /* a thread: its leader may be a zombie waiting for it */
 		struct task *l = task_find(t->tgid);

@@ -14,6 +14,7 @@
 #include "mm.h"
 #include "vm.h"
 #include "x86.h"
+#include "trace.h"
 #include <asm-generic/errno.h>
 
 #define MSR_FS_BASE        0xc0000100
@@ -257,6 +258,7 @@ static void switch_to(struct task *prev, struct task *next)
 	mm_activate(next->mm);
 	cpu0.kstack_top = next->kstack_top;
 	ring_activate(next);
+	syscall_leaf_select(next->traced != NULL); /* traced: every call reaches syscall_dispatch */
 	tss_set_rsp0(next->kstack_top);
 	wrmsr(MSR_FS_BASE, next->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);

@@ -26,6 +26,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "x86.h"
+#include "trace.h"
 #include <asm-generic/errno.h>
 #include <asm-generic/siginfo.h>
 #include <linux/signal.h>
@@ -441,6 +442,8 @@ void signal_deliver(struct trapframe *tf)
 	int sig = next_signal(ready);
 	struct sigrec rec;
 	dequeue(t, sig, &rec);
+	if (__builtin_expect(t->traced != NULL, 0)) /* exec -t / kexec -t */
+		trace_signal(t, sig, &rec);
 	struct ksigaction *act = &t->sighand->act[sig];
 	if (sig != SIGKILL && act->handler == (uint64_t)SIG_IGN)
 		return;

@@ -9,6 +9,7 @@
 #include "lib.h"
 #include "proc.h"
 #include "x86.h"
+#include "trace.h"
 #include <asm-generic/errno.h>
 #include <asm/unistd_64.h>
 
@@ -24,8 +25,16 @@ syscall_fn syscall_table[NR_SYSCALLS] = {
 };
 
 /* The SYSCALL_LEAF calls, one bit per number: both entries run these on their leaf path.
- * Filled once at boot, before any program runs. */
+ * Filled once at boot, before any program runs (leaf_map_all); r0_leaf_map, the one the
+ * entries read, is emptied while a traced task runs (syscall_leaf_select). */
 uint64_t r0_leaf_map[NR_SYSCALLS / 64];
+static uint64_t leaf_map_all[NR_SYSCALLS / 64];
+static bool leaf_map_off;
+/* The table the ring-0 entry's full path calls through (entry_ring0.S): a copy of
+ * syscall_table, emptied with the leaf bitmap while a traced task runs, so that every call
+ * of a traced ring-0 program finds a hole and goes to syscall_dispatch (and its traced
+ * branch). The entry itself tests nothing more. */
+syscall_fn r0_call_table[NR_SYSCALLS];
 
 static const struct syscall_desc *const descs[NR_SYSCALLS] = {
 #define SYSCALL(name) [__NR_##name] = &syscall_desc_##name,
@@ -45,33 +54,61 @@ void syscall_table_init(void)
 	for (int i = 0; i < NR_SYSCALLS; i++) {
 		n += table[i] != NULL;
 		if (descs[i] && descs[i]->leaf)
-			r0_leaf_map[i / 64] |= 1ULL << (i % 64);
+			leaf_map_all[i / 64] |= 1ULL << (i % 64);
 	}
+	memcpy(r0_leaf_map, leaf_map_all, sizeof(r0_leaf_map));
+	memcpy(r0_call_table, syscall_table, sizeof(r0_call_table));
 	printk("syscalls: %d in the table\n", n);
+}
+
+/* The entries' view for the task about to run (switch_to, interrupts off): every leaf
+ * call and the whole table, or for a traced task no leaf call and an empty ring-0 table,
+ * so that each of its calls reaches syscall_dispatch and its one traced branch. Tracing
+ * adds no instruction to either entry; it costs two copies (64 bytes and 4 KiB) at a
+ * switch between a traced and an untraced task, and nothing while tracing is off. */
+void syscall_leaf_select(bool traced)
+{
+	if (traced == leaf_map_off)
+		return;
+	leaf_map_off = traced;
+	if (traced) {
+		memset(r0_leaf_map, 0, sizeof(r0_leaf_map));
+		memset(r0_call_table, 0, sizeof(r0_call_table));
+	} else {
+		memcpy(r0_leaf_map, leaf_map_all, sizeof(r0_leaf_map));
+		memcpy(r0_call_table, syscall_table, sizeof(r0_call_table));
+	}
 }
 
 bool syscall_implemented(uint64_t nr) { return nr < NR_SYSCALLS && table[nr]; }
 
+/* The call of the frame: the table's function, or -ENOSYS (logged once per number). */
+long syscall_call(struct trapframe *tf)
+{
+	uint64_t nr = tf->rax;
+	if (nr < NR_SYSCALLS && table[nr])
+		return table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+	if (nr >= NR_SYSCALLS || !(logged[nr / 64] & (1ULL << (nr % 64)))) {
+		if (nr < NR_SYSCALLS)
+			logged[nr / 64] |= 1ULL << (nr % 64);
+		printk("[syscall] %s (pid %d): unknown system call %lu -> ENOSYS\n", current->name, current->pid, nr);
+	}
+	return -ENOSYS;
+}
+
 long syscall_dispatch(struct trapframe *tf)
 {
 	sti();
-	uint64_t nr = tf->rax;
 	long r;
 	current->nsyscalls++;
 	if (tf->vector == TF_R0CALL)
 		current->nsyscalls_entry++; /* through the ring-0 entry (entry_ring0.S) */
 	else if (!(tf->cs & 3))
 		current->nsyscalls_cpl0++; /* `syscall` executed at CPL 0: the slow path (issue 4) */
-	if (nr < NR_SYSCALLS && table[nr]) {
-		r = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
-	} else {
-		if (nr >= NR_SYSCALLS || !(logged[nr / 64] & (1ULL << (nr % 64)))) {
-			if (nr < NR_SYSCALLS)
-				logged[nr / 64] |= 1ULL << (nr % 64);
-			printk("[syscall] %s (pid %d): unknown system call %lu -> ENOSYS\n", current->name, current->pid, nr);
-		}
-		r = -ENOSYS;
-	}
+	if (__builtin_expect(current->traced != NULL, 0)) /* exec -t / kexec -t (sys/trace.c) */
+		r = trace_syscall(tf);
+	else
+		r = syscall_call(tf);
 	tf->rax = (uint64_t)r;
 	return_to_program(tf);
 	return r;

@@ -3,7 +3,9 @@
  * Owns: r0_entry (the AT_SYSINFO value of every ring-0 process) with its two paths (the
  * leaf path for SYSCALL_LEAF calls, the full path with a trapframe for everything else),
  * and ist_r0_move (called from entry.S's trap_common). Does not own: the system-call table
- * (sys/syscall_table.c, the same one ring 3 uses), the common exit trap_return (syscall.S),
+ * (sys/syscall_table.c, the same one ring 3 uses; the full path reads its copy
+ * r0_call_table, which the context switch empties for a task traced by kexec -t, so that
+ * its calls go to syscall_dispatch: nothing here tests for tracing), the common exit trap_return (syscall.S),
  * which IDT is loaded (idt.c: the ring-0 IDT sends every vector but NMI/#DF/#MC to IST2).
  *
  * r0_entry is kernel text (upper half, a supervisor page): a ring-0 program reaches it with
@@ -149,8 +151,9 @@ r0_full:
 	/* Kernel stack, rsp = the frame, IF off. Argument registers still as the caller set them. */
 	cmpq $NR_SYSCALLS, %rax			/* 34 a number inside the table? */
 	jae .Lslow_dispatch			/* 35 no: syscall_dispatch logs it and answers ENOSYS */
-	movq syscall_table(,%rax,8), %rax	/* 36 the function: the one table ring 3 uses too */
-	testq %rax, %rax			/* 37 a hole in the table? */
+	movq r0_call_table(,%rax,8), %rax	/* 36 the function: syscall_table's, through its copy
+						 *    (empty while a traced task runs: syscall_table.c) */
+	testq %rax, %rax			/* 37 a hole in the table (or a traced task)? */
 	jz .Lslow_dispatch			/* 38 (the number is still in tf.rax for the slow path) */
 	movq CPU0_CUR(%rip), %r11		/* 39 r11 = current task */
 	incq TASK_NSYSCALLS(%r11)		/* 40 ps's SYSCALLS column */
@@ -202,7 +205,8 @@ r0_full:
 	call return_to_program			/* schedule(), signal delivery, restarts (syscall_table.c) */
 	cli
 	jmp .Lexit
-.Lslow_dispatch: /* a number outside the table: syscall_dispatch counts, logs, answers ENOSYS */
+.Lslow_dispatch: /* a number outside the table: syscall_dispatch counts, logs, answers ENOSYS;
+		 * and every call of a traced task (exec -t / kexec -t): syscall_dispatch's traced branch */
 	movq %rsp, %rdi				/* arg 0 = the frame (tf.rax = the number) */
 	call syscall_dispatch			/* sti inside; return_to_program before it returns */
 	cli
