@@ -36,18 +36,18 @@ $bb diff -u fruit x/fruit && echo tar-ok
 echo extra >> x/fruit; $bb diff fruit x/fruit | $bb tail -n 1 || true
 $bb od -A d -t x1 part | $bb head -n 2
 $bb echo hello | $bb base64; echo aGVsbG8K | $bb base64 -d
-$bb ls sub sub/deeper; $bb basename /a/b/c.txt .txt; $bb dirname /a/b/c.txt
+$bb ls sub sub/deeper | $bb cat; $bb basename /a/b/c.txt .txt; $bb dirname /a/b/c.txt
 $bb stat -c '%s %F' numbers fruit
 $bb touch -d '2020-01-02 03:04:05' fruit && $bb stat -c %Y fruit
 $bb chmod 640 fruit && $bb stat -c %a fruit
-$bb rm -r x sub; $bb ls
+$bb rm -r x sub; $bb ls | $bb cat
 
 echo "== shell"
 f() { local n=$1 acc=1; while [ "$n" -gt 1 ]; do acc=$((acc * n)); n=$((n - 1)); done; echo "$acc"; }
 f 10; f 20
 for w in alpha beta gamma; do case $w in b*) echo "b-word $w";; *a) echo "ends-a $w";; esac; done
 v=$(echo inner | (read x; echo "sub:$x")); echo "$v"
-$bb cat <<EOT | $bb xargs -n 2 echo
+$bb cat <<EOT | $bb xargs -n 2 $bb echo
 1 2 3
 4 5
 EOT

@@ -21,7 +21,7 @@ SELECT grp, count(*) AS n, round(sum(val), 3) AS total FROM t GROUP BY grp HAVIN
 SELECT u.label, count(t.id) FROM u LEFT JOIN t ON t.grp = u.grp GROUP BY u.grp ORDER BY u.grp;
 SELECT id, name, val, rank() OVER (PARTITION BY grp ORDER BY val DESC, id) AS r FROM t WHERE grp = 3 ORDER BY r LIMIT 5;
 SELECT json_object('a', 1, 'b', json_array(1, 2.5, 'x')), json_extract('{"k":[10,20,30]}', '$.k[2]');
-SELECT sqrt(2.0), pow(2, 0.5), round(ln(10), 10), hex(randomblob(0)), upper('ring zero'), length(zeroblob(1000));
+SELECT sqrt(2.0), pow(2, 0.5), round(ln(10), 10), length(randomblob(16)), upper('ring zero'), length(zeroblob(1000));
 SELECT substr(group_concat(name, ','), 1, 60) FROM (SELECT name FROM t WHERE grp = 16 ORDER BY name LIMIT 8);
 -- a rollback leaves nothing behind
 BEGIN;
