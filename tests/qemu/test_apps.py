@@ -8,7 +8,12 @@ must equal the host's, with exit status 0 everywhere.
 speedtest1 prints how long each step took; those times (the "0.123s" at the end of a line)
 are removed before comparing, nothing else is.
 
-Results: host/<prog>, exec/<prog>, kexec/<prog>, <ring>/boot (when it fails), <ring>/poweroff."""
+Each runs with -v, and the kernel's count of its calls must show the ring: in ring 0 they go
+through the ring-0 entry (at least 100, and more than through the syscall instruction), in
+ring 3 none does (<ring>/<prog>/calls).
+
+Results: host/<prog>, <ring>/<prog>, <ring>/<prog>/calls, <ring>/boot (when it fails),
+<ring>/poweroff."""
 import argparse
 import difflib
 import os
@@ -24,7 +29,7 @@ from harness import Machine, Results, Timeout, boot, poweroff
 PROGRAMS = [
     ("lua", ["BIN/lua", "APPS/script.lua", "DIR"], "primes\t2262\thash\t3685539155", 300),
     ("sqlite3", ["BIN/sqlite3", "DIR/apps.db", ".read APPS/script.sql"], "│ done   │ 5000   │", 300),
-    ("speedtest1", ["BIN/speedtest1", "--size", "2", "DIR/speedtest1.db"], "990 - ANALYZE", 600),
+    ("speedtest1", ["BIN/speedtest1", "--size", "5", "DIR/speedtest1.db"], "990 - ANALYZE", 600),
     ("busybox", ["BIN/busybox", "sh", "APPS/script.sh", "DIR", "BIN/busybox"], "slept\ndone", 300),
 ]
 
@@ -76,12 +81,19 @@ def run_ring(res, a, mode, refs):
     with m:
         for name, argv, marker, timeout in PROGRAMS:
             words = argv_for(argv, "/bin", "/apps", "/tmp")
-            command = mode + " " + " ".join("'%s'" % w if " " in w else w for w in words)
+            command = mode + " -v " + " ".join("'%s'" % w if " " in w else w for w in words)
             try:
                 out = normalize(name, m.run(command, timeout=timeout))
             except Timeout as e:
                 res.record("%s/%s" % (mode, name), False, "no prompt back: %s" % e)
                 return
+            calls = re.search(r"^calls: (\d+) through the entry, (\d+) through the syscall instruction\n", out, re.M)
+            if calls:
+                out = out[:calls.start()] + out[calls.end():]
+                entry, insn = int(calls.group(1)), int(calls.group(2))
+                ok = entry >= 100 and entry > insn if mode == "kexec" else entry == 0 and insn >= 100
+            res.check("%s/%s/calls" % (mode, name), calls and ok,
+                      "calls: %s" % (calls.group(0).strip() if calls else "no 'calls:' line"))
             if refs.get(name) is None:
                 res.record("%s/%s" % (mode, name), False, "no host reference to compare with")
                 continue
