@@ -77,9 +77,15 @@ MUSL_CFLAGS   := -O2 -g -fno-tree-sink
 
 # musl is configured and built in its own tree; its verbose output goes to a log that is
 # shown (the end of it) only when the build fails.
-# (toolchain.mk is a prerequisite for MUSL_CFLAGS; musl's objects do not depend on its
-# config.mak, so they are removed first.)
-$(SYSROOT)/lib/libc.a: $(MUSL_SRC)/.patched toolchain/toolchain.mk
+# $(MUSL_CFLAGS_FILE) holds MUSL_CFLAGS and changes (so libc.a is rebuilt) only when they do.
+# musl's objects do not depend on its config.mak, so they are removed first.
+MUSL_CFLAGS_FILE := $(BUILD)/musl/cflags
+.PHONY: musl-cflags-force
+$(MUSL_CFLAGS_FILE): musl-cflags-force
+	@mkdir -p $(@D)
+	$(Q)echo '$(MUSL_CFLAGS)' | cmp -s - $@ || echo '$(MUSL_CFLAGS)' > $@
+
+$(SYSROOT)/lib/libc.a: $(MUSL_SRC)/.patched $(MUSL_CFLAGS_FILE)
 	$(call say,MUSL,building libc.a (about a minute; log: $(MUSL_LOG)))
 	$(Q)rm -rf $(MUSL_SRC)/obj $(MUSL_SRC)/lib
 	$(Q)cd $(MUSL_SRC) && ./configure --prefix=$(abspath $(SYSROOT)) \
