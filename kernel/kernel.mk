@@ -28,12 +28,15 @@ KERNEL_CC := gcc
 # holds links to exactly linux/, asm/ and asm-generic/.
 KERNEL_GCC_INCLUDE := $(shell $(KERNEL_CC) -print-file-name=include)
 KERNEL_UAPI := $(BUILD)/kernel/uapi
+# Generated headers: syscalls.inc, the list of system calls (kernel/tools/mksyscalls.py).
+KERNEL_GEN := $(BUILD)/kernel/gen
 KERNEL_LD := ld
 KERNEL_NM := nm
 KERNEL_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-stack-protector -nostdlib -O2 -g -Wall -Wextra -Werror \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -Ikernel/include -MMD -MP \
-	-DRZ_VERSION='"$(KERNEL_VERSION)"' -nostdinc -isystem $(KERNEL_GCC_INCLUDE) -isystem $(KERNEL_UAPI)
+	-DRZ_VERSION='"$(KERNEL_VERSION)"' -nostdinc -isystem $(KERNEL_GCC_INCLUDE) -isystem $(KERNEL_UAPI) \
+	-I$(KERNEL_GEN)
 KERNEL_ASFLAGS := -Ikernel/include -g -MMD -MP
 KERNEL_LDFLAGS := -m elf_x86_64 -static -nostdlib -z max-page-size=0x1000 -z noexecstack \
 	--build-id=none -T kernel/kernel.ld
@@ -61,12 +64,17 @@ $(KERNEL_UAPI)/.stamp: | $(BOOTSTRAP)
 	$(Q)ln -sfn /usr/include/asm-generic $(@D)/asm-generic
 	$(Q)touch $@
 
-$(KERNEL_OUT)/%.o: kernel/%.c | $(KERNEL_UAPI)/.stamp
+# Every SYSCALL_DEFINEn of the sources, one line each (include/syscall.h). The script
+# rewrites the file only when the list changes, so editing a body rebuilds one object.
+$(KERNEL_GEN)/syscalls.inc: $(KERNEL_C_SRCS) kernel/tools/mksyscalls.py
+	$(Q)python3 kernel/tools/mksyscalls.py $@ $(KERNEL_C_SRCS)
+
+$(KERNEL_OUT)/%.o: kernel/%.c | $(KERNEL_UAPI)/.stamp $(KERNEL_GEN)/syscalls.inc
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(KERNEL_OUT)/loader/%.o: loader/%.c | $(KERNEL_UAPI)/.stamp
+$(KERNEL_OUT)/loader/%.o: loader/%.c | $(KERNEL_UAPI)/.stamp $(KERNEL_GEN)/syscalls.inc
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) -Iloader -c $< -o $@

@@ -84,6 +84,10 @@ struct loader_as {               /* the address space the loader maps into */
 	int (*map)(void *ctx, uint64_t va, uint64_t len, int prot);
 	/* copy len bytes into memory already mapped by map(), whatever its prot; 0 or negative */
 	int (*write)(void *ctx, uint64_t va, const void *src, uint64_t len);
+	/* optional (NULL: copy): map [va, va+len) (page-aligned) from the file's bytes at
+	   offset (page-aligned), private copy-on-write, with prot; 0 or negative. Stands for
+	   map() of those pages and write() of the file bytes. */
+	int (*map_file)(void *ctx, uint64_t va, uint64_t len, int prot, uint64_t offset);
 };
 
 /* Map every PT_LOAD of a checked image at vaddr+bias: zero-fill bss, copy file bytes, prot

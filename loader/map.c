@@ -12,7 +12,7 @@
 
 struct seg {                     /* one non-empty PT_LOAD, biased */
 	uint64_t lo, hi;             /* its pages: [lo, hi) */
-	uint64_t vaddr, offset, filesz;
+	uint64_t vaddr, offset, filesz, memsz;
 	int prot;
 };
 
@@ -36,6 +36,7 @@ static bool next_seg(const uint8_t *p, const struct loader_image *img, uint64_t 
 		s->hi = (s->vaddr + ph.p_memsz + PAGE_MASK) & ~PAGE_MASK;
 		s->offset = ph.p_offset;
 		s->filesz = ph.p_filesz;
+		s->memsz = ph.p_memsz;
 		s->prot = prot_of(ph.p_flags);
 		(*i)++;
 		return true;
@@ -63,6 +64,32 @@ static bool bias_ok(const struct loader_image *img, uint64_t bias)
 	return img->lo + bias >= LOADER_PAGE && img->hi + bias <= img->user_limit;
 }
 
+/* A segment alone on its pages, whose file bytes sit at the same offsets within a page as
+ * its addresses, comes straight from the file (as->map_file): a read-only one whole (the rest
+ * of its last page shows the file's next bytes, as on Linux), a writable one as private
+ * copy-on-write pages up to its last file byte, the rest of that page cleared and the pages
+ * after it zero-filled (its bss). Returns LOADER_OK, an error, or 1: copy it instead. */
+static int map_seg_file(const struct seg *s, uint64_t start, int tail, const struct loader_as *as)
+{
+	if (!as->map_file || start != s->lo || tail || ((s->vaddr - s->offset) & PAGE_MASK) || !s->filesz)
+		return 1;
+	uint64_t off = s->offset - (s->vaddr - s->lo);
+	if (!(s->prot & LOADER_PROT_W)) {
+		if (s->memsz != s->filesz)
+			return 1;
+		return as->map_file(as->ctx, s->lo, s->hi - s->lo, s->prot, off) < 0 ? LOADER_E_MAP : LOADER_OK;
+	}
+	static const uint8_t zeros[LOADER_PAGE];
+	uint64_t fend = s->vaddr + s->filesz, fpages = (fend + PAGE_MASK) & ~PAGE_MASK;
+	if (as->map_file(as->ctx, s->lo, fpages - s->lo, s->prot, off) < 0)
+		return LOADER_E_MAP;
+	if (fpages > fend && as->write(as->ctx, fend, zeros, fpages - fend) < 0)
+		return LOADER_E_MAP;
+	if (s->hi > fpages && as->map(as->ctx, fpages, s->hi - fpages, s->prot) < 0)
+		return LOADER_E_MAP;
+	return LOADER_OK;
+}
+
 /* Map the pages of s not mapped yet (from *mapped_to on) and copy its file bytes. */
 static int map_seg(const uint8_t *p, const struct loader_image *img, uint64_t bias,
 		   unsigned next, const struct seg *s, uint64_t *mapped_to,
@@ -72,6 +99,11 @@ static int map_seg(const uint8_t *p, const struct loader_image *img, uint64_t bi
 	if (start < s->hi) {
 		uint64_t last = s->hi - LOADER_PAGE;
 		int tail = shared_prot(p, img, bias, next, last);
+		int r = map_seg_file(s, start, tail, as);
+		if (r <= 0) {
+			*mapped_to = s->hi;
+			return r;
+		}
 		if (tail && start < last) {
 			if (as->map(as->ctx, start, last - start, s->prot) < 0)
 				return LOADER_E_MAP;

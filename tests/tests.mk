@@ -2,7 +2,8 @@
 #
 #   test-toolchain  r0cc, the red-zone rule, r0-check, r0run       tests/toolchain/run.sh
 #   test-progs      the r0cc program suite, natively and under r0run  tests/progs/run.sh
-#   test-docs       README.md's system-call list matches the kernel's table
+#   test-docs       README.md's system-call list matches the kernel's table; the build's
+#                   check of how system calls are written (tests/docs/mksyscalls-check.sh)
 
 -include tests/progs/progs.mk
 
@@ -12,7 +13,7 @@ TEST_GROUPS += test-toolchain test-progs test-docs
 test-docs:
 	$(call say,TEST,docs)
 	$(Q)mkdir -p $(RESULTS)
-	$(Q)tests/docs/syscall-list.sh --check | tee $(RESULTS)/docs.txt
+	$(Q){ tests/docs/syscall-list.sh --check; tests/docs/mksyscalls-check.sh; } | tee $(RESULTS)/docs.txt
 
 # GNU hello, from Debian's source package: a real autotools ./configure for r0cc.
 HELLO_TARBALL := $(CACHE)/hello_2.10.orig.tar.gz

@@ -3,7 +3,7 @@
  * (RZ_FD_MAX slots, close-on-exec bits, shared by CLONE_FILES, copied by fork), struct
  * fs_context (cwd and umask), opening an inode (type checks, O_TRUNC, picking the
  * operations) and the operations of regular files and directories. Does not own path
- * lookup (namei.c), the system calls (sys_file.c) or devices and pipes. */
+ * lookup (namei.c), the system calls (sys_*.c) or devices and pipes. */
 #include "vfs.h"
 #include "lib.h"
 #include "mm.h"
@@ -144,7 +144,13 @@ struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)
 			return NULL;
 		}
 		ops = &dir_fops;
+	} else if (S_ISREG(ip->mode) && ip->sops) {
+		ops = ip->sops->fops; /* /proc: opens for writing too (as root on Linux); writes fail */
 	} else if (S_ISREG(ip->mode)) {
+		if (wr && ip->deny_write) {
+			*err = -ETXTBSY; /* a running program's image (Linux) */
+			return NULL;
+		}
 		ops = &regular_fops;
 	} else if (S_ISLNK(ip->mode)) {
 		*err = -ELOOP; /* O_NOFOLLOW on a symlink */
@@ -169,7 +175,7 @@ struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)
 		file_put(f);
 		return NULL;
 	}
-	if (S_ISREG(ip->mode) && (flags & O_TRUNC) && wr) {
+	if (S_ISREG(ip->mode) && (flags & O_TRUNC) && wr && !ip->sops) {
 		*err = inode_truncate(ip, 0);
 		if (*err) {
 			file_put(f);

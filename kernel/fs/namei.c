@@ -3,21 +3,43 @@
  * RZ_MAXSYMLINKS in one lookup and 8 nested), a trailing slash (the result must be a
  * directory), ENAMETOOLONG for a component over 255 bytes, ENOTDIR/ENOENT/ELOOP; finding
  * the parent of the last component for the calls that create or remove names; dirfd
- * starting points; getcwd. Does not own the tree (ramfs.c). Nothing here sleeps, so no
+ * starting points; getcwd; the hooks of synthetic directories and links (vfs.h). Does not own the tree (ramfs.c). Nothing here sleeps, so no
  * references are taken until the end. */
 #include "vfs.h"
 #include "lib.h"
+#include "procfs.h"
 
 #define MAX_NESTED 8
 
 static long walk(struct inode *cur, const char *p, size_t len, int flags, struct inode **out, int *links,
 		 int depth);
 
+/* A synthetic link (/proc): its object itself, or its target made now. */
+static long follow_synth(struct inode *dir, struct inode *link, struct inode **out, int *links, int depth)
+{
+	if (link->sops->object) {
+		*out = link->sops->object(link);
+		return *out ? 0 : -ENOENT;
+	}
+	struct kbuf b = {0};
+	long err = link->sops->target ? link->sops->target(link, &b) : -ENOENT;
+	if (!err && b.oom)
+		err = -ENOMEM;
+	if (!err && !b.len)
+		err = -ENOENT;
+	if (!err)
+		err = walk(b.p[0] == '/' ? ramfs_root() : dir, b.p, b.len, LOOKUP_FOLLOW, out, links, depth + 1);
+	kbuf_free(&b);
+	return err;
+}
+
 /* Follows a symlink found in directory dir; result in *out (no reference). */
 static long follow(struct inode *dir, struct inode *link, struct inode **out, int *links, int depth)
 {
 	if (++*links > RZ_MAXSYMLINKS || depth >= MAX_NESTED)
 		return -ELOOP;
+	if (link->sops)
+		return follow_synth(dir, link, out, links, depth);
 	const char *t = (const char *)link->data;
 	size_t n = link->size;
 	if (n == 0)
@@ -56,6 +78,8 @@ static long walk(struct inode *cur, const char *p, size_t len, int flags, struct
 			cur = cur->parent;
 			continue;
 		}
+		if (cur->sops && cur->sops->refresh)
+			cur->sops->refresh(cur, c, clen);
 		struct inode *n = dir_find(cur, c, clen);
 		if (!n)
 			return -ENOENT;

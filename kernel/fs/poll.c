@@ -11,7 +11,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "uaccess.h"
-#include "syscall_abi.h"
+#include "syscall.h"
 #include <linux/time_types.h>
 
 #define ERESTARTNOHAND 514              /* Linux's internal value: never reaches a program */
@@ -188,12 +188,12 @@ static long poll_user(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 	return r;
 }
 
-long sys_poll(SYSCALL_ARGS)
+/* nfds is uint64_t (Linux: unsigned int) in poll and ppoll: poll_user's limit has always
+ * seen the whole register. */
+SYSCALL_DEFINE3(poll, uptr_t, ufds, uint64_t, nfds, int, timeout_msecs)
 {
-	SYSCALL_UNUSED;
-	int timeout = (int)a2;
-	uint64_t deadline = timeout < 0 ? 0 : deadline_after_ns((uint64_t)timeout * 1000000ULL);
-	return poll_user(a0, a1, deadline);
+	uint64_t deadline = timeout_msecs < 0 ? 0 : deadline_after_ns((uint64_t)timeout_msecs * 1000000ULL);
+	return poll_user(ufds, nfds, deadline);
 }
 
 /* The sigmask argument of ppoll (pointer, size) and pselect6 (in a {pointer, size} pair). */
@@ -210,19 +210,18 @@ static long mask_in(uint64_t umask, uint64_t size, bool *set, uint64_t *mask)
 	return 0;
 }
 
-long sys_ppoll(SYSCALL_ARGS)
+SYSCALL_DEFINE5(ppoll, uptr_t, ufds, uint64_t, nfds, uptr_t, tsp, uptr_t, sigmask, size_t, sigsetsize)
 {
-	SYSCALL_UNUSED;
 	uint64_t deadline, mask;
 	bool set;
-	long err = ts_deadline(a2, &deadline);
+	long err = ts_deadline(tsp, &deadline);
 	if (!err)
-		err = mask_in(a3, a4, &set, &mask);
+		err = mask_in(sigmask, sigsetsize, &set, &mask);
 	if (err)
 		return err;
 	if (set)
 		sigmask_set_temporary(mask);
-	long r = poll_user(a0, a1, deadline);
+	long r = poll_user(ufds, nfds, deadline);
 	if (set)
 		sigmask_restore(r == -ERESTARTNOHAND);
 	return r;
@@ -326,13 +325,12 @@ static void time_left(uint64_t uts, uint64_t deadline, bool timeval)
 	}
 }
 
-long sys_select(SYSCALL_ARGS)
+SYSCALL_DEFINE5(select, int, n, uptr_t, inp, uptr_t, outp, uptr_t, exp, uptr_t, tvp)
 {
-	SYSCALL_UNUSED;
 	uint64_t deadline = 0;
-	if (a4) {
+	if (tvp) {
 		struct __kernel_old_timeval tv;
-		if (copy_from_user(&tv, a4, sizeof(tv)))
+		if (copy_from_user(&tv, tvp, sizeof(tv)))
 			return -EFAULT;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0)
 			return -EINVAL;
@@ -340,28 +338,27 @@ long sys_select(SYSCALL_ARGS)
 			      (uint64_t)(tv.tv_usec / 1000000) * 1000000000ULL;
 		deadline = deadline_after_ns(ns);
 	}
-	long r = do_select((int)a0, a1, a2, a3, deadline);
-	time_left(a4, deadline, true);
+	long r = do_select(n, inp, outp, exp, deadline);
+	time_left(tvp, deadline, true);
 	return r;
 }
 
-long sys_pselect6(SYSCALL_ARGS)
+SYSCALL_DEFINE6(pselect6, int, n, uptr_t, inp, uptr_t, outp, uptr_t, exp, uptr_t, tsp, uptr_t, sig)
 {
-	SYSCALL_UNUSED;
-	uint64_t deadline, mask = 0, sig[2] = {0, 0};
+	uint64_t deadline, mask = 0, usig[2] = {0, 0};
 	bool set = false;
-	long err = ts_deadline(a4, &deadline);
-	if (!err && a5 && copy_from_user(sig, a5, sizeof(sig)))
+	long err = ts_deadline(tsp, &deadline);
+	if (!err && sig && copy_from_user(usig, sig, sizeof(usig)))
 		err = -EFAULT;
 	if (!err)
-		err = mask_in(sig[0], sig[1], &set, &mask);
+		err = mask_in(usig[0], usig[1], &set, &mask);
 	if (err)
 		return err;
 	if (set)
 		sigmask_set_temporary(mask);
-	long r = do_select((int)a0, a1, a2, a3, deadline);
+	long r = do_select(n, inp, outp, exp, deadline);
 	if (set)
 		sigmask_restore(r == -ERESTARTNOHAND);
-	time_left(a4, deadline, false);
+	time_left(tsp, deadline, false);
 	return r;
 }

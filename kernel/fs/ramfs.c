@@ -1,12 +1,14 @@
 /* ramfs.c: the in-memory file system. Owns inodes (allocation, reference counts, freeing),
  * the tree (one name per inode, children sorted by name, directory positions for
  * getdents64), file contents (copy on first write of initrd-backed files, growth with
- * zero-filled holes, truncation), timestamps, the /dev nodes, and the old absolute-path
+ * zero-filled holes, truncation), timestamps, the /dev nodes, /dev/shm and /tmp (mode 1777), and the old absolute-path
  * API (ramfs_lookup/ramfs_create) used by the shell and the initramfs loader. Does not own
  * path resolution for system calls (namei.c) or open files (file.c). */
 #include "vfs.h"
 #include "lib.h"
 #include "mm.h"
+#include "pagecache.h"
+#include "memlayout.h"
 
 static struct inode root = {
 	.name = "", .mode = S_IFDIR | 0755, .parent = &root, .nlink = 1, .refs = 1, .ino = 1, .next_dseq = 2,
@@ -59,7 +61,7 @@ void inode_put(struct inode *ip)
 		struct inode *parent = ip->parent;
 		if (ip->pipe)
 			pipe_free_inode(ip);
-		kfree(ip->buf);
+		filebuf_free(ip->buf, ip->cap);
 		kfree(ip->name);
 		kfree(ip);
 		ip = parent; /* a child holds a reference on its parent */
@@ -131,32 +133,37 @@ uint32_t dir_nlink(struct inode *dir)
 	return n;
 }
 
+/* The contents are about to change: own them, in page frames of capacity >= need. When the
+ * frames move (growth), the mappings of the file drop the old ones (filemap_moved). */
 long inode_reserve(struct inode *ip, uint64_t need)
 {
 	if (need > RZ_FILE_MAX_SIZE)
 		return -EFBIG;
+	ip->src = NULL; /* written from now on: no longer a clean copy of the initrd */
 	if (ip->buf && ip->cap >= need)
 		return 0;
 	uint64_t cap = ip->buf ? ip->cap : 0;
 	if (cap < need) {
-		cap = cap ? cap * 2 : 64;
+		cap = cap ? cap * 2 : PAGE_SIZE;
 		if (cap < need)
 			cap = need;
 		if (cap < ip->size)
 			cap = ip->size;
-		/* Whole frames above 2 KiB: use the rest of the last frame too. */
-		if (cap > 2000)
-			cap = ALIGN_UP(cap + 16, 4096) - 16;
 	}
-	uint8_t *nb = kmalloc(cap);
+	cap = ALIGN_UP(cap, PAGE_SIZE);
+	uint8_t *nb = filebuf_alloc(cap);
 	if (!nb)
 		return -ENOSPC;
 	if (ip->size)
 		memcpy(nb, ip->data, ip->size);
-	kfree(ip->buf);
+	uint8_t *old = ip->buf;
+	uint64_t oldcap = ip->cap;
 	ip->buf = nb;
 	ip->cap = cap;
 	ip->data = nb;
+	if (old && ip->mmaps)
+		filemap_moved(ip, old, oldcap);
+	filebuf_free(old, oldcap);
 	return 0;
 }
 
@@ -164,8 +171,15 @@ long inode_truncate(struct inode *ip, uint64_t size)
 {
 	if (size > RZ_FILE_MAX_SIZE)
 		return -EFBIG;
+	ip->src = NULL;
+	if (size < ip->size) {
+		if (ip->buf) /* the bytes past the end read as zeros in a mapping's last page */
+			memset(ip->buf + size, 0, ip->size - size);
+		if (ip->mmaps) /* pages past the new end leave every mapping (SIGBUS there) */
+			filemap_truncated(ip, size);
+	}
 	if (size == 0) {
-		kfree(ip->buf);
+		filebuf_free(ip->buf, ip->cap);
 		ip->buf = NULL;
 		ip->data = NULL;
 		ip->cap = 0;
@@ -274,5 +288,12 @@ void vfs_init(void)
 	mknode("/dev/full", S_IFCHR | 0666, RZ_MKDEV(1, 7));
 	mknode("/dev/tty", S_IFCHR | 0666, RZ_MKDEV(5, 0));
 	mknode("/dev/console", S_IFCHR | 0620, RZ_MKDEV(5, 1));
+	struct inode *shm = ramfs_create("/dev/shm", S_IFDIR | 01777);
+	if (shm)
+		shm->mode = S_IFDIR | 01777;
+	struct inode *tmp = ramfs_create("/tmp", S_IFDIR | 01777);
+	if (tmp)
+		tmp->mode = S_IFDIR | 01777;
+	procfs_init();
 	tty_init();
 }

@@ -27,6 +27,8 @@ void fs_context_put(struct fs_context *f);
  * 0 or -ENOENT, -EACCES, -EISDIR, ... */
 long vfs_file_contents(const char *kpath, struct inode **ip, const void **data, uint64_t *size);
 void inode_put(struct inode *ip);
+void procfs_task_gone(int pid);                 /* a process was reaped: its /proc entry goes */
+struct inode *inode_get(struct inode *ip);
 
 /* --- implemented by the process core ----------------------------------------------- */
 struct fdtable *current_fdtable(void);

@@ -6,7 +6,8 @@
  * its children, sorted by name. Regular files and symlinks keep their contents in one
  * contiguous block: `data` points into the initrd for files that came from the cpio
  * archive until the first write copies them into `buf` (owned, capacity `cap`); after
- * that data == buf. `data` is always readable for `size` bytes.
+ * that data == buf. `data` is always readable for `size` bytes. `buf` is made of whole
+ * page frames that mappings point at (pagecache.h); its bytes past `size` are zero.
  *
  * Lifetime: `refs` counts holders (open files, cwds, children, lookups in progress);
  * `nlink` is 1 while the inode is in the tree. An inode is freed when both are 0.
@@ -40,6 +41,8 @@
 #endif
 
 struct pipe;
+struct vma;
+struct synth_ops;
 
 struct kts {
 	int64_t sec;
@@ -65,6 +68,11 @@ struct inode {
 	uint64_t next_dseq;     /* directories: the next position to hand out */
 	struct kts atime, mtime, ctime;
 	struct pipe *pipe;      /* FIFOs: the pipe, created on first open */
+	const uint8_t *src;     /* buf is a clean copy of these initrd bytes (NULL once written) */
+	struct vma *mmaps;      /* areas mapping this file (mm/filemap.c), through vma->fnext */
+	int deny_write;         /* areas of running programs' images: opening for writing is ETXTBSY */
+	const struct synth_ops *sops;   /* a synthetic node (/proc): its hooks (vfs.h); else NULL */
+	int skey;               /* synthetic nodes: what they describe (a process id...) */
 };
 #define rnode inode             /* compatibility name for shell.c */
 

@@ -114,7 +114,21 @@ struct task {
 					 * (kexec -v / exec -v; proc.c do_exit) */
 	uint64_t start_ns;
 	uint32_t umask;
+	struct proc_image *image;       /* what execve loaded (/proc/PID/exe, cmdline); NULL for the shell */
+	uint64_t utime, stime;          /* timer ticks (ms) spent in the program / in the kernel for it */
 };
+
+/* What execve loaded, for /proc (proc/procinfo.c): shared by fork and clone, replaced by
+ * execve. */
+struct proc_image {
+	int refs;
+	struct inode *exe;              /* the program's file (the interpreter for a script), referenced */
+	size_t cmdlen;
+	char cmdline[];                 /* argv, each string NUL-terminated */
+};
+struct proc_image *proc_image_new(struct inode *exe, char *const *argv, int argc); /* NULL: no memory */
+struct proc_image *proc_image_get(struct proc_image *im);
+void proc_image_put(struct proc_image *im);
 
 /* sched.c */
 void sched_init(void);              /* turns the boot context into the shell's task */
@@ -123,6 +137,11 @@ void sched_yield_now(void);
 void sched_make_runnable(struct task *t);
 void sched_tick(void);
 extern int itimers_armed;
+extern bool tick_from_program;      /* idt.c: the interrupt being handled came from a program */
+/* For /proc/stat and /proc/loadavg: timer ticks (ms) in programs, in the kernel, idle;
+ * context switches; Linux's fixed-point load averages (FSHIFT 11) over 1, 5, 15 min. */
+extern uint64_t cpu_ticks_user, cpu_ticks_system, cpu_ticks_idle, nr_switches;
+extern uint64_t load_avg[3];
 void waitq_sleep_unint(struct waitq *q);
 void futex_wake_all(void);
 void futex_wake_addr(uint64_t uaddr); /* interrupts off; signals do not wake it */              /* the timer interrupt */
@@ -131,6 +150,7 @@ void task_free(struct task *t);
 struct task *task_find(int pid);
 extern struct task *all_tasks;
 int task_count(void);
+int task_last_pid(void);            /* the last process id handed out */
 void task_switch_prepare(struct task *next);
 
 /* entry (syscall.S) */
@@ -163,6 +183,8 @@ long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr,
 void time_init(void);
 uint64_t clock_mono_ns(void);
 uint64_t clock_real_ns(void);
+uint64_t time_tsc_hz(void);          /* the calibrated TSC frequency */
+uint64_t time_boot_real_ns(void);     /* CLOCK_REALTIME at boot */
 
 /* user exit work: preemption and signals (trap path and syscall path) */
 void return_to_program(struct trapframe *tf);

@@ -110,6 +110,24 @@ bool file_readable(struct file *f);
 bool file_writable(struct file *f);
 extern const struct file_ops regular_fops, dir_fops;
 
+/* --- synthetic nodes (/proc: fs/procfs.c) --------------------------------------------- */
+/* A node with `sops` set is made by a synthetic file system; the VFS calls its hooks
+ * instead of reading the node: */
+struct kbuf;
+struct synth_ops {
+	/* a directory: make its children match the facts, before a lookup of (name, len) or,
+	 * with name NULL, a listing */
+	void (*refresh)(struct inode *dir, const char *name, size_t len);
+	/* a symlink: its target, written when read; 0 or -errno */
+	long (*target)(struct inode *ip, struct kbuf *b);
+	/* a "magic" link: the node it stands for (no reference; valid until the caller
+	 * sleeps), which a lookup goes to instead of following the text; NULL: the text */
+	struct inode *(*object)(struct inode *ip);
+	/* a regular file: its operations (no writes) */
+	const struct file_ops *fops;
+};
+void procfs_init(void);
+
 /* --- pipes (pipe.c) ------------------------------------------------------------------ */
 #define RZ_PIPE_SIZE 65536
 #define RZ_PIPE_BUF 4096
@@ -135,7 +153,7 @@ void poll_wait_on(struct pollhead *h);
 void pollhead_wake(struct pollhead *h);
 void pollhead_release(struct pollhead *h);
 
-/* --- expected from the process core (weak fallbacks in fs/core_fallback.c) ------------ */
+/* --- expected from the process core ------------------------------------------------ */
 uint64_t time_monotonic_ns(void);       /* CLOCK_MONOTONIC */
 uint64_t time_realtime_ns(void);        /* CLOCK_REALTIME */
 /* ppoll/pselect6's temporary signal mask: set it for the wait, then undo it; with

@@ -4,7 +4,10 @@
  * every process (paging.c pre-creates those 256 entries, so a kernel mapping added later
  * reaches every process), plus a sorted list of VM areas in the lower half. Every user
  * page is anonymous memory (program images are copied in by execve); a frame mapped by
- * several address spaces after fork is copy-on-write and carries a reference count.
+ * several address spaces after fork is copy-on-write and carries a reference count. An area
+ * may instead map a regular file (filemap.c): its pages are the file's page-cache frames
+ * (MAP_SHARED), or those frames read-only until the first write makes a private copy
+ * (MAP_PRIVATE, and execve's segments).
  * Pages appear on first touch (demand-zero). The area list, not the page tables, says what
  * is valid: an access outside every area, or against its protection, is SIGSEGV (or
  * -EFAULT through uaccess). */
@@ -17,13 +20,20 @@
 #define VM_EXEC  4   /* = PROT_EXEC */
 #define VM_STACK 0x100  /* the main stack (for ps/debug) */
 #define VM_HEAP  0x200  /* the brk area */
-#define VM_SHARED 0x400 /* MAP_SHARED anonymous: fork shares the frames instead of copying */
+#define VM_SHARED 0x400 /* MAP_SHARED: fork shares the frames, stores reach the file */
+#define VM_MAYWRITE 0x800 /* a MAP_SHARED file area whose descriptor was writable */
+#define VM_DENYWRITE 0x1000 /* a segment of a program's image (execve): its file refuses writers */
+#define VM_IMAGE 0x2000 /* the program's image, as execve loaded it (/proc/PID/maps names it) */
 
 struct vma {
 	uint64_t start, end;    /* page-aligned, [start, end) */
 	uint32_t prot;          /* VM_READ | VM_WRITE | VM_EXEC */
 	uint32_t flags;         /* VM_STACK, VM_HEAP */
 	struct vma *next;       /* sorted by start, non-overlapping */
+	struct inode *file;     /* a file mapping (referenced), or NULL for anonymous memory */
+	uint64_t pgoff;         /* the file's page at start */
+	struct mm *mm;          /* the address space (file mappings: for the file's list) */
+	struct vma *fnext;      /* the next area mapping the same file */
 };
 
 struct mm {
@@ -48,6 +58,12 @@ void mm_activate(struct mm *mm);         /* load CR3 (NULL: the kernel's own tab
 
 /* Adds an area (the range must be free); 0 or -ENOMEM. */
 long vm_map(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags);
+/* Adds an area mapping file ip from page pgoff (MAP_PRIVATE, or MAP_SHARED with VM_SHARED). */
+long vm_map_file(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags,
+		 struct inode *ip, uint64_t pgoff);
+/* Drops the pages of [start, end) from mm's page tables, only those whose frame lies in
+ * [lo, hi) when hi != 0; the areas stay (the next access faults them in again). */
+void vm_zap(struct mm *mm, uint64_t start, uint64_t end, uint64_t lo, uint64_t hi);
 /* Removes [start, start+len) from every area it touches, freeing its pages. */
 void vm_unmap(struct mm *mm, uint64_t start, uint64_t len);
 long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot);
@@ -59,8 +75,8 @@ uint64_t vm_find_free(struct mm *mm, uint64_t len);
 long vm_write(struct mm *mm, uint64_t va, const void *src, uint64_t len);
 
 /* Resolve a fault at addr (write: the access was a write; exec: an instruction fetch).
- * 0 when the page is now mapped, -EFAULT when the access is invalid, -ENOMEM when no frame
- * was left. */
+ * 0 when the page is now mapped, -EFAULT when the access is invalid, -EIO when it is past
+ * the end of a mapped file (SIGBUS), -ENOMEM when no frame was left. */
 long vm_fault(struct mm *mm, uint64_t addr, bool write, bool exec);
 
 /* Per-frame reference counts of user pages. */

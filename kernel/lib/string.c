@@ -2,10 +2,18 @@
  * calls to memset/memcpy/memmove/memcmp on its own). Owns nothing else. */
 #include "lib.h"
 
-/* rep stosb / rep movsb: short, and fast on CPUs with ERMS (and one TCG helper loop). */
+/* rep stosb / rep movsb: short, and fast on CPUs with ERMS. Whole quadwords (pages: frames
+ * cleared, copied on write, file pages) go by rep stosq / rep movsq, an eighth of the
+ * iterations: TCG executes, and -icount counts, a rep instruction once per iteration. */
 void *memset(void *d, int c, size_t n)
 {
 	void *p = d;
+	if (!(((uintptr_t)d | n) & 7)) {
+		uint64_t q = (uint8_t)c * 0x0101010101010101ULL;
+		n /= 8;
+		__asm__ volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(q) : "memory");
+		return d;
+	}
 	__asm__ volatile("rep stosb" : "+D"(p), "+c"(n) : "a"(c) : "memory");
 	return d;
 }
@@ -13,6 +21,11 @@ void *memset(void *d, int c, size_t n)
 void *memcpy(void *d, const void *s, size_t n)
 {
 	void *dp = d;
+	if (!(((uintptr_t)d | (uintptr_t)s | n) & 7)) {
+		n /= 8;
+		__asm__ volatile("rep movsq" : "+D"(dp), "+S"(s), "+c"(n) : : "memory");
+		return d;
+	}
 	__asm__ volatile("rep movsb" : "+D"(dp), "+S"(s), "+c"(n) : : "memory");
 	return d;
 }

@@ -1,6 +1,7 @@
 /* vm.c: process address spaces. Owns struct mm and its VM areas, the lower half of each
  * process's page tables, per-frame reference counts of user pages, the fault resolution
- * (demand-zero, copy-on-write), the copy for fork and the teardown that returns every frame.
+ * (demand-zero, copy-on-write, a file's page), the copy for fork and the teardown that returns
+ * every frame.
  * Does not own: the kernel half (paging.c; shared by copying PML4 entries 256..511, which
  * paging_init pre-creates), deciding what a failed fault means (idt.c: SIGSEGV or the
  * uaccess fixup) or the system calls on top (proc/mem.c). */
@@ -11,6 +12,7 @@
 #include "uaccess.h"
 #include "mm.h"
 #include "x86.h"
+#include "pagecache.h"
 
 #define PTE_KEPT (1ULL << 9) /* not present but holds a frame (PROT_NONE) */
 
@@ -149,6 +151,33 @@ struct vma *vm_find(struct mm *mm, uint64_t addr)
 	return NULL;
 }
 
+/* A copy of v for mm (a split, or fork): a file mapping joins its file's list. */
+static struct vma *vma_clone(struct mm *mm, struct vma *v)
+{
+	struct vma *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	*t = *v; /* next too: a split puts t after v */
+	t->mm = mm;
+	if (t->file)
+		filemap_link(t);
+	return t;
+}
+
+static void vma_free(struct vma *v)
+{
+	if (v->file)
+		filemap_unlink(v);
+	kfree(v);
+}
+
+/* Moves v's start to s (inside it), keeping the file offset of every page. */
+static void vma_set_start(struct vma *v, uint64_t s)
+{
+	v->pgoff += (s - v->start) / PAGE_SIZE;
+	v->start = s;
+}
+
 static void insert_vma(struct mm *mm, struct vma *n)
 {
 	struct vma **pp = &mm->vmas;
@@ -167,8 +196,36 @@ long vm_map(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot, uint32_t
 	n->end = start + ALIGN_UP(len, PAGE_SIZE);
 	n->prot = prot;
 	n->flags = flags;
+	n->mm = mm;
 	insert_vma(mm, n);
 	return 0;
+}
+
+long vm_map_file(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags,
+		 struct inode *ip, uint64_t pgoff)
+{
+	long e = vm_map(mm, start, len, prot, flags);
+	if (e)
+		return e;
+	struct vma *v = vm_find(mm, start);
+	v->file = ip;
+	v->pgoff = pgoff;
+	filemap_link(v);
+	return 0;
+}
+
+void vm_zap(struct mm *mm, uint64_t start, uint64_t end, uint64_t lo, uint64_t hi)
+{
+	uint64_t *pte;
+	for (uint64_t va = start; (pte = walk_next(mm, &va, end)); va += PAGE_SIZE) {
+		uint64_t pa = *pte & PTE_ADDR;
+		if (!(*pte & (PTE_P | PTE_KEPT)) || (hi && (pa < lo || pa >= hi)))
+			continue;
+		page_ref_dec(pa);
+		*pte = 0;
+		mm->pages--;
+		flush(mm, va);
+	}
 }
 
 /* Frees the pages of [start, end) (which lies within areas being removed). */
@@ -199,22 +256,21 @@ void vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 		unmap_pages(mm, s, e);
 		if (s == v->start && e == v->end) {
 			*pp = v->next;
-			kfree(v);
+			vma_free(v);
 			continue;
 		}
 		if (s == v->start) {
-			v->start = e;
+			vma_set_start(v, e);
 		} else if (e == v->end) {
 			v->end = s;
 		} else { /* a hole in the middle: split */
-			struct vma *t = kzalloc(sizeof(*t));
+			struct vma *t = vma_clone(mm, v);
 			if (!t) { /* keep the tail mapped rather than lose track of it */
 				v->end = s;
 				pp = &v->next;
 				continue;
 			}
-			*t = *v;
-			t->start = e;
+			vma_set_start(t, e);
 			v->end = s;
 			v->next = t;
 		}
@@ -228,11 +284,10 @@ static long split_at(struct mm *mm, uint64_t addr)
 	struct vma *v = vm_find(mm, addr);
 	if (!v || v->start == addr)
 		return 0;
-	struct vma *t = kzalloc(sizeof(*t));
+	struct vma *t = vma_clone(mm, v);
 	if (!t)
 		return -ENOMEM;
-	*t = *v;
-	t->start = addr;
+	vma_set_start(t, addr);
 	v->end = addr;
 	v->next = t;
 	return 0;
@@ -246,6 +301,8 @@ long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot)
 		struct vma *v = vm_find(mm, a);
 		if (!v)
 			return -ENOMEM;
+		if ((prot & VM_WRITE) && (v->flags & VM_SHARED) && v->file && !(v->flags & VM_MAYWRITE))
+			return -EACCES; /* Linux: a shared mapping of a file not open for writing */
 		a = v->end;
 	}
 	if (split_at(mm, start) || split_at(mm, end))
@@ -293,6 +350,52 @@ uint64_t vm_find_free(struct mm *mm, uint64_t len)
 	return best;
 }
 
+#define FAULT_AROUND 16 /* pages: Linux's fault_around_bytes, 64 KiB */
+
+/* The file's other pages in the aligned 64 KiB around va (one page table) that are not
+ * mapped yet are mapped at once with the same flags (read-only in a private area), so a
+ * program's text costs one fault per 16 pages, not one per page. */
+static void file_around(struct mm *mm, struct vma *v, uint64_t va, uint64_t f)
+{
+	uint64_t lo = MAX(v->start, ALIGN_DOWN(va, FAULT_AROUND * PAGE_SIZE));
+	uint64_t hi = MIN(v->end, ALIGN_DOWN(va, FAULT_AROUND * PAGE_SIZE) + FAULT_AROUND * PAGE_SIZE);
+	uint64_t *pt = walk(mm, va, false) - (va - lo) / PAGE_SIZE;
+	for (uint64_t a = lo; a < hi; a += PAGE_SIZE, pt++) {
+		if (*pt & (PTE_P | PTE_KEPT))
+			continue;
+		uint64_t pa = pagecache_frame(v->file, v->pgoff + (a - v->start) / PAGE_SIZE);
+		if (!pa)
+			break;
+		page_ref_inc(pa);
+		*pt = pa | f; /* was not present: nothing cached to flush */
+		mm->pages++;
+	}
+}
+
+/* A file area's page at va, not present yet: the file's frame itself (MAP_SHARED; MAP_PRIVATE
+ * read-only, so that the first write copies it), or at once a private copy for a write to a
+ * MAP_PRIVATE area. -EIO past the file's last page. */
+static long file_page(struct mm *mm, struct vma *v, uint64_t va, bool write, uint64_t *pte, uint64_t f)
+{
+	uint64_t pa = pagecache_frame(v->file, v->pgoff + (va - v->start) / PAGE_SIZE);
+	if (!pa)
+		return -EIO;
+	if (write && !(v->flags & VM_SHARED)) {
+		uint64_t n = page_alloc_user();
+		if (!n)
+			return -ENOMEM;
+		memcpy(P2V(n), P2V(pa), PAGE_SIZE);
+		pa = n;
+	} else {
+		page_ref_inc(pa);
+	}
+	*pte = pa | (write || (v->flags & VM_SHARED) ? f : f & ~PTE_W);
+	mm->pages++;
+	flush(mm, va);
+	file_around(mm, v, va, v->flags & VM_SHARED ? f : f & ~PTE_W);
+	return 0;
+}
+
 /* Makes va present in mm with at least the access asked; prot is not checked (callers do). */
 static long make_present(struct mm *mm, struct vma *v, uint64_t va, bool write)
 {
@@ -300,6 +403,8 @@ static long make_present(struct mm *mm, struct vma *v, uint64_t va, bool write)
 	if (!pte)
 		return -ENOMEM;
 	uint64_t f = leaf_flags(mm, v->prot);
+	if (!pte_has_frame(*pte) && v->file)
+		return file_page(mm, v, va, write, pte, f);
 	if (!pte_has_frame(*pte)) {
 		uint64_t pa = page_alloc_user();
 		if (!pa)
@@ -427,17 +532,17 @@ struct mm *mm_copy(struct mm *src)
 	mm->pages = src->pages;
 	struct vma **tail = &mm->vmas;
 	for (struct vma *v = src->vmas; v; v = v->next) {
-		struct vma *n = kzalloc(sizeof(*n));
+		struct vma *n = vma_clone(mm, v);
 		if (!n)
 			goto fail;
-		*n = *v;
 		n->next = NULL;
 		*tail = n;
 		tail = &n->next;
 	}
-	/* MAP_SHARED areas: every page present before the copy, so both sides share it */
+	/* MAP_SHARED anonymous areas: every page present before the copy, so both sides share
+	 * it (a file's pages are shared through the file) */
 	for (struct vma *v = src->vmas; v; v = v->next)
-		if (v->flags & VM_SHARED)
+		if ((v->flags & VM_SHARED) && !v->file)
 			for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE)
 				if (make_present(src, v, va, false))
 					goto fail;
@@ -473,7 +578,7 @@ void mm_put(struct mm *mm)
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
-		kfree(v);
+		vma_free(v);
 	}
 	kfree(mm);
 }

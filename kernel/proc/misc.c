@@ -19,9 +19,8 @@
 #include <linux/resource.h>
 #include <linux/utsname.h>
 
-long sys_uname(SYSCALL_ARGS)
+SYSCALL_DEFINE1(uname, uptr_t, name)
 {
-	SYSCALL_UNUSED;
 	struct new_utsname u;
 	memset(&u, 0, sizeof(u));
 	strlcpy(u.sysname, "Linux", sizeof(u.sysname)); /* programs test for Linux */
@@ -30,16 +29,20 @@ long sys_uname(SYSCALL_ARGS)
 	strlcpy(u.version, "ringzero " RZ_VERSION, sizeof(u.version));
 	strlcpy(u.machine, "x86_64", sizeof(u.machine));
 	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
-	return copy_to_user(a0, &u, sizeof(u));
+	return copy_to_user(name, &u, sizeof(u));
 }
 
-long sys_getuid(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_geteuid(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_getgid(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_getegid(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_setuid(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_setgid(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_getgroups(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
+SYSCALL_LEAF_DEFINE0(getuid) { return 0; }
+SYSCALL_LEAF_DEFINE0(geteuid) { return 0; }
+SYSCALL_LEAF_DEFINE0(getgid) { return 0; }
+SYSCALL_LEAF_DEFINE0(getegid) { return 0; }
+SYSCALL_DEFINE1(setuid, unsigned, uid) { (void)uid; return 0; }
+SYSCALL_DEFINE1(setgid, unsigned, gid) { (void)gid; return 0; }
+SYSCALL_DEFINE2(getgroups, int, gidsetsize, uptr_t, grouplist)
+{
+	(void)gidsetsize, (void)grouplist;
+	return 0;
+}
 
 static long three_zeros(uint64_t a, uint64_t b, uint64_t c)
 {
@@ -48,20 +51,33 @@ static long three_zeros(uint64_t a, uint64_t b, uint64_t c)
 		return -EFAULT;
 	return 0;
 }
-long sys_getresuid(SYSCALL_ARGS) { SYSCALL_UNUSED; return three_zeros(a0, a1, a2); }
-long sys_getresgid(SYSCALL_ARGS) { SYSCALL_UNUSED; return three_zeros(a0, a1, a2); }
-
-long sys_getpgrp(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->tgid; }
-long sys_getpgid(SYSCALL_ARGS)
+SYSCALL_DEFINE3(getresuid, uptr_t, ruidp, uptr_t, euidp, uptr_t, suidp)
 {
-	SYSCALL_UNUSED;
-	if ((int)a0 && !task_find((int)a0))
-		return -ESRCH;
-	return (int)a0 ? (int)a0 : current->tgid;
+	return three_zeros(ruidp, euidp, suidp);
 }
-long sys_setpgid(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_getsid(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->tgid; }
-long sys_setsid(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->tgid; }
+SYSCALL_DEFINE3(getresgid, uptr_t, rgidp, uptr_t, egidp, uptr_t, sgidp)
+{
+	return three_zeros(rgidp, egidp, sgidp);
+}
+
+SYSCALL_DEFINE0(getpgrp) { return current->tgid; }
+SYSCALL_DEFINE1(getpgid, pid_t, pid)
+{
+	if (pid && !task_find(pid))
+		return -ESRCH;
+	return pid ? pid : current->tgid;
+}
+SYSCALL_DEFINE2(setpgid, pid_t, pid, pid_t, pgid)
+{
+	(void)pid, (void)pgid;
+	return 0;
+}
+SYSCALL_DEFINE1(getsid, pid_t, pid)
+{
+	(void)pid;
+	return current->tgid;
+}
+SYSCALL_DEFINE0(setsid) { return current->tgid; }
 
 static uint64_t rng_state;
 
@@ -90,39 +106,38 @@ void getrandom_bytes(void *buf, size_t n)
 	}
 }
 
-long sys_getrandom(SYSCALL_ARGS)
+SYSCALL_DEFINE3(getrandom, uptr_t, ubuf, size_t, len, flags_t, flags)
 {
-	SYSCALL_UNUSED;
 	uint8_t chunk[256];
-	size_t done = 0, len = a1;
-	if ((int)a2 & ~7)
+	size_t done = 0;
+	if (flags & ~7u)
 		return -EINVAL;
-	if (!user_range_ok(a0, len))
+	if (!user_range_ok(ubuf, len))
 		return -EFAULT;
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(chunk));
 		getrandom_bytes(chunk, n);
-		if (copy_to_user(a0 + done, chunk, n))
+		if (copy_to_user(ubuf + done, chunk, n))
 			return done ? (long)done : -EFAULT;
 		done += n;
 	}
 	return (long)done;
 }
 
-long sys_sched_yield(SYSCALL_ARGS)
+SYSCALL_DEFINE0(sched_yield)
 {
-	SYSCALL_UNUSED;
 	sched_yield_now();
 	return 0;
 }
 
-long sys_sched_getaffinity(SYSCALL_ARGS)
+/* len is size_t (Linux: unsigned int): the check has always seen the whole register. */
+SYSCALL_DEFINE3(sched_getaffinity, pid_t, pid, size_t, len, uptr_t, user_mask_ptr)
 {
-	SYSCALL_UNUSED;
+	(void)pid;
 	uint64_t mask = 1;
-	if (a1 < sizeof(mask))
+	if (len < sizeof(mask))
 		return -EINVAL;
-	if (copy_to_user(a2, &mask, sizeof(mask)))
+	if (copy_to_user(user_mask_ptr, &mask, sizeof(mask)))
 		return -EFAULT;
 	return sizeof(mask);
 }
@@ -147,64 +162,60 @@ static bool rlimit_of(int res, struct krlimit *r)
 	}
 }
 
-long sys_prlimit64(SYSCALL_ARGS)
+SYSCALL_DEFINE4(prlimit64, pid_t, pid, int, resource, uptr_t, new_rlim, uptr_t, old_rlim)
 {
-	SYSCALL_UNUSED;
 	struct krlimit r;
-	if ((int)a0 && !task_find((int)a0))
+	if (pid && !task_find(pid))
 		return -ESRCH;
-	if (!rlimit_of((int)a1, &r))
+	if (!rlimit_of(resource, &r))
 		return -EINVAL;
-	if (a2) {
+	if (new_rlim) {
 		struct krlimit n;
-		if (copy_from_user(&n, a2, sizeof(n)))
+		if (copy_from_user(&n, new_rlim, sizeof(n)))
 			return -EFAULT;
 		if (n.cur > n.max)
 			return -EINVAL;
 	}
-	if (a3 && copy_to_user(a3, &r, sizeof(r)))
+	if (old_rlim && copy_to_user(old_rlim, &r, sizeof(r)))
 		return -EFAULT;
 	return 0;
 }
 
-long sys_getrlimit(SYSCALL_ARGS)
+SYSCALL_DEFINE2(getrlimit, int, resource, uptr_t, rlim)
 {
-	SYSCALL_UNUSED;
 	struct krlimit r;
-	if (!rlimit_of((int)a0, &r))
+	if (!rlimit_of(resource, &r))
 		return -EINVAL;
-	return copy_to_user(a1, &r, sizeof(r));
+	return copy_to_user(rlim, &r, sizeof(r));
 }
 
-long sys_setrlimit(SYSCALL_ARGS)
+SYSCALL_DEFINE2(setrlimit, int, resource, uptr_t, rlim)
 {
-	SYSCALL_UNUSED;
 	struct krlimit r;
-	if (!rlimit_of((int)a0, &r))
+	if (!rlimit_of(resource, &r))
 		return -EINVAL;
-	return copy_from_user(&r, a1, sizeof(r));
+	return copy_from_user(&r, rlim, sizeof(r));
 }
 
-long sys_set_robust_list(SYSCALL_ARGS)
+SYSCALL_DEFINE2(set_robust_list, uptr_t, head, size_t, len)
 {
-	SYSCALL_UNUSED;
-	return a1 == 24 ? 0 : -EINVAL;
+	(void)head;
+	return len == 24 ? 0 : -EINVAL;
 }
 
-long sys_getrusage(SYSCALL_ARGS)
+SYSCALL_DEFINE2(getrusage, int, who, uptr_t, ru)
 {
-	SYSCALL_UNUSED;
-	uint8_t ru[144];
-	memset(ru, 0, sizeof(ru));
+	(void)who;
+	uint8_t usage[144];
+	memset(usage, 0, sizeof(usage));
 	uint64_t ns = clock_mono_ns() - current->start_ns;
 	uint64_t tv[2] = {ns / 1000000000ULL, ns % 1000000000ULL / 1000};
-	memcpy(ru, tv, sizeof(tv)); /* ru_utime */
-	return copy_to_user(a1, ru, sizeof(ru));
+	memcpy(usage, tv, sizeof(tv)); /* ru_utime */
+	return copy_to_user(ru, usage, sizeof(usage));
 }
 
-long sys_sysinfo(SYSCALL_ARGS)
+SYSCALL_DEFINE1(sysinfo, uptr_t, info)
 {
-	SYSCALL_UNUSED;
 	struct {
 		int64_t uptime;
 		uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
@@ -222,27 +233,27 @@ long sys_sysinfo(SYSCALL_ARGS)
 	si.mem_unit = 1;
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf, &si, MIN(sizeof(si), sizeof(buf)));
-	return copy_to_user(a0, buf, sizeof(buf));
+	return copy_to_user(info, buf, sizeof(buf));
 }
 
-long sys_times(SYSCALL_ARGS)
+SYSCALL_DEFINE1(times, uptr_t, tbuf)
 {
-	SYSCALL_UNUSED;
 	uint64_t t[4] = {0, 0, 0, 0};
 	long ticks = (long)(clock_mono_ns() / 10000000ULL); /* USER_HZ = 100 */
 	t[0] = (clock_mono_ns() - current->start_ns) / 10000000ULL;
-	if (a0 && copy_to_user(a0, t, sizeof(t)))
+	if (tbuf && copy_to_user(tbuf, t, sizeof(t)))
 		return -EFAULT;
 	return ticks;
 }
 
-long sys_prctl(SYSCALL_ARGS)
+SYSCALL_DEFINE5(prctl, int, option, uint64_t, arg2, uint64_t, arg3, uint64_t, arg4,
+		uint64_t, arg5)
 {
-	SYSCALL_UNUSED;
-	switch ((int)a0) {
+	(void)arg3, (void)arg4, (void)arg5;
+	switch (option) {
 	case PR_SET_NAME: {
 		char n[16];
-		long e = strncpy_from_user(n, a1, sizeof(n));
+		long e = strncpy_from_user(n, arg2, sizeof(n));
 		if (e == -EFAULT)
 			return e;
 		n[15] = 0;
@@ -250,7 +261,7 @@ long sys_prctl(SYSCALL_ARGS)
 		return 0;
 	}
 	case PR_GET_NAME:
-		return copy_to_user(a1, current->name, 16);
+		return copy_to_user(arg2, current->name, 16);
 	}
 	return -EINVAL;
 }
@@ -268,47 +279,48 @@ void futex_wake_all(void)
 		waitq_wake_all(&futex_q[i]);
 }
 
-long sys_futex(SYSCALL_ARGS)
+SYSCALL_DEFINE6(futex, uptr_t, uaddr, int, op, uint32_t, val, uptr_t, utime, uptr_t, uaddr2,
+		uint32_t, val3)
 {
-	SYSCALL_UNUSED;
-	int op = (int)a1 & FUTEX_CMD_MASK;
-	switch (op) {
+	(void)val3;
+	int cmd = op & FUTEX_CMD_MASK;
+	switch (cmd) {
 	case FUTEX_WAIT:
 	case FUTEX_WAIT_BITSET: {
 		uint32_t v;
-		if (a0 & 3)
+		if (uaddr & 3)
 			return -EINVAL;
-		if (copy_from_user(&v, a0, sizeof(v)))
+		if (copy_from_user(&v, uaddr, sizeof(v)))
 			return -EFAULT;
-		if (v != (uint32_t)a2)
+		if (v != val)
 			return -EAGAIN;
 		uint64_t deadline = 0;
-		if (a3) {
+		if (utime) {
 			int64_t ts[2];
-			if (copy_from_user(ts, a3, sizeof(ts)))
+			if (copy_from_user(ts, utime, sizeof(ts)))
 				return -EFAULT;
 			uint64_t ns = (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
-			if (op == FUTEX_WAIT_BITSET) {
-				uint64_t now = ((int)a1 & FUTEX_CLOCK_REALTIME) ? clock_real_ns() : clock_mono_ns();
+			if (cmd == FUTEX_WAIT_BITSET) {
+				uint64_t now = (op & FUTEX_CLOCK_REALTIME) ? clock_real_ns() : clock_mono_ns();
 				deadline = clock_mono_ns() + (ns > now ? ns - now : 0) + 1;
 			} else {
 				deadline = clock_mono_ns() + ns + 1;
 			}
 		}
 		uint64_t f = irq_save();
-		long e = waitq_sleep_until(futex_bucket(a0), deadline);
+		long e = waitq_sleep_until(futex_bucket(uaddr), deadline);
 		irq_restore(f);
 		return e;
 	}
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
-		futex_wake_addr(a0);
+		futex_wake_addr(uaddr);
 		return 0;
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
 		/* no requeue: wake both words' sleepers, they recheck */
-		futex_wake_addr(a0);
-		futex_wake_addr(a4);
+		futex_wake_addr(uaddr);
+		futex_wake_addr(uaddr2);
 		return 0;
 	}
 	return -ENOSYS;
@@ -316,15 +328,33 @@ long sys_futex(SYSCALL_ARGS)
 
 uint32_t fs_umask_swap(uint32_t mask); /* vfs.h: the file layer keeps the umask in fs_context */
 
-long sys_umask(SYSCALL_ARGS)
+SYSCALL_DEFINE1(umask, mode_t, mask)
 {
-	SYSCALL_UNUSED;
-	return fs_umask_swap((uint32_t)a0);
+	return fs_umask_swap(mask);
 }
 
-long sys_sched_setaffinity(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_getpriority(SYSCALL_ARGS) { SYSCALL_UNUSED; return 20; /* nice 0, as the raw call reports it */ }
-long sys_setpriority(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_msync(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_mlock(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
-long sys_munlock(SYSCALL_ARGS) { SYSCALL_UNUSED; return 0; }
+SYSCALL_DEFINE3(sched_setaffinity, pid_t, pid, size_t, len, uptr_t, user_mask_ptr)
+{
+	(void)pid, (void)len, (void)user_mask_ptr;
+	return 0;
+}
+SYSCALL_DEFINE2(getpriority, int, which, int, who)
+{
+	(void)which, (void)who;
+	return 20; /* nice 0, as the raw call reports it */
+}
+SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
+{
+	(void)which, (void)who, (void)niceval;
+	return 0;
+}
+SYSCALL_DEFINE2(mlock, uptr_t, start, size_t, len)
+{
+	(void)start, (void)len;
+	return 0;
+}
+SYSCALL_DEFINE2(munlock, uptr_t, start, size_t, len)
+{
+	(void)start, (void)len;
+	return 0;
+}

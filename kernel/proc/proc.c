@@ -1,6 +1,7 @@
 /* proc.c: processes. Owns fork/vfork/clone (process-like flags and threads), execve (the
  * loader fills a fresh address space, then the old one is dropped at the point of no
- * return; the ring follows contract 3: see exec_core), exit/exit_group with reparenting to
+ * return; the ring follows contract 3: see exec_core; a `#!` script runs its interpreter,
+ * exec_script.c), exit/exit_group with reparenting to
  * the shell's task, wait4 (Linux status encoding, WNOHANG), the process limit, and the
  * shell's spawn/wait. Does not own address-space mechanics (mm/vm.c), signals
  * (signal.c) or scheduling (sched.c). */
@@ -15,6 +16,9 @@
 #include "uaccess.h"
 #include "vm.h"
 #include "x86.h"
+#include "exec_script.h"
+#include "pagecache.h"
+#include "fs.h"
 #include <asm-generic/errno.h>
 #include <asm-generic/siginfo.h>
 #include <asm/signal.h>
@@ -110,6 +114,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->altstack_size = p->altstack_size;
 	c->altstack_flags = p->altstack_flags;
 	c->umask = p->umask;
+	c->image = proc_image_get(p->image);
 	c->ring = p->ring;
 	c->start_ns = clock_mono_ns();
 	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(uptid, &c->pid, sizeof(int))) {
@@ -149,23 +154,21 @@ fail:
 	return err;
 }
 
-long sys_fork(SYSCALL_ARGS)
+SYSCALL_DEFINE0(fork)
 {
-	SYSCALL_UNUSED;
 	return do_clone(SIGCHLD, 0, 0, 0, 0);
 }
 
-long sys_vfork(SYSCALL_ARGS)
+SYSCALL_DEFINE0(vfork)
 {
-	SYSCALL_UNUSED;
 	return do_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 
 /* x86_64 argument order: flags, newsp, parent_tid, child_tid, tls */
-long sys_clone(SYSCALL_ARGS)
+SYSCALL_DEFINE5(clone, flags64_t, clone_flags, uptr_t, newsp, uptr_t, parent_tidptr,
+		uptr_t, child_tidptr, uptr_t, tls)
 {
-	SYSCALL_UNUSED;
-	return do_clone(a0, a1, a2, a3, a4);
+	return do_clone(clone_flags, newsp, parent_tidptr, child_tidptr, tls);
 }
 
 static void vfork_release(struct task *t)
@@ -250,14 +253,28 @@ static void args_free(struct exec_args *a)
 	kfree(a->envp);
 }
 
+struct exec_as {         /* the loader's context: the new address space and the image */
+	struct mm *mm;
+	struct inode *ip;
+};
+
 static int as_map(void *ctx, uint64_t va, uint64_t len, int prot)
 {
-	return vm_map(ctx, va, len, (uint32_t)prot, 0) ? -1 : 0; /* LOADER_PROT_* = VM_* */
+	struct exec_as *x = ctx;
+	return vm_map(x->mm, va, len, (uint32_t)prot, VM_IMAGE) ? -1 : 0; /* LOADER_PROT_* = VM_* */
 }
 
 static int as_write(void *ctx, uint64_t va, const void *src, uint64_t len)
 {
-	return vm_write(ctx, va, src, len) ? -1 : 0;
+	struct exec_as *x = ctx;
+	return vm_write(x->mm, va, src, len) ? -1 : 0;
+}
+
+/* A segment from the image's page cache, copy-on-write (mm/filemap.c), instead of a copy. */
+static int as_map_file(void *ctx, uint64_t va, uint64_t len, int prot, uint64_t offset)
+{
+	struct exec_as *x = ctx;
+	return vm_map_file(x->mm, va, len, (uint32_t)prot, VM_DENYWRITE | VM_IMAGE, x->ip, offset / PAGE_SIZE) ? -1 : 0;
 }
 
 /* How exec_core picks the ring (contract 3). */
@@ -267,28 +284,112 @@ enum exec_ring {
 	EXEC_INHERIT, /* execve: ring 0 only from ring 0 and only for an image with the trust note */
 };
 
+/* A `#!` script's argv for its interpreter (as Linux): [name, arg (if any), file,
+ * argv[1..]]; file is the script's path (for a nested script, the name its interpreter
+ * line gave it). The new strings go after the old ones in the buffer. */
+static long args_script(struct exec_args *a, const char *name, const char *arg, const char *file)
+{
+	const char *front[3] = {name, arg ? arg : file, file};
+	int drop = a->argc > 0, add = arg ? 3 : 2;
+	if (a->argc - drop + add > ARG_MAX_COUNT)
+		return -E2BIG;
+	char *copy[3];
+	for (int i = 0; i < add; i++) {
+		size_t len = strlen(front[i]);
+		if (len + 1 > ARG_BYTES - a->used)
+			return -E2BIG;
+		copy[i] = memcpy(a->buf + a->used, front[i], len + 1);
+		a->used += len + 1;
+	}
+	memmove(a->argv + add, a->argv + drop, (size_t)(a->argc - drop + 1) * sizeof(char *)); /* with the NULL */
+	for (int i = 0; i < add; i++)
+		a->argv[i] = copy[i];
+	a->argc += add - drop;
+	return 0;
+}
+
+/* Finds the program to load for path: path itself when it is an ELF image, else, for a
+ * `#!` script (exec_script.c), its interpreter, with argv rewritten, up to
+ * SCRIPT_MAX_DEPTH scripts deep (ELOOP beyond, as Linux). On success *ip holds the
+ * image's inode (data, size: its contents) and *img is checked; *depth = the number of
+ * scripts on the way (0 for an ELF image). */
+static long exec_find_image(const char *path, struct exec_args *a, const char **why, struct inode **ip,
+			    const void **data, uint64_t *size, struct loader_image *img, int *depth)
+{
+	char *interp = NULL; /* the current interpreter's name, once there is one */
+	const char *file = path;
+	long e;
+	*ip = NULL;
+	if (!path[0])
+		return -ENOENT;
+	for (*depth = 0;; (*depth)++) {
+		if (*depth > SCRIPT_MAX_DEPTH) {
+			*why = "too many levels of #! interpreters that are scripts (at most 4)";
+			e = -ELOOP;
+			break;
+		}
+		/* an interpreter named "" (a file of just "#!"): Linux's lookup of "" finds the
+		 * current directory, not a regular file */
+		e = *depth && !file[0] ? -EACCES : vfs_file_contents(file, ip, data, size);
+		if (e) {
+			*ip = NULL;
+			if (e == -EISDIR) /* Linux: EACCES for anything but a regular file */
+				e = -EACCES;
+			if (*depth && e == -ENOENT)
+				*why = "its #! interpreter does not exist";
+			break;
+		}
+		char line[SCRIPT_BUF];
+		const char *name, *arg;
+		int s = script_parse(*data, *size, line, &name, &arg);
+		if (s == 0) {
+			int le = loader_check(*data, *size, USER_IMAGE_LIMIT, img);
+			if (!le) {
+				kfree(interp);
+				return 0;
+			}
+			*why = *depth ? "its #! interpreter is not an ELF program" : loader_strerror(le);
+			e = -ENOEXEC;
+		} else if (s < 0) {
+			*why = "bad #! line: no interpreter name, or one longer than the 255-byte line";
+			e = s;
+		} else {
+			e = args_script(a, name, arg, file);
+			if (!e && !interp && !(interp = kmalloc(SCRIPT_BUF)))
+				e = -ENOMEM;
+			if (!e) {
+				strlcpy(interp, name, SCRIPT_BUF);
+				file = interp;
+			}
+		}
+		inode_put(*ip);
+		*ip = NULL;
+		if (e)
+			break;
+	}
+	kfree(interp);
+	return e;
+}
+
 /* Loads path into a new address space and makes it t's program: t's frame starts it, in
  * the ring `how` picks (ring 0: supervisor pages, kernel selectors, AT_SYSINFO = r0_entry).
+ * A `#!` script runs its interpreter, and the interpreter's trust note picks the ring.
  * *why: a one-line reason for the shell when the file is not a loadable ELF. */
 static long exec_core(struct task *t, const char *path, struct exec_args *a, const char **why, enum exec_ring how)
 {
 	struct inode *ip = NULL;
 	const void *data;
 	uint64_t size;
+	struct loader_image img;
+	int depth, le;
 	*why = NULL;
-	long e = vfs_file_contents(path, &ip, &data, &size);
+	long e = exec_find_image(path, a, why, &ip, &data, &size, &img, &depth);
 	if (e)
 		return e;
-	struct loader_image img;
-	int le = loader_check(data, size, USER_IMAGE_LIMIT, &img);
-	if (le) {
-		*why = loader_strerror(le);
-		inode_put(ip);
-		return -ENOEXEC;
-	}
 	if (how == EXEC_RING0 && !img.trusted) {
 		/* kexec asks for ring 0; only a marked image may have it, as for execve */
-		*why = "no ringzero note: not built with r0cc (run it in ring 3 with exec)";
+		*why = depth ? "its #! interpreter has no ringzero note (not built with r0cc): run the script with exec"
+			     : "no ringzero note: not built with r0cc (run it in ring 3 with exec)";
 		inode_put(ip);
 		return -EPERM;
 	}
@@ -301,8 +402,10 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	if (ring == 0)
 		mm->pte_user = 0; /* supervisor pages: the image runs at CPL 0 (and ring 3 cannot touch it) */
 	uint64_t bias = img.pie ? ALIGN_UP(PIE_BASE, img.align) - img.lo : 0;
-	struct loader_as as = {mm, as_map, as_write};
-	le = loader_map(data, &img, bias, &as);
+	struct exec_as x = {mm, ip};
+	bool cached = pagecache_own(ip) == 0; /* else: copied as before */
+	struct loader_as as = {&x, as_map, as_write, cached ? as_map_file : NULL};
+	le = loader_map(ip->data, &img, bias, &as);
 	if (!le && vm_map(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, VM_READ | VM_WRITE, VM_STACK))
 		le = LOADER_E_MAP;
 	uint64_t sp = 0;
@@ -325,7 +428,12 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 		};
 		le = loader_build_stack(&as, USER_STACK_TOP, USER_STACK_SIZE, &info, &sp);
 	}
+	struct proc_image *image = le ? NULL : proc_image_new(ip, a->argv, a->argc);
 	inode_put(ip);
+	if (!le && !image) {
+		mm_put(mm);
+		return -ENOMEM;
+	}
 	if (le) {
 		mm_put(mm);
 		if (le == LOADER_E_STACK_TOO_BIG)
@@ -361,6 +469,8 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 		__asm__ volatile("fxrstor %0" ::"m"(clean));
 	}
 	strlcpy(t->name, base, sizeof(t->name));
+	proc_image_put(t->image);
+	t->image = image;
 	struct trapframe *tf = t->tf;
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = img.entry + bias;
@@ -380,19 +490,18 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	return 0;
 }
 
-long sys_execve(SYSCALL_ARGS)
+SYSCALL_DEFINE3(execve, upath_t, filename, uptr_t, argv, uptr_t, envp)
 {
-	SYSCALL_UNUSED;
 	char *path = kmalloc(4096);
 	if (!path)
 		return -ENOMEM;
-	long e = strncpy_from_user(path, a0, 4096);
+	long e = strncpy_from_user(path, filename, 4096);
 	if (e < 0) {
 		kfree(path);
 		return e;
 	}
 	struct exec_args a;
-	e = args_collect(&a, (char *const *)a1, (char *const *)a2, true);
+	e = args_collect(&a, (char *const *)argv, (char *const *)envp, true);
 	const char *why;
 	if (!e)
 		e = exec_core(current, path, &a, &why, EXEC_INHERIT);
@@ -510,17 +619,15 @@ void do_exit(int status)
 	panic("a zombie ran");
 }
 
-long sys_exit(SYSCALL_ARGS)
+SYSCALL_DEFINE1(exit, int, error_code)
 {
-	SYSCALL_UNUSED;
-	do_exit(((int)a0 & 0xff) << 8);
+	do_exit((error_code & 0xff) << 8);
 }
 
-long sys_exit_group(SYSCALL_ARGS)
+SYSCALL_DEFINE1(exit_group, int, error_code)
 {
-	SYSCALL_UNUSED;
-	kill_other_threads(((int)a0 & 0xff) << 8);
-	do_exit(((int)a0 & 0xff) << 8);
+	kill_other_threads((error_code & 0xff) << 8);
+	do_exit((error_code & 0xff) << 8);
 }
 
 long proc_wait(int pid, int *status, int options, bool unused)
@@ -554,23 +661,22 @@ long proc_wait(int pid, int *status, int options, bool unused)
 	}
 }
 
-long sys_wait4(SYSCALL_ARGS)
+SYSCALL_DEFINE4(wait4, pid_t, upid, uptr_t, stat_addr, flags_t, options, uptr_t, ru)
 {
-	SYSCALL_UNUSED;
-	int pid = (int)a0, options = (int)a2, st = 0;
+	int st = 0;
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
 		return -EINVAL;
-	if (a1 && !user_range_ok(a1, sizeof(int)))
+	if (stat_addr && !user_range_ok(stat_addr, sizeof(int)))
 		return -EFAULT;
-	if (a3 && !user_range_ok(a3, 144))
+	if (ru && !user_range_ok(ru, 144))
 		return -EFAULT;
-	long r = proc_wait(pid, &st, options, false);
-	if (r > 0 && a1 && copy_to_user(a1, &st, sizeof(st)))
+	long r = proc_wait(upid, &st, (int)options, false);
+	if (r > 0 && stat_addr && copy_to_user(stat_addr, &st, sizeof(st)))
 		return -EFAULT;
-	if (r > 0 && a3) {
-		uint8_t ru[144];
-		memset(ru, 0, sizeof(ru));
-		if (copy_to_user(a3, ru, sizeof(ru)))
+	if (r > 0 && ru) {
+		uint8_t usage[144];
+		memset(usage, 0, sizeof(usage));
+		if (copy_to_user(ru, usage, sizeof(usage)))
 			return -EFAULT;
 	}
 	return r;
@@ -629,46 +735,43 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 
 /* --- identity, limits, misc ------------------------------------------------------------ */
 
-long sys_getpid(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->tgid; }
-long sys_gettid(SYSCALL_ARGS) { SYSCALL_UNUSED; return current->pid; }
-long sys_getppid(SYSCALL_ARGS)
+SYSCALL_LEAF_DEFINE0(getpid) { return current->tgid; }
+SYSCALL_LEAF_DEFINE0(gettid) { return current->pid; }
+SYSCALL_LEAF_DEFINE0(getppid)
 {
-	SYSCALL_UNUSED;
 	struct task *p = current->parent;
 	if (__builtin_expect(!p, 0)) /* only the shell, a kernel task, has none */
 		return 0;
 	return p->tgid; /* written so that it needs no register but rax (SYSCALL_LEAF) */
 }
 
-long sys_set_tid_address(SYSCALL_ARGS)
+SYSCALL_DEFINE1(set_tid_address, uptr_t, tidptr)
 {
-	SYSCALL_UNUSED;
-	current->clear_child_tid = a0;
+	current->clear_child_tid = tidptr;
 	return current->pid;
 }
 
-long sys_arch_prctl(SYSCALL_ARGS)
+SYSCALL_DEFINE2(arch_prctl, int, option, uptr_t, addr)
 {
-	SYSCALL_UNUSED;
-	switch (a0) {
+	switch (option) {
 	case 0x1002: /* ARCH_SET_FS */
-		if (a1 >= USER_TOP)
+		if (addr >= USER_TOP)
 			return -EPERM;
-		current->fs_base = a1;
-		wrmsr(MSR_FS_BASE, a1);
+		current->fs_base = addr;
+		wrmsr(MSR_FS_BASE, addr);
 		return 0;
 	case 0x1003: { /* ARCH_GET_FS */
 		uint64_t v = rdmsr(MSR_FS_BASE);
-		return copy_to_user(a1, &v, sizeof(v));
+		return copy_to_user(addr, &v, sizeof(v));
 	}
 	case 0x1001: /* ARCH_SET_GS: the user GS base waits in KERNEL_GS_BASE while in the kernel */
-		if (a1 >= USER_TOP)
+		if (addr >= USER_TOP)
 			return -EPERM;
-		wrmsr(MSR_KERNEL_GS_BASE, a1);
+		wrmsr(MSR_KERNEL_GS_BASE, addr);
 		return 0;
 	case 0x1004: { /* ARCH_GET_GS */
 		uint64_t v = rdmsr(MSR_KERNEL_GS_BASE);
-		return copy_to_user(a1, &v, sizeof(v));
+		return copy_to_user(addr, &v, sizeof(v));
 	}
 	}
 	return -EINVAL;

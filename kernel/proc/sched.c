@@ -95,6 +95,7 @@ void sched_init(void)
 }
 
 int task_count(void) { return ntasks; }
+int task_last_pid(void) { return next_pid - 1; }
 
 struct task *task_find(int pid)
 {
@@ -161,6 +162,9 @@ void task_free(struct task *t)
 	if (*pp)
 		*pp = t->next_all;
 	ntasks--;
+	proc_image_put(t->image);
+	if (t->pid == t->tgid)
+		procfs_task_gone(t->pid);
 	if (t->slot >= 0) {
 		uint64_t top = slot_base(t->slot) + KSTACK_STRIDE;
 		for (uint64_t va = top - KSTACK_SIZE; va < top; va += PAGE_SIZE) {
@@ -257,6 +261,7 @@ static void switch_to(struct task *prev, struct task *next)
 	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 	__asm__ volatile("fxrstor %0" ::"m"(next->fpu));
 	cpu0.cur = next;
+	nr_switches++;
 	if (prev->state == T_ZOMBIE && prev->autoreap)
 		dead_task = prev;
 	swtch(&prev->ksp, next->ksp);
@@ -293,9 +298,44 @@ void sched_yield_now(void)
 }
 
 int itimers_armed;
+bool tick_from_program;
+uint64_t cpu_ticks_user, cpu_ticks_system, cpu_ticks_idle, nr_switches;
+uint64_t load_avg[3];
+
+/* Linux's calc_load every 5 s: load = load * e + n * (1 - e), in 11-bit fixed point. */
+static void load_update(void)
+{
+	static const uint64_t e[3] = {1884, 2014, 2037};
+	uint64_t n = 0;
+	for (struct task *t = all_tasks; t; t = t->next_all)
+		if (t->state == T_RUNNABLE || (t->state == T_SLEEPING && !t->interruptible && t->mm))
+			n++;
+	for (int i = 0; i < 3; i++) {
+		uint64_t v = load_avg[i] * e[i] + n * 2048 * (2048 - e[i]);
+		load_avg[i] = (v + 1024) >> 11;
+	}
+}
+
+/* One timer tick for the task that was running (or for idle). */
+static void tick_account(void)
+{
+	static unsigned int ms;
+	struct task *t = current;
+	if (!t || t->state != T_RUNNABLE)
+		cpu_ticks_idle++;
+	else if (tick_from_program)
+		t->utime++, cpu_ticks_user++;
+	else
+		t->stime++, cpu_ticks_system++;
+	if (++ms == 5000) {
+		ms = 0;
+		load_update();
+	}
+}
 
 void sched_tick(void)
 {
+	tick_account();
 	if (runq_head)
 		cpu0.need_resched = 1;
 	if (!ntimed && !itimers_armed)

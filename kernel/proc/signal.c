@@ -249,11 +249,29 @@ void signal_deliver(struct trapframe *tf)
 	setup_frame(tf, sig, act);
 }
 
+/* ppoll/pselect6's temporary mask (vfs.h): the wait runs with mask; the old one comes back
+ * when the call ends, or, when a signal interrupted it, after that signal's handler (the
+ * frame records the old mask, as for rt_sigsuspend; return_to_program restores it if no
+ * handler ran). */
+void sigmask_set_temporary(uint64_t mask)
+{
+	current->saved_mask = current->sig_blocked;
+	current->restore_mask = true;
+	current->sig_blocked = mask & ~UNBLOCKABLE;
+}
+
+void sigmask_restore(bool interrupted)
+{
+	if (interrupted || !current->restore_mask)
+		return;
+	current->restore_mask = false;
+	current->sig_blocked = current->saved_mask;
+}
+
 /* --- system calls ---------------------------------------------------------------------- */
 
-long sys_rt_sigreturn(SYSCALL_ARGS)
+SYSCALL_DEFINE0(rt_sigreturn)
 {
-	SYSCALL_UNUSED;
 	struct task *t = current;
 	struct trapframe *tf = t->tf;
 	/* the handler's ret popped pretcode: the frame is at rsp - 8 when rt_sigreturn came by
@@ -299,24 +317,22 @@ long sys_rt_sigreturn(SYSCALL_ARGS)
 	return (long)tf->rax;
 }
 
-long sys_rt_sigaction(SYSCALL_ARGS)
+SYSCALL_DEFINE4(rt_sigaction, int, sig, uptr_t, act, uptr_t, oact, size_t, sigsetsize)
 {
-	SYSCALL_UNUSED;
-	int sig = (int)a0;
-	if (a3 != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
 	if (sig < 1 || sig > NSIG_RZ)
 		return -EINVAL;
 	struct ksigaction n, *cur = &current->sighand->act[sig];
-	if (a1) {
+	if (act) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			return -EINVAL;
-		if (copy_from_user(&n, a1, sizeof(n)))
+		if (copy_from_user(&n, act, sizeof(n)))
 			return -EFAULT;
 	}
-	if (a2 && copy_to_user(a2, cur, sizeof(*cur)))
+	if (oact && copy_to_user(oact, cur, sizeof(*cur)))
 		return -EFAULT;
-	if (a1) {
+	if (act) {
 		n.mask &= ~UNBLOCKABLE;
 		*cur = n;
 		if (ignored(current, sig)) /* pending instances of an ignored signal are dropped */
@@ -325,15 +341,13 @@ long sys_rt_sigaction(SYSCALL_ARGS)
 	return 0;
 }
 
-long sys_rt_sigprocmask(SYSCALL_ARGS)
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, uptr_t, nset, uptr_t, oset, size_t, sigsetsize)
 {
-	SYSCALL_UNUSED;
-	int how = (int)a0;
-	if (a3 != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
 	uint64_t old = current->sig_blocked, set;
-	if (a1) {
-		if (copy_from_user(&set, a1, sizeof(set)))
+	if (nset) {
+		if (copy_from_user(&set, nset, sizeof(set)))
 			return -EFAULT;
 		switch (how) {
 		case SIG_BLOCK: current->sig_blocked |= set; break;
@@ -343,18 +357,17 @@ long sys_rt_sigprocmask(SYSCALL_ARGS)
 		}
 		current->sig_blocked &= ~UNBLOCKABLE;
 	}
-	if (a2 && copy_to_user(a2, &old, sizeof(old)))
+	if (oset && copy_to_user(oset, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-long sys_rt_sigpending(SYSCALL_ARGS)
+SYSCALL_DEFINE2(rt_sigpending, uptr_t, uset, size_t, sigsetsize)
 {
-	SYSCALL_UNUSED;
 	uint64_t p = current->sig_pending & current->sig_blocked;
-	if (a1 != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
-	return copy_to_user(a0, &p, sizeof(p));
+	return copy_to_user(uset, &p, sizeof(p));
 }
 
 static long sleep_for_signal(void)
@@ -366,19 +379,17 @@ static long sleep_for_signal(void)
 	return -ERESTARTNOHAND;
 }
 
-long sys_pause(SYSCALL_ARGS)
+SYSCALL_DEFINE0(pause)
 {
-	SYSCALL_UNUSED;
 	return sleep_for_signal();
 }
 
-long sys_rt_sigsuspend(SYSCALL_ARGS)
+SYSCALL_DEFINE2(rt_sigsuspend, uptr_t, unewset, size_t, sigsetsize)
 {
-	SYSCALL_UNUSED;
 	uint64_t mask;
-	if (a1 != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
-	if (copy_from_user(&mask, a0, sizeof(mask)))
+	if (copy_from_user(&mask, unewset, sizeof(mask)))
 		return -EFAULT;
 	current->saved_mask = current->sig_blocked;
 	current->restore_mask = true;
@@ -386,14 +397,13 @@ long sys_rt_sigsuspend(SYSCALL_ARGS)
 	return sleep_for_signal();
 }
 
-long sys_sigaltstack(SYSCALL_ARGS)
+SYSCALL_DEFINE2(sigaltstack, uptr_t, uss, uptr_t, uoss)
 {
-	SYSCALL_UNUSED;
 	struct task *t = current;
 	struct kstack_t old = {t->altstack_sp, t->altstack_size ? (on_altstack(t, t->tf->rsp) ? SS_ONSTACK : t->altstack_flags) : SS_DISABLE, 0, t->altstack_size};
-	if (a0) {
+	if (uss) {
 		struct kstack_t n;
-		if (copy_from_user(&n, a0, sizeof(n)))
+		if (copy_from_user(&n, uss, sizeof(n)))
 			return -EFAULT;
 		if (on_altstack(t, t->tf->rsp))
 			return -EPERM;
@@ -410,15 +420,13 @@ long sys_sigaltstack(SYSCALL_ARGS)
 			t->altstack_flags = 0;
 		}
 	}
-	if (a1 && copy_to_user(a1, &old, sizeof(old)))
+	if (uoss && copy_to_user(uoss, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-long sys_kill(SYSCALL_ARGS)
+SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
 {
-	SYSCALL_UNUSED;
-	int pid = (int)a0, sig = (int)a1;
 	if (sig < 0 || sig > NSIG_RZ)
 		return -EINVAL;
 	if (pid > 0)
@@ -432,41 +440,38 @@ long sys_kill(SYSCALL_ARGS)
 	return n ? 0 : -ESRCH;
 }
 
-long sys_tkill(SYSCALL_ARGS)
+SYSCALL_DEFINE2(tkill, pid_t, pid, int, sig)
 {
-	SYSCALL_UNUSED;
-	if ((int)a0 <= 0)
+	if (pid <= 0)
 		return -EINVAL;
-	return signal_send_task(task_find((int)a0), (int)a1, SI_TKILL, current->tgid, 0, 0);
+	return signal_send_task(task_find(pid), sig, SI_TKILL, current->tgid, 0, 0);
 }
 
-long sys_tgkill(SYSCALL_ARGS)
+SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, int, sig)
 {
-	SYSCALL_UNUSED;
-	struct task *t = task_find((int)a1);
-	if ((int)a0 <= 0 || (int)a1 <= 0)
+	struct task *t = task_find(pid);
+	if (tgid <= 0 || pid <= 0)
 		return -EINVAL;
-	if (t && t->tgid != (int)a0)
+	if (t && t->tgid != tgid)
 		return -ESRCH;
-	return signal_send_task(t, (int)a2, SI_TKILL, current->tgid, 0, 0);
+	return signal_send_task(t, sig, SI_TKILL, current->tgid, 0, 0);
 }
 
 /* rt_sigtimedwait(set, info, timeout, sigsetsize): takes one signal of set, pending or
  * arriving before the timeout, without running its handler. */
-long sys_rt_sigtimedwait(SYSCALL_ARGS)
+SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uthese, uptr_t, uinfo, uptr_t, uts, size_t, sigsetsize)
 {
-	SYSCALL_UNUSED;
 	struct task *t = current;
 	uint64_t set;
-	if (a3 != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
-	if (copy_from_user(&set, a0, sizeof(set)))
+	if (copy_from_user(&set, uthese, sizeof(set)))
 		return -EFAULT;
 	set &= ~UNBLOCKABLE;
 	uint64_t deadline = 0;
-	if (a2) {
+	if (uts) {
 		int64_t ts[2];
-		if (copy_from_user(ts, a2, sizeof(ts)))
+		if (copy_from_user(ts, uts, sizeof(ts)))
 			return -EFAULT;
 		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
 			return -EINVAL;
@@ -481,11 +486,11 @@ long sys_rt_sigtimedwait(SYSCALL_ARGS)
 	t->sig_blocked &= ~set;
 	t->sigwait_set = set;
 	while (!(t->sig_pending & set)) {
-		if (a2 && clock_mono_ns() >= deadline) {
+		if (uts && clock_mono_ns() >= deadline) {
 			e = -EAGAIN;
 			break;
 		}
-		e = waitq_sleep_until(NULL, a2 ? deadline : 0);
+		e = waitq_sleep_until(NULL, uts ? deadline : 0);
 		if (e == -ETIMEDOUT) {
 			e = -EAGAIN;
 			break;
@@ -503,13 +508,13 @@ long sys_rt_sigtimedwait(SYSCALL_ARGS)
 		return e;
 	int sig = __builtin_ctzll(t->sig_pending & set) + 1;
 	t->sig_pending &= ~BIT(sig);
-	if (a1) {
+	if (uinfo) {
 		struct ksiginfo si;
 		memset(&si, 0, sizeof(si));
 		si.si_signo = sig;
 		si.si_code = t->sig_info[sig].code;
 		si.u.k.pid = t->sig_info[sig].pid;
-		if (copy_to_user(a1, &si, sizeof(si)))
+		if (copy_to_user(uinfo, &si, sizeof(si)))
 			return -EFAULT;
 	}
 	return sig;

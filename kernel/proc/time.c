@@ -66,6 +66,8 @@ static uint64_t rtc_read_ns(void)
 
 uint64_t clock_mono_ns(void) { return (uint64_t)(((unsigned __int128)(rdtsc() - tsc0) * mult) >> 32); }
 uint64_t clock_real_ns(void) { return boot_real_ns + clock_mono_ns(); }
+uint64_t time_tsc_hz(void) { return tsc_hz; }
+uint64_t time_boot_real_ns(void) { return boot_real_ns; }
 
 static void timer_irq(void)
 {
@@ -146,45 +148,42 @@ static long clock_ns(int clk, uint64_t *ns)
 	return -EINVAL;
 }
 
-long sys_clock_gettime(SYSCALL_ARGS)
+SYSCALL_LEAF_DEFINE2(clock_gettime, int, which_clock, uptr_t, tp)
 {
-	SYSCALL_UNUSED;
 	uint64_t ns;
-	long e = clock_ns((int)a0, &ns);
+	long e = clock_ns(which_clock, &ns);
 	if (e)
 		return e;
 	struct kts ts = {(int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL)};
-	return copy_to_user(a1, &ts, sizeof(ts));
+	return copy_to_user(tp, &ts, sizeof(ts));
 }
 
-long sys_clock_getres(SYSCALL_ARGS)
+SYSCALL_LEAF_DEFINE2(clock_getres, int, which_clock, uptr_t, tp)
 {
-	SYSCALL_UNUSED;
 	uint64_t ns;
-	long e = clock_ns((int)a0, &ns);
+	long e = clock_ns(which_clock, &ns);
 	if (e)
 		return e;
 	struct kts ts = {0, 1};
-	return a1 ? copy_to_user(a1, &ts, sizeof(ts)) : 0;
+	return tp ? copy_to_user(tp, &ts, sizeof(ts)) : 0;
 }
 
-long sys_gettimeofday(SYSCALL_ARGS)
+SYSCALL_LEAF_DEFINE2(gettimeofday, uptr_t, tv, uptr_t, tz)
 {
-	SYSCALL_UNUSED;
+	(void)tz;
 	uint64_t ns = clock_real_ns();
 	struct {
 		int64_t sec, usec;
-	} tv = {(int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL / 1000)};
-	if (a0 && copy_to_user(a0, &tv, sizeof(tv)))
+	} now = {(int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL / 1000)};
+	if (tv && copy_to_user(tv, &now, sizeof(now)))
 		return -EFAULT;
 	return 0;
 }
 
-long sys_time(SYSCALL_ARGS)
+SYSCALL_LEAF_DEFINE1(time, uptr_t, tloc)
 {
-	SYSCALL_UNUSED;
 	int64_t t = (int64_t)(clock_real_ns() / 1000000000ULL);
-	if (a0 && copy_to_user(a0, &t, sizeof(t)))
+	if (tloc && copy_to_user(tloc, &t, sizeof(t)))
 		return -EFAULT;
 	return t;
 }
@@ -219,35 +218,32 @@ static long read_ts(uint64_t uts, uint64_t *ns)
 	return 0;
 }
 
-long sys_nanosleep(SYSCALL_ARGS)
+SYSCALL_DEFINE2(nanosleep, uptr_t, rqtp, uptr_t, rmtp)
 {
-	SYSCALL_UNUSED;
 	uint64_t ns;
-	long e = read_ts(a0, &ns);
+	long e = read_ts(rqtp, &ns);
 	if (e)
 		return e;
-	return sleep_until(clock_mono_ns() + ns + 1, a1);
+	return sleep_until(clock_mono_ns() + ns + 1, rmtp);
 }
 
-long sys_clock_nanosleep(SYSCALL_ARGS)
+SYSCALL_DEFINE4(clock_nanosleep, int, which_clock, flags_t, flags, uptr_t, rqtp, uptr_t, rmtp)
 {
-	SYSCALL_UNUSED;
-	int clk = (int)a0, flags = (int)a1;
 	uint64_t ns, now;
-	if (clock_ns(clk, &now))
+	if (clock_ns(which_clock, &now))
 		return -EINVAL;
-	long e = read_ts(a2, &ns);
+	long e = read_ts(rqtp, &ns);
 	if (e)
 		return e;
 	uint64_t deadline;
 	if (flags & TIMER_ABSTIME) {
 		uint64_t mono = clock_mono_ns();
 		deadline = ns > now ? mono + (ns - now) : mono;
-		a3 = 0;
+		rmtp = 0;
 	} else {
 		deadline = clock_mono_ns() + ns + 1;
 	}
-	e = sleep_until(deadline, a3);
+	e = sleep_until(deadline, rmtp);
 	return e;
 }
 
@@ -282,44 +278,42 @@ static void itimer_set(uint64_t value_ns, uint64_t interval_ns)
 	irq_restore(f);
 }
 
-long sys_getitimer(SYSCALL_ARGS)
+SYSCALL_DEFINE2(getitimer, int, which, uptr_t, value)
 {
-	SYSCALL_UNUSED;
 	struct ktimeval v[2] = {{0, 0}, {0, 0}};
-	if ((int)a0 < 0 || (int)a0 > 2)
+	if (which < 0 || which > 2)
 		return -EINVAL;
-	if ((int)a0 == 0)
+	if (which == 0)
 		itimer_get(v);
-	return copy_to_user(a1, v, sizeof(v));
+	return copy_to_user(value, v, sizeof(v));
 }
 
-long sys_setitimer(SYSCALL_ARGS)
+SYSCALL_DEFINE3(setitimer, int, which, uptr_t, value, uptr_t, ovalue)
 {
-	SYSCALL_UNUSED;
 	struct ktimeval n[2], old[2] = {{0, 0}, {0, 0}};
-	if ((int)a0 < 0 || (int)a0 > 2)
+	if (which < 0 || which > 2)
 		return -EINVAL;
-	if (a1 && copy_from_user(n, a1, sizeof(n)))
+	if (value && copy_from_user(n, value, sizeof(n)))
 		return -EFAULT;
-	if (a1 && (n[0].usec < 0 || n[0].usec >= 1000000 || n[1].usec < 0 || n[1].usec >= 1000000 ||
+	if (value && (n[0].usec < 0 || n[0].usec >= 1000000 || n[1].usec < 0 || n[1].usec >= 1000000 ||
 		   n[0].sec < 0 || n[1].sec < 0))
 		return -EINVAL;
-	if ((int)a0 != 0) /* ITIMER_VIRTUAL/PROF: accepted, never fire */
-		return a2 ? copy_to_user(a2, old, sizeof(old)) : 0;
+	if (which != 0) /* ITIMER_VIRTUAL/PROF: accepted, never fire */
+		return ovalue ? copy_to_user(ovalue, old, sizeof(old)) : 0;
 	itimer_get(old);
-	if (a1)
+	if (value)
 		itimer_set((uint64_t)n[1].sec * 1000000000ULL + (uint64_t)n[1].usec * 1000,
 			   (uint64_t)n[0].sec * 1000000000ULL + (uint64_t)n[0].usec * 1000);
-	if (a2 && copy_to_user(a2, old, sizeof(old)))
+	if (ovalue && copy_to_user(ovalue, old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-long sys_alarm(SYSCALL_ARGS)
+/* seconds is uint64_t (Linux: unsigned int): the whole register has always counted. */
+SYSCALL_DEFINE1(alarm, uint64_t, seconds)
 {
-	SYSCALL_UNUSED;
 	struct ktimeval old[2];
 	itimer_get(old);
-	itimer_set(a0 * 1000000000ULL, 0);
+	itimer_set(seconds * 1000000000ULL, 0);
 	return old[1].sec + (old[1].usec ? 1 : 0);
 }

@@ -1,10 +1,10 @@
-/* syscall_table.c: Linux's system-call numbers (<asm/unistd_64.h>) to the functions of
- * proc/syscalls.inc and fs/syscalls.inc, the dispatch from the entry frame, the ENOSYS log
+/* syscall_table.c: Linux's system-call numbers (<asm/unistd_64.h>) to the functions and
+ * descriptors of the SYSCALL_DEFINEn definitions (the generated list syscalls.inc, see
+ * syscall.h), the dispatch from the entry frame, the ENOSYS log
  * (once per number, with the program's name) and the way back to the program
  * (return_to_program: preemption, signal delivery, restarts, in the form of the entry the
  * call came through). One table for the `syscall` instruction and the ring-0 entry
- * (entry_ring0.S indexes syscall_table itself, and picks its path by r0_leaf_map). Until the file layer lists a call, the fallbacks of
- * proc/files_fallback.c fill the gap (console output, ...). */
+ * (entry_ring0.S indexes syscall_table itself, and picks its path by r0_leaf_map). */
 #include "syscall.h"
 #include "lib.h"
 #include "proc.h"
@@ -12,53 +12,42 @@
 #include <asm-generic/errno.h>
 #include <asm/unistd_64.h>
 
-#define NR_SYSCALLS 512 /* entry_ring0.S agrees */
 #define table syscall_table
 
-/* Global: the ring-0 entry's fast path (entry_ring0.S) indexes it too. */
+/* Global: both entries' leaf paths (entry_ring0.S, syscall.S) index it too. */
 syscall_fn syscall_table[NR_SYSCALLS] = {
 #define SYSCALL(name) [__NR_##name] = sys_##name,
 #define SYSCALL_LEAF(name) SYSCALL(name)
-#include "../proc/syscalls.inc"
-#include "../fs/syscalls.inc"
+#include "syscalls.inc"
 #undef SYSCALL
 #undef SYSCALL_LEAF
 };
 
-/* The SYSCALL_LEAF calls, one bit per number: the ring-0 entry (entry_ring0.S) runs these on
- * its leaf path. Filled once at boot, before any program runs. */
+/* The SYSCALL_LEAF calls, one bit per number: both entries run these on their leaf path.
+ * Filled once at boot, before any program runs. */
 uint64_t r0_leaf_map[NR_SYSCALLS / 64];
 
-static void leaf_calls_init(void)
-{
-#define SYSCALL(name)
-#define SYSCALL_LEAF(name) r0_leaf_map[__NR_##name / 64] |= 1ULL << (__NR_##name % 64);
-#include "../proc/syscalls.inc"
-#include "../fs/syscalls.inc"
+static const struct syscall_desc *const descs[NR_SYSCALLS] = {
+#define SYSCALL(name) [__NR_##name] = &syscall_desc_##name,
+#define SYSCALL_LEAF(name) SYSCALL(name)
+#include "syscalls.inc"
 #undef SYSCALL
 #undef SYSCALL_LEAF
-}
-static uint64_t logged[NR_SYSCALLS / 64];
-
-struct fallback_syscall {
-	int nr;
-	syscall_fn fn;
 };
-extern const struct fallback_syscall files_fallback_syscalls[];
+
+const struct syscall_desc *syscall_desc_of(uint64_t nr) { return nr < NR_SYSCALLS ? descs[nr] : NULL; }
+
+static uint64_t logged[NR_SYSCALLS / 64];
 
 void syscall_table_init(void)
 {
-	leaf_calls_init();
-	int filled = 0;
-	for (const struct fallback_syscall *f = files_fallback_syscalls; f->fn; f++)
-		if (f->nr < NR_SYSCALLS && !table[f->nr]) {
-			table[f->nr] = f->fn;
-			filled++;
-		}
 	int n = 0;
-	for (int i = 0; i < NR_SYSCALLS; i++)
+	for (int i = 0; i < NR_SYSCALLS; i++) {
 		n += table[i] != NULL;
-	printk("syscalls: %d in the table (%d console fallbacks until the file layer lists them)\n", n, filled);
+		if (descs[i] && descs[i]->leaf)
+			r0_leaf_map[i / 64] |= 1ULL << (i % 64);
+	}
+	printk("syscalls: %d in the table\n", n);
 }
 
 bool syscall_implemented(uint64_t nr) { return nr < NR_SYSCALLS && table[nr]; }
@@ -118,6 +107,14 @@ void return_to_program(struct trapframe *tf)
 			irq_restore(f);
 			signal_deliver(tf); /* may end the task */
 			f = irq_save();
+			continue;
+		}
+		if (current->restore_mask) {
+			/* rt_sigsuspend/ppoll/pselect6 ended and no handler ran (its frame would have
+			 * taken the saved mask): the mask from before the call comes back, which may
+			 * make a pending signal deliverable */
+			current->restore_mask = false;
+			current->sig_blocked = current->saved_mask;
 			continue;
 		}
 		break;

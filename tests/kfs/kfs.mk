@@ -4,13 +4,13 @@
 KFS_OUT  := $(BUILD)/tests/kfs
 KFS_BIN  := $(KFS_OUT)/test_kfs
 KFS_SRCS := tests/kfs/test_kfs.c tests/kfs/shim/shim.c \
-	$(filter-out kernel/fs/core_fallback.c,$(wildcard kernel/fs/*.c)) \
+	$(wildcard kernel/fs/*.c) kernel/lib/kbuf.c \
 	kernel/dev/console.c kernel/dev/devices.c kernel/dev/ldisc.c kernel/dev/tty.c
 KFS_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-Itests/kfs/shim -Ikernel/include
+	-Itests/kfs/shim -Ikernel/include -I$(KERNEL_GEN)
 
-$(KFS_BIN): $(KFS_SRCS) $(wildcard tests/kfs/shim/*.h kernel/include/*.h kernel/fs/*.inc)
+$(KFS_BIN): $(KFS_SRCS) $(wildcard tests/kfs/shim/*.h kernel/include/*.h kernel/fs/*.h) $(KERNEL_GEN)/syscalls.inc
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(HOSTCC) $(KFS_CFLAGS) -o $@ $(KFS_SRCS)

@@ -7,7 +7,7 @@
 #include "tty.h"
 #include "console.h"
 #include "lib.h"
-#include "syscall_abi.h"
+#include "syscall.h"
 #include <asm/stat.h>
 #include <asm/ioctls.h>
 #include <asm/termios.h>
@@ -470,6 +470,100 @@ static void test_getdents(void)
 	fd = openp("/tmp/d/subdir/../file-with-a-longish-name-05", O_RDONLY, 0);
 	EQ(S3(getdents64, fd, big, sizeof big), -ENOTDIR);
 	EQ(S3(getdents64, 77, big, sizeof big), -EBADF);
+	end();
+}
+
+/* --- /proc ------------------------------------------------------------------------------ */
+
+/* Is name an entry of the directory at path? */
+static bool listed(const char *path, const char *name)
+{
+	char big[4096] __attribute__((aligned(8)));
+	long fd = openp(path, O_RDONLY | O_DIRECTORY, 0), n;
+	bool found = false;
+	while (fd >= 0 && (n = S3(getdents64, fd, big, sizeof big)) > 0)
+		for (long off = 0; off < n; off += ((struct kd *)(big + off))->reclen)
+			found |= !strcmp(((struct kd *)(big + off))->name, name);
+	S1(close, fd);
+	return found;
+}
+
+extern bool test_proc_alive;
+
+static void test_procfs(void)
+{
+	begin("procfs");
+	fresh();
+	test_proc_alive = true;
+	char buf[4096], want[4096];
+	EQ(S3(readlink, "/proc/self", buf, sizeof buf), 2);
+	CHECK(!memcmp(buf, "42", 2), "self -> %.2s", buf);
+	CHECK(listed("/proc", "42") && listed("/proc", "self") && listed("/proc", "meminfo"), "/proc entries");
+	/* fd/: links to what each descriptor is */
+	long f = openp("/tmp/procfile", O_CREAT | O_RDWR, 0644);
+	EQ(write_str(f, "hello"), 5);
+	int p[2];
+	EQ(S1(pipe, p), 0);
+	snprintf(want, sizeof want, "%ld", f);
+	CHECK(listed("/proc/self/fd", want) && listed("/proc/42/fd", "0"), "fd/ lists the descriptors");
+	snprintf(want, sizeof want, "/proc/self/fd/%ld", f);
+	long n = S3(readlink, want, buf, sizeof buf);
+	CHECK(n == 13 && !memcmp(buf, "/tmp/procfile", 13), "file link %.*s", (int)n, buf);
+	long g = openp(want, O_RDONLY, 0); /* the link leads to the file itself */
+	EQ(S3(read, g, buf, sizeof buf), 5);
+	S1(close, g);
+	snprintf(want, sizeof want, "/proc/self/fd/%d", p[0]);
+	n = S3(readlink, want, buf, sizeof buf);
+	CHECK(n > 6 && !memcmp(buf, "pipe:[", 6) && buf[n - 1] == ']', "pipe link %.*s", (int)n, buf);
+	n = S3(readlink, "/proc/self/fd/1", buf, sizeof buf);
+	CHECK(n == 12 && !memcmp(buf, "/dev/console", 12), "console link %.*s", (int)n, buf);
+	EQ(S1(unlink, "/tmp/procfile"), 0);
+	snprintf(want, sizeof want, "/proc/self/fd/%ld", f);
+	n = S3(readlink, want, buf, sizeof buf);
+	CHECK(n == 23 && !memcmp(buf, "/tmp/procfile (deleted)", 23), "unlinked %.*s", (int)n, buf);
+	S1(close, f);
+	EQ(S3(readlink, want, buf, sizeof buf), -ENOENT);
+	EQ(S3(readlink, "/proc/self/exe", buf, sizeof buf), -ENOENT); /* no program file */
+	/* generated files: reads in pieces continue the text; no writing */
+	long m = openp("/proc/meminfo", O_RDONLY, 0);
+	size_t got = 0;
+	while ((n = S3(read, m, buf + got, 100)) > 0)
+		got += (size_t)n;
+	CHECK(got == 3600 && !memcmp(buf, "line 0000 0\n", 12) && !memcmp(buf + 3588, "line 0299 0\n", 12), "%zu bytes", got);
+	EQ(S4(pread64, m, buf, 12, 12), 12);
+	CHECK(!memcmp(buf, "line 0001 0\n", 12), "pread");
+	S1(close, m);
+	long w = openp("/proc/meminfo", O_WRONLY | O_TRUNC, 0); /* as root on Linux: opens, writes fail */
+	EQ(S3(write, w, "x", 1), -EIO);
+	S1(close, w);
+	/* no names made or removed by programs (as Linux: ENOENT, EPERM, EXDEV) */
+	EQ(openp("/proc/new", O_CREAT | O_WRONLY, 0644), -ENOENT);
+	EQ(openp("/proc/42/new", O_CREAT | O_WRONLY, 0644), -ENOENT);
+	EQ(S2(mkdir, "/proc/d", 0755), -ENOENT);
+	EQ(S1(unlink, "/proc/meminfo"), -EPERM);
+	EQ(S1(rmdir, "/proc/42/fd"), -EPERM);
+	EQ(S2(rename, "/proc/meminfo", "/tmp/m"), -EXDEV);
+	long made = openp("/tmp/m", O_CREAT | O_WRONLY, 0644);
+	S1(close, made);
+	EQ(S2(rename, "/tmp/m", "/proc/m"), -EXDEV);
+	EQ(S1(unlink, "/tmp/m"), 0);
+	long c42 = openp("/proc/42/stat", O_CREAT | O_RDONLY, 0644); /* exists: opened */
+	CHECK(c42 >= 0, "O_CREAT of an existing /proc file: %ld", c42);
+	S1(close, c42);
+	EQ(read_file("/proc/42/stat", buf, sizeof buf), 23);
+	CHECK(!strcmp(buf, "42 (kfs-test) R file 0\n"), "stat %s", buf);
+	/* the process goes: its directory with it; an open file there reads ESRCH */
+	long st = openp("/proc/42/status", O_RDONLY, 0);
+	test_proc_alive = false;
+	procfs_task_gone(42);
+	char sb[256];
+	EQ(S2(stat, "/proc/42", sb), -ENOENT);
+	CHECK(!listed("/proc", "42"), "gone from the listing");
+	EQ(S3(read, st, buf, sizeof buf), -ESRCH);
+	S1(close, st);
+	S1(close, p[0]);
+	S1(close, p[1]);
+	test_proc_alive = true;
 	end();
 }
 
@@ -987,6 +1081,7 @@ int main(void)
 	test_names();
 	test_contents();
 	test_getdents();
+	test_procfs();
 	test_fds();
 	test_pipes();
 	test_tty();

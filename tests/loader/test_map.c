@@ -142,8 +142,55 @@ static void bad_bias(void)
 	fake_free(&f);
 }
 
+/* map_file: the fake maps the pages and copies the file's bytes there (zeros past its end),
+ * as a file mapping would show them; calls are counted. */
+static int file_maps;
+static int fake_map_file(void *ctx, uint64_t va, uint64_t len, int prot, uint64_t off)
+{
+	struct loader_as as = fake_as(ctx);
+	file_maps++;
+	if ((off & 0xfff) || as.map(ctx, va, len, prot) < 0)
+		return -1;
+	uint8_t *p = fake_ptr(ctx, va);
+	for (uint64_t i = 0; i < len; i++)
+		p[i] = off + i < b.size ? b.buf[off + i] : 0;
+	return 0;
+}
+
+/* Segments alone on their pages come from the file (text whole, data copy-on-write with its
+ * bss cleared); a read-only one with bss is copied as before. */
+static void map_from_file(void)
+{
+	struct fake_as f;
+	eb_init(&b, ET_EXEC, 0x401010);
+	eb_phdr(&b, PT_LOAD, PF_R | PF_X, 0x1000, 0x401000, 0x800, 0x800, 4096);
+	eb_phdr(&b, PT_LOAD, PF_R | PF_W, 0x2100, 0x403100, 0x100, 0x2000, 4096);
+	eb_phdr(&b, PT_LOAD, PF_R, 0x2400, 0x406400, 0x10, 0x20, 4096);   /* read-only with bss */
+	eb_fill(&b, 0x1000, 0x1500, 7);
+	CHECK_ERR(check_eb(&b, &img), LOADER_OK);
+	fake_init(&f, 0x400000, 8);
+	struct loader_as as = fake_as(&f);
+	as.map_file = fake_map_file;
+	file_maps = 0;
+	CHECK_ERR(loader_map(b.buf, &img, 0, &as), LOADER_OK);
+	CHECK(!f.bad);
+	CHECK(file_maps == 2);
+	CHECK(fake_prot(&f, 0x401000) == (R | X));
+	CHECK(memcmp(fake_ptr(&f, 0x401000), b.buf + 0x1000, 0x1000) == 0); /* the whole page */
+	CHECK(fake_prot(&f, 0x403000) == (R | W));
+	CHECK(memcmp(fake_ptr(&f, 0x403000), b.buf + 0x2000, 0x200) == 0);
+	CHECK(all_zero(&f, 0x403200, 0xe00));            /* the rest of the last file page */
+	CHECK(fake_prot(&f, 0x404000) == (R | W) && all_zero(&f, 0x404000, 0x1000));
+	CHECK(fake_prot(&f, 0x405000) == (R | W) && all_zero(&f, 0x405000, 0x1000));
+	CHECK(fake_prot(&f, 0x406000) == R);             /* copied: zeros around its bytes */
+	CHECK(all_zero(&f, 0x406000, 0x400) && all_zero(&f, 0x406410, 0xbf0));
+	CHECK(memcmp(fake_ptr(&f, 0x406400), b.buf + 0x2400, 0x10) == 0);
+	fake_free(&f);
+}
+
 void tests_map(void)
 {
+	RUN(map_from_file);
 	RUN(map_exec);
 	RUN(map_dyn);
 	RUN(prot_union_multi);

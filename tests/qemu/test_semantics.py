@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 
-from harness import Machine, Results, Timeout
+from harness import Machine, Results, Timeout, expect
 
 RING_OF = {"exec": 3, "kexec": 0}
 # program, arguments, its parts (each must print "<prog>: <part> ok"), timeout in seconds
@@ -19,6 +19,11 @@ PROGRAMS = [
     ("usertop", "", [], 30),
     ("vmcost", "-c", ["find-free", "huge-unmap"], 240),
     ("pollwake", "-c", ["ping-pong"], 240),
+    ("sigmaskwait", "", ["ppoll", "pselect"], 30),
+    ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
+    ("filemap", "", ["shared-write", "private-cow", "two-processes", "msync", "end-of-file", "truncate-sigbus",
+                     "dev-zero", "munmap-mprotect", "errors", "exec"], 120),
+    ("procfs", "", ["exe", "maps", "fd", "meminfo", "stat", "dirs"], 60),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
@@ -48,6 +53,59 @@ def free_frames(m):
     return int(g.group(1)) if g else None
 
 
+def shell_scripts(res, m, mode):
+    """`#!` scripts typed at the shell (item 7): /bin/shebang -w writes them; a script whose
+    interpreter is marked runs in ring 0 under kexec, one whose interpreter is busybox
+    (unmarked) is refused by kexec as an unmarked ELF is, and runs under exec."""
+    d = "/tmp/sb"
+    n = "%s/script-" % mode
+    if expect(res, m, n + "setup", "exec /bin/shebang -w %s" % d, [r"^shebang: scripts written$", r"^exit 0$"]) is None:
+        return
+    ring = RING_OF[mode]
+    marked = r"^ring=%d\|\[/bin/shebang\]\[--echo\]\[/tmp/sb/marked\]" % ring
+    expect(res, m, n + "marked", "%s /tmp/sb/marked a b" % mode, [marked + r"\[a\]\[b\]$", r"^exit 0$"])
+    expect(res, m, n + "nested", "%s /tmp/sb/nested x" % mode, [marked + r"\[/tmp/sb/nested\]\[x\]$", r"^exit 0$"])
+    if mode == "exec":
+        expect(res, m, n + "unmarked", "exec /tmp/sb/unmarked q", [r"^unmarked:/tmp/sb/unmarked:q$", r"^exit 0$"])
+    else:
+        expect(res, m, n + "unmarked", "kexec /tmp/sb/unmarked q",
+               [r"^kexec: /tmp/sb/unmarked: its #! interpreter has no ringzero note \(not built with r0cc\): "
+                r"run the script with exec$"], absent=[r"^unmarked:", r"^exit"])
+    expect(res, m, n + "missing", "%s /tmp/sb/missing" % mode,
+           [r"^%s: /tmp/sb/missing: its #! interpreter does not exist$" % mode], absent=[r"^exit"])
+    expect(res, m, n + "empty", "%s /tmp/sb/empty" % mode,
+           [r"^%s: /tmp/sb/empty: bad #! line: no interpreter name" % mode], absent=[r"^exit"])
+    expect(res, m, n + "cleanup", "exec /bin/shebang -r %s" % d, [r"^shebang: scripts removed$", r"^exit 0$"])
+
+
+def rootfs_shell(res, m):
+    """What a shell script expects of the root file system (item 8): busybox applets through
+    their links in /bin (busybox picks the applet from argv[0]'s basename), and busybox ps
+    and top reading /proc."""
+    n = "exec/rootfs-"
+    expect(res, m, n + "sh-pipe", "exec /bin/sh -c 'echo hi | cat'", [r"^hi$", r"^exit 0$"])
+    expect(res, m, n + "applet-link", "exec /bin/echo linked", [r"^linked$", r"^exit 0$"])
+    expect(res, m, n + "sh-link", "exec /bin/sh -c 'readlink /bin/sh; readlink /proc/self/exe; ls /dev/shm /tmp >/dev/null && echo dirs'",
+           [r"^busybox$", r"^/bin/busybox$", r"^dirs$", r"^exit 0$"])
+    # ps lists the kernel shell (pid 1, a kernel task: [shell]) and itself
+    expect(res, m, n + "ps", "exec /bin/busybox ps",
+           [r"^PID\s+USER\s+(TIME\s+)?COMMAND$", r"^\s*1 0\s+(\S+\s+)?\[shell\]$",
+            r"^\s*\d+ 0\s+(\S+\s+)?/bin/busybox ps$", r"^exit 0$"])
+    # a shell with a child in the background: ps shows both with their parents (busybox sh
+    # runs the sleep applet by execve of /proc/self/exe, so its comm is "exe", as on Linux)
+    out = expect(res, m, n + "ps-tree", "exec /bin/sh -c 'sleep 3 & ps -o pid,ppid,stat,comm; kill %1'",
+                 [r"^\s*PID\s+PPID\s+STAT\s+COMMAND$", r"^\s*(\d+)\s+1\s+S\s+sh$",
+                  r"^\s*\d+\s+\d+\s+[RS]\s+(exe|sleep)$", r"^\s*\d+\s+\d+\s+R\s+ps$"])
+    if out:
+        sh = re.search(r"^\s*(\d+)\s+1\s+S\s+sh$", out, re.M)
+        kids = re.findall(r"^\s*\d+\s+(\d+)\s+[SR]\s+(?:exe|sleep|ps)$", out, re.M)
+        res.check(n + "ps-parents", sh is not None and kids == [sh.group(1)] * 2,
+                  "sleep and ps should be children of sh: %r" % out[-400:])
+    expect(res, m, n + "top", "exec /bin/busybox top -n 1 -b",
+           [r"^Mem: \d+K used, \d+K free", r"^Load average: \d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+$",
+            r"^\s*PID\s+PPID\s+USER\s+STAT\s+VSZ", r"\s1\s+0\s+0\s+SW?\s.*\[shell\]$", r"^exit 0$"])
+
+
 def run_mode(res, a, mode):
     with Machine(a.kernel, a.initrd, log=a.log, overall=600.0) as m:
         try:
@@ -75,6 +133,9 @@ def run_mode(res, a, mode):
         after = free_frames(m)
         res.check("%s/heap-frames-back" % mode, before is not None and after == before,
                   "free frames before the programs %s, after %s" % (before, after))
+        shell_scripts(res, m, mode)
+        if mode == "exec":
+            rootfs_shell(res, m)
         m.type("poweroff")
         res.check("%s/poweroff" % mode, m.wait_exit(15) == 0, "bad exit status")
 

@@ -199,6 +199,13 @@ static void page_fault(struct trapframe *tf)
 		force_sig(SIGKILL, cr2, SI_KERNEL);
 		return;
 	}
+	if (r == -EIO) { /* past the end of a mapped file, as Linux */
+		if (fatal_signal(SIGBUS))
+			printk("[fault] pid %d (%s): #PF at %#lx past the end of a mapped file, rip %#lx -> SIGBUS\n",
+			       current->pid, current->name, cr2, tf->rip);
+		force_sig(SIGBUS, cr2, BUS_ADRERR);
+		return;
+	}
 	bool mapped = vm_find(mm, cr2) != NULL;
 	/* for the log: a present kernel page (supervisor, or read-only kernel text) is "denied" */
 	bool present = cr2 >= USER_TOP ? (tf->error & 1) : mapped;
@@ -213,6 +220,7 @@ void trap(struct trapframe *tf)
 	if (tf->vector == VEC_SPURIOUS)
 		return; /* the local APIC's spurious vector: no EOI */
 	if (tf->vector >= 32) {
+		tick_from_program = tf_from_program(tf); /* for the timer's time accounting */
 		if (irq_handlers[tf->vector])
 			irq_handlers[tf->vector]();
 		else

@@ -104,3 +104,41 @@ size_t strlcpy(char *d, const char *s, size_t n)
 	}
 	return l;
 }
+
+/* The page cache's half for the file layer (kernel/mm/pagecache.c, filemap.c): file
+ * contents in page-aligned host memory; nothing maps files here. */
+#include "pagecache.h"
+#include <stdlib.h>
+void *filebuf_alloc(uint64_t bytes)
+{
+	void *p = aligned_alloc(4096, bytes);
+	if (p)
+		memset(p, 0, bytes);
+	return p;
+}
+void filebuf_free(void *buf, uint64_t bytes) { (void)bytes; free(buf); }
+void filemap_moved(struct inode *ip, const void *old, uint64_t oldcap) { (void)ip, (void)old, (void)oldcap; }
+void filemap_truncated(struct inode *ip, uint64_t size) { (void)ip, (void)size; }
+
+/* /proc's questions (procfs.h): one process, pid 42 (current_pid), with test_fdt as its
+ * descriptors and no program file, while test_proc_alive; its texts are fixed. */
+#include "procfs.h"
+bool test_proc_alive = true;
+int proc_self_tgid(void) { return 42; }
+bool proc_tgid_exists(int pid) { return pid == 42 && test_proc_alive; }
+int proc_next_tgid(int after) { return after < 42 && test_proc_alive ? 42 : 0; }
+struct inode *proc_pid_exe(int pid) { (void)pid; return NULL; }
+struct fdtable *proc_pid_files(int pid) { return proc_tgid_exists(pid) ? test_fdt : NULL; }
+long proc_pid_text(int pid, enum proc_pid_file which, struct kbuf *b)
+{
+	if (!proc_tgid_exists(pid))
+		return -ESRCH;
+	kbuf_printf(b, "%d (kfs-test) R file %d\n", pid, (int)which);
+	return 0;
+}
+long proc_sys_text(enum proc_sys_file which, struct kbuf *b)
+{
+	for (int i = 0; i < 300; i++) /* 3600 bytes: reads in pieces must continue the text */
+		kbuf_printf(b, "line %04d %d\n", i, (int)which);
+	return 0;
+}
