@@ -3,6 +3,7 @@
 #   make          build everything (bootstraps Debian packages and musl's source if missing)
 #   make run      boot the kernel to its shell on this terminal
 #   make test     the whole suite; ends with "N passed, N failed"
+#   make test-apps  lua, sqlite and busybox built with r0cc, run in both rings (minutes)
 #   make bench    benchmarks into results/
 #   make clean    remove build/ (the download cache in cache/ stays; distclean removes it)
 #
@@ -40,6 +41,7 @@ include toolchain/toolchain.mk
 -include tests/tests.mk
 -include kernel/kernel.mk
 -include bench/bench.mk
+-include tests/apps/apps.mk
 
 # Run every group even when one fails, then print the totals. A group that did not get as
 # far as writing its results counts as a failure of that group.

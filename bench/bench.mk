@@ -63,7 +63,7 @@ BB_FLAGS    = -C $(BB_SRC) CC=$(abspath $(R0CC)) HOSTCC=$(HOSTCC)
 # The option lines of bench/busybox.config: CONFIG_X=... and "# CONFIG_X is not set".
 BB_OPTIONS  = grep -E '^(CONFIG_[A-Z0-9_]+=|\# CONFIG_[A-Z0-9_]+ is not set$$)' bench/busybox.config
 
-$(BB_TARBALL): | $(BOOTSTRAP_BENCH)
+$(BB_TARBALL): | $(BOOTSTRAP)
 	$(call say,FETCH,busybox $(BB_VERSION) from Debian's source package)
 	$(Q)toolchain/fetch-source.sh $(CACHE) busybox $(BB_DEBIAN) $(notdir $@) $(BB_SHA256) >/dev/null
 

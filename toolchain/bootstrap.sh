@@ -4,7 +4,9 @@
 # Usage: bootstrap.sh [--check] [GROUP...]
 #   GROUP is one of: build (compiler, binutils, make, Linux headers), run (QEMU, cpio, python3),
 #   test (busybox-static, strace), bench (gnuplot, bzip2 for busybox's tarball),
-#   fresh (debootstrap and util-linux's unshare, for make test-fresh). Default: all groups but fresh.
+#   fresh (debootstrap and util-linux's unshare, for make test-fresh), apps (tclsh for sqlite's
+#   amalgamation, bzip2 and xz for the source tarballs: make test-apps).
+#   Default: all groups but fresh and apps.
 #   --check only reports what is missing (exit 1 if anything is).
 #
 # As root it runs apt-get; otherwise it prints the exact apt-get line and exits 1. It owns the
@@ -18,6 +20,7 @@ apt-get:apt patch:patch /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev"
 group_run="qemu-system-x86_64:qemu-system-x86 cpio:cpio python3:python3"
 group_test="busybox:busybox-static strace:strace"
 group_bench="gnuplot:gnuplot-nox bzip2:bzip2"
+group_apps="tclsh8.6:tcl8.6 bzip2:bzip2 xz:xz-utils strip:binutils"
 group_fresh="debootstrap:debootstrap unshare:util-linux tar:tar git:git"
 
 check_only=0

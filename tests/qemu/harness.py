@@ -35,6 +35,7 @@ poweroff and records "poweroff" as passed when qemu-run exits with status 0. Exi
 0 when nothing failed.
 """
 import argparse
+import codecs
 import os
 import signal
 import re
@@ -82,6 +83,8 @@ class Machine:
         self.watchdog.start()
 
     def _read(self, f, is_err):
+        # Incremental: a UTF-8 character split between two reads is decoded whole.
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
         while True:
             data = os.read(f.fileno(), 4096)
             with self.cond:
@@ -90,7 +93,7 @@ class Machine:
                         self.eof = True
                     self.cond.notify_all()
                     return
-                text = data.decode("utf-8", "replace").replace("\r", "")
+                text = decoder.decode(data).replace("\r", "")
                 if is_err:
                     self.stderr += text
                 else:

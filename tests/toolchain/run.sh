@@ -72,6 +72,118 @@ t_r0cc_no_sysroot() {
 	[ $? -eq 1 ] && echo "$out" | grep -q 'no patched sysroot'
 }
 
+# --- r0cc as a build system sees it (issue 9) -------------------------------------------
+# The Linux UAPI headers are in the sysroot, and they are the sysroot's, not the host's.
+t_r0cc_uapi() {
+	"$R0CC" -O2 -Wall -Wextra -Werror -o "$OUT/uapi" "$here/uapi.c" || return 1
+	expect 0 "$OUT/uapi.out" "$OUT/uapi" || return 1
+	echo 'KDGKBTYPE=0x4b33 cap=0x20080522 EINVAL=22 MTD_NANDFLASH=4' | diff - "$OUT/uapi.out" || return 1
+	"$R0CC" -M "$here/uapi.c" > "$OUT/uapi.deps" || return 1
+	for h in linux/kd.h asm/types.h linux/capability.h mtd/mtd-user.h asm-generic/errno-base.h; do
+		grep -q "$SYSROOT/include/$h" "$OUT/uapi.deps" || { echo "$h not from the sysroot"; return 1; }
+	done
+	! grep -q '/usr/include' "$OUT/uapi.deps" || { echo "a host header:"; grep /usr/include "$OUT/uapi.deps"; return 1; }
+}
+# An AC_SEARCH_LIBS-style probe for a library the sysroot does not have fails cleanly at link
+# time, whether or not the host has it (zlib1g-dev may be installed or not).
+t_r0cc_lz_probe() {
+	rm -f "$OUT/conftest"
+	expect 1 "$OUT/conftest-lz.out" "$R0CC" -o "$OUT/conftest" "$here/conftest.c" -lz || return 1
+	grep -q 'cannot find -lz' "$OUT/conftest-lz.out" || { cat "$OUT/conftest-lz.out"; return 1; }
+	[ ! -e "$OUT/conftest" ] || { echo "an output was linked"; return 1; }
+}
+# A library the host certainly has (glibc's libanl.a, from libc6-dev, a build package): gcc
+# finds it, r0cc must not.
+t_r0cc_host_lib() {
+	echo 'int main(void) { return 0; }' > "$OUT/empty.c"
+	gcc -o "$OUT/empty-gcc" "$OUT/empty.c" -lanl || { echo "control: host gcc does not find -lanl"; return 1; }
+	expect 1 "$OUT/anl.out" "$R0CC" -o "$OUT/empty-r0" "$OUT/empty.c" -lanl || return 1
+	grep -q 'cannot find -lanl' "$OUT/anl.out"
+}
+# The link searches the sysroot's lib alone: ld gets -nostdlib and no other -L.
+t_r0cc_link_dirs() {
+	"$R0CC" -v -o "$OUT/hello-v" "$here/hello.c" > "$OUT/hello-v.out" 2>&1 || { tail -n 3 "$OUT/hello-v.out"; return 1; }
+	local line; line=$(grep 'collect2' "$OUT/hello-v.out" | tail -n 1)
+	echo "$line" | grep -qw -- '-nostdlib' || { echo "ld without -nostdlib"; return 1; }
+	local dirs; dirs=$(echo "$line" | tr ' ' '\n' | grep '^-L' | tr '\n' ' ')
+	[ "$dirs" = "-L$SYSROOT/lib " ] || { echo "search dirs: $dirs"; return 1; }
+}
+t_r0cc_print_search_dirs() {
+	local out; out=$("$R0CC" -print-search-dirs) || return 1
+	echo "$out" | grep -qx "libraries: =$SYSROOT/lib/" || { echo "$out" | grep libraries; return 1; }
+	echo "$out" | grep -q '^install: /' && echo "$out" | grep -q '^programs: ='
+}
+t_r0cc_print_file_name() {
+	local got
+	got=$("$R0CC" -print-file-name=libc.a); [ "$got" = "$SYSROOT/lib/libc.a" ] || { echo "libc.a: $got"; return 1; }
+	got=$("$R0CC" -print-file-name=libm.a); [ "$got" = "$SYSROOT/lib/libm.a" ] || { echo "libm.a: $got"; return 1; }
+	# gcc itself names the host's glibc library; r0cc says "not found" (the bare name)
+	gcc -print-file-name=libanl.a | grep -q '^/' || { echo "control: gcc does not find libanl.a"; return 1; }
+	got=$("$R0CC" -print-file-name=libanl.a); [ "$got" = libanl.a ] || { echo "libanl.a: $got"; return 1; }
+	got=$("$R0CC" -print-file-name=libz.a); [ "$got" = libz.a ] || { echo "libz.a: $got"; return 1; }
+	got=$("$R0CC" -print-file-name=libgcc.a); [ -f "$got" ] || { echo "libgcc.a: $got"; return 1; }
+	got=$("$R0CC" -print-file-name=include); [ -f "$got/stddef.h" ] || { echo "include: $got"; return 1; }
+	got=$("$R0CC" -print-sysroot); [ "$got" = "$SYSROOT" ] || { echo "sysroot: $got"; return 1; }
+}
+# -M: the rule on stdout, with the system header from the sysroot; -MMD leaves it out.
+t_r0cc_dep_M() {
+	"$R0CC" -M -I"$here" "$here/deps.c" > "$OUT/deps.M" || return 1
+	grep -q '^deps.o: ' "$OUT/deps.M" && grep -q "$here/deps.h" "$OUT/deps.M" &&
+	grep -q "$SYSROOT/include/stdio.h" "$OUT/deps.M" || { cat "$OUT/deps.M"; return 1; }
+	! grep -q '/usr/include' "$OUT/deps.M"
+}
+t_r0cc_dep_MD() {
+	rm -rf "$OUT/md" && mkdir -p "$OUT/md" || return 1
+	"$R0CC" -MD -c -o "$OUT/md/deps.o" "$here/deps.c" || return 1
+	[ -f "$OUT/md/deps.o" ] && [ -f "$OUT/md/deps.d" ] || { echo "no .o or .d"; ls "$OUT/md"; return 1; }
+	grep -q "^$OUT/md/deps.o: " "$OUT/md/deps.d" && grep -q deps.h "$OUT/md/deps.d" &&
+	grep -q "$SYSROOT/include/stdio.h" "$OUT/md/deps.d" || { cat "$OUT/md/deps.d"; return 1; }
+	"$R0CC" -MMD -MF "$OUT/md/mmd.d" -c -o "$OUT/md/deps2.o" "$here/deps.c" || return 1
+	grep -q deps.h "$OUT/md/mmd.d" && ! grep -q 'stdio.h' "$OUT/md/mmd.d" || { cat "$OUT/md/mmd.d"; return 1; }
+}
+t_r0cc_compile_only() {
+	rm -f "$OUT/deps.o" "$OUT/deps.s" "$OUT/deps.i"
+	"$R0CC" -c -o "$OUT/deps.o" "$here/deps.c" || return 1
+	[ "$(elf_type "$OUT/deps.o")" = REL ] || { echo "-c: not ET_REL"; return 1; }
+	nm "$OUT/deps.o" | grep -q ' T deps_answer$' || { echo "-c: no deps_answer"; return 1; }
+	"$R0CC" -S -O2 -o "$OUT/deps.s" "$here/deps.c" || return 1
+	grep -q '^deps_answer:' "$OUT/deps.s" && grep -q '\$42' "$OUT/deps.s" || { echo "-S: no deps_answer/42"; return 1; }
+	"$R0CC" -E -o "$OUT/deps.i" "$here/deps.c" || return 1
+	grep -q "\"$SYSROOT/include/stdio.h\"" "$OUT/deps.i" || { echo "-E: stdio.h not the sysroot's"; return 1; }
+	grep -q 'return 42;' "$OUT/deps.i" || { echo "-E: DEPS_ANSWER not expanded"; return 1; }
+	# the object links into a marked program
+	"$R0CC" -o "$OUT/deps" "$OUT/deps.o" && has_note "$OUT/deps" && [ "$("$OUT/deps")" = 42 ]
+}
+t_r0cc_shared_refused() {
+	rm -f "$OUT/libdeps.so"
+	expect 1 "$OUT/shared.out" "$R0CC" -shared -fPIC -o "$OUT/libdeps.so" "$here/deps.c" || return 1
+	grep -q '^r0cc: -shared: shared libraries are not supported' "$OUT/shared.out" || { cat "$OUT/shared.out"; return 1; }
+	[ ! -e "$OUT/libdeps.so" ]
+}
+t_r0cc_cxx_refused() {
+	cp "$here/deps.c" "$OUT/deps.cc" && cp "$here/deps.c" "$OUT/deps.cpp" || return 1
+	local how
+	for how in "-c $OUT/deps.cc" "-c $OUT/deps.cpp" "-x c++ -c $here/deps.c" "-xc++ -E $here/deps.c"; do
+		rm -f "$OUT/cxx.o"
+		# shellcheck disable=SC2086
+		expect 1 "$OUT/cxx.out" "$R0CC" -I"$here" -o "$OUT/cxx.o" $how || { echo "($how)"; return 1; }
+		grep -q 'C++ is not supported' "$OUT/cxx.out" || { echo "($how)"; cat "$OUT/cxx.out"; return 1; }
+		[ ! -e "$OUT/cxx.o" ] || { echo "($how) an output"; return 1; }
+	done
+	# -x c names the language: a .cc file name alone is then no reason to refuse
+	"$R0CC" -x c -I"$here" -c -o "$OUT/cxx.o" "$OUT/deps.cc"
+}
+# The patched libc's fmaf raises FE_UNDERFLOW as glibc does (and Debian's musl): the libc's
+# code generation keeps the order of an addition and fetestexcept (toolchain.mk, MUSL_CFLAGS).
+t_fmaf_underflow() {
+	gcc -O2 -o "$OUT/fmaf-host" "$here/fmaf.c" -lm || return 1
+	"$R0CC" -O2 -g -o "$OUT/fmaf" "$here/fmaf.c" || return 1
+	local want='fmaf=0x1p-149 underflow=1 inexact=1'
+	[ "$("$OUT/fmaf-host")" = "$want" ] || { echo "host: $("$OUT/fmaf-host")"; return 1; }
+	[ "$("$OUT/fmaf")" = "$want" ] || { echo "r0cc: $("$OUT/fmaf")"; return 1; }
+	[ "$("$R0RUN" "$OUT/fmaf")" = "$want" ] || { echo "r0run: $("$R0RUN" "$OUT/fmaf")"; return 1; }
+}
+
 # --- the red zone (contract 2) ---------------------------------------------------------
 t_redzone_build() {
 	"$R0CC" -O2 -Wall -Wextra -Werror -I"$MUSL_SRC/arch/x86_64" -o "$OUT/redzone" \
@@ -168,6 +280,9 @@ t_r0run_malformed() {
 }
 
 for t in r0cc_help r0cc_static r0cc_static_pie r0cc_makefile r0cc_autotools r0cc_no_sysroot \
+	r0cc_uapi r0cc_lz_probe r0cc_host_lib r0cc_link_dirs r0cc_print_search_dirs \
+	r0cc_print_file_name r0cc_dep_M r0cc_dep_MD r0cc_compile_only r0cc_shared_refused \
+	r0cc_cxx_refused fmaf_underflow \
 	redzone_build redzone_layout redzone_native redzone_control; do
 	check "${t//_/-}" "t_$t"
 done

@@ -1,0 +1,1 @@
+#define DEPS_ANSWER 42
