@@ -100,7 +100,9 @@ def rootfs_shell(res, m):
             r"^\s*\d+ 0\s+(\S+\s+)?/bin/busybox ps$", r"^exit 0$"])
     # a shell with a child in the background: ps shows both with their parents (busybox sh
     # runs the sleep applet by execve of /proc/self/exe, so its comm is "exe", as on Linux)
-    out = expect(res, m, n + "ps-tree", "exec /bin/sh -c 'sleep 3 & ps -o pid,ppid,stat,comm; kill %1'",
+    # (the foreground sleep 1 gives the background child time to reach its execve: without
+    # it, ps could see the child still a forked sh, depending on the scheduling order)
+    out = expect(res, m, n + "ps-tree", "exec /bin/sh -c 'sleep 3 & sleep 1; ps -o pid,ppid,stat,comm; kill %1'",
                  [r"^\s*PID\s+PPID\s+STAT\s+COMMAND$", r"^\s*(\d+)\s+1\s+S\s+sh$",
                   r"^\s*\d+\s+\d+\s+[RS]\s+(exe|sleep)$", r"^\s*\d+\s+\d+\s+R\s+ps$"])
     if out:
