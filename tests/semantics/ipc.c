@@ -1,8 +1,7 @@
 /* ipc: POSIX and System V IPC (issue 10 item 6), between processes made with fork.
  * posix-shm: shm_open + ftruncate + mmap(MAP_SHARED) in /dev/shm, seen by a child and back,
- * shm_unlink. (Named semaphores are not tested: musl's sem_open makes its file under a
- * temporary name and link()s it to the semaphore's, and the in-memory file system has one
- * name per inode, so link is EPERM and sem_open fails with it.)
+ * shm_unlink. posix-sem: a named semaphore (sem_open: a file in /dev/shm mapped shared, and
+ * futexes) posted by a child while the parent sleeps in sem_wait; sem_trywait EAGAIN.
  * msg: msgget (IPC_PRIVATE, keys, IPC_CREAT|IPC_EXCL -> EEXIST, ENOENT), message types
  * (msgtyp 0, > 0, < 0, MSG_EXCEPT), IPC_NOWAIT (ENOMSG, EAGAIN on a full queue), E2BIG and
  * MSG_NOERROR, MSGMAX, IPC_STAT/IPC_SET, blocked receivers and senders woken, EIDRM to a
@@ -108,6 +107,55 @@ static void part_posix_shm(void)
 	CHECK(!strcmp(p, "from the parent"), "still mapped after unlink");
 	munmap(p, 8192);
 	close(fd);
+}
+
+/* --- posix-sem ------------------------------------------------------------------------- */
+
+static void psem_child(long arg)
+{
+	(void)arg;
+	sem_t *s = sem_open("/rz-ipc-sem", 0);
+	CHECK(s != SEM_FAILED, "sem_open in the child");
+	if (s == SEM_FAILED)
+		return;
+	msleep(50);
+	CHECK_EQ(sem_post(s), 0);
+	CHECK_EQ(sem_post(s), 0);
+	sem_close(s);
+}
+
+static void part_posix_sem(void)
+{
+	sem_unlink("/rz-ipc-sem");
+	sem_t *s = sem_open("/rz-ipc-sem", O_CREAT | O_EXCL, 0600, 0);
+	CHECK(s != SEM_FAILED, "sem_open");
+	if (s == SEM_FAILED)
+		return;
+	errno = 0;
+	CHECK_EQ(sem_trywait(s), -1);
+	CHECK_EQ(errno, EAGAIN);
+	pid_t pid = child(psem_child, 0);
+	CHECK_EQ(sem_wait(s), 0); /* sleeps until the child posts */
+	reap_ok(pid);
+	int v = -1;
+	CHECK_EQ(sem_getvalue(s, &v), 0);
+	CHECK_EQ(v, 1);
+	CHECK_EQ(sem_trywait(s), 0);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 20000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	errno = 0;
+	CHECK_EQ(sem_timedwait(s, &ts), -1);
+	CHECK_EQ(errno, ETIMEDOUT);
+	CHECK_EQ(sem_close(s), 0);
+	CHECK_EQ(sem_unlink("/rz-ipc-sem"), 0);
+	errno = 0;
+	CHECK(sem_open("/rz-ipc-sem", 0) == SEM_FAILED, "gone after sem_unlink");
+	CHECK_EQ(errno, ENOENT);
 }
 
 /* --- msg ------------------------------------------------------------------------------- */
@@ -509,6 +557,7 @@ int main(void)
 	r0_start("ipc");
 	key_base = 0x52300000 + (getpid() & 0xffff) * 16;
 	R0_PART("posix-shm", part_posix_shm());
+	R0_PART("posix-sem", part_posix_sem());
 	R0_PART("msg", part_msg());
 	R0_PART("sem", part_sem());
 	R0_PART("shm", part_shm());
