@@ -83,6 +83,8 @@ static long walk(struct inode *cur, const char *p, size_t len, int flags, struct
 		struct inode *n = dir_find(cur, c, clen);
 		if (!n)
 			return -ENOENT;
+		if (n->alias) /* a hard link's entry: the file it names */
+			n = n->alias;
 		if (S_ISLNK(n->mode) && (!last || slash || (flags & LOOKUP_FOLLOW))) {
 			long err = follow(cur, n, &n, links, depth);
 			if (err)

@@ -63,6 +63,10 @@ void inode_put(struct inode *ip)
 		if (--ip->refs > 0 || ip->nlink > 0)
 			return;
 		struct inode *parent = ip->parent;
+		if (ip->alias) { /* a hard link's entry: one name less for its file */
+			ip->alias->nlink--;
+			inode_put(ip->alias);
+		}
 		if (ip->pipe)
 			pipe_free_inode(ip);
 		filebuf_free(ip->buf, ip->cap);
@@ -99,7 +103,7 @@ long dir_link(struct inode *dir, struct inode *ip, const char *name, size_t len)
 	kfree(ip->name);
 	ip->name = copy;
 	ip->parent = inode_get(dir);
-	ip->nlink = 1;
+	ip->nlink++; /* its names: this one and its hard links' entries */
 	ip->dseq = dir->next_dseq++;
 	struct inode **pp = &dir->children;
 	while (*pp && name_cmp((*pp)->name, name, len) < 0)
@@ -121,7 +125,8 @@ void dir_unlink(struct inode *ip)
 			break;
 		}
 	ip->next = NULL;
-	ip->nlink = 0;
+	if (ip->nlink)
+		ip->nlink--;
 	inode_touch(dir, true);
 	inode_touch(ip, false);
 }

@@ -1,7 +1,7 @@
 /* sys_names.c: the system calls about names in the tree. Owns open, openat, creat
  * (a name to a new descriptor, O_CREAT/O_EXCL/O_NOFOLLOW/O_DIRECTORY), mkdir(at),
  * mknod(at), symlink(at), readlink(at), unlink, rmdir, unlinkat, rename(at/at2), link(at)
- * (EPERM: one name per inode), Linux's errno order for each, and the helpers that read a
+ * (a second name: an entry that names the file), Linux's errno order for each, and the helpers that read a
  * path from user memory: lookup_user (shared through sys_common.h) and the parent
  * directory plus last name of a path (struct parent) for the calls that create or remove.
  * Does not own path resolution (namei.c), the tree (ramfs.c), open file descriptions
@@ -145,6 +145,8 @@ static long do_openat(int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
 		if ((err = parent_user(dirfd, upath, &pp)))
 			return err;
 		struct inode *c = parent_child(&pp);
+		if (c && c->alias)
+			c = c->alias;
 		if (c && (flags & O_EXCL)) {
 			err = -EEXIST;
 		} else if (c && S_ISLNK(c->mode)) {
@@ -464,8 +466,8 @@ static long do_rename(int odfd, uint64_t uold, int ndfd, uint64_t unew, uint64_t
 			if (d == d->parent)
 				break;
 		}
-	if (!err && dst == src)
-		goto done; /* same file: nothing to do */
+	if (!err && dst && (dst->alias ? dst->alias : dst) == (src->alias ? src->alias : src))
+		goto done; /* names of the same file: nothing to do */
 	if (!err && dst) {
 		if (S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
 			err = -ENOTDIR;
@@ -514,8 +516,26 @@ SYSCALL_DEFINE5(renameat2, fd_t, olddfd, upath_t, oldname, fd_t, newdfd, upath_t
 	return do_rename(olddfd, oldname, newdfd, newname, flags);
 }
 
-/* Hard links: the tree has one name per inode, so like a file system without them, EPERM
- * once the arguments check out (Linux's order: the source must exist, the target not). */
+/* Hard links: the tree has one name per inode, so a second name is an entry of its own
+ * whose `alias` is the file (namei goes through it; unlink and rename move the entry). Not
+ * for directories (EPERM, as Linux) or /proc's nodes (EXDEV, another file system); a file
+ * with no name left is ENOENT. Linux's order: the source must exist, the target not. */
+static long add_alias(struct inode *dir, struct inode *ip, const char *name, size_t len)
+{
+	struct inode *e = inode_new(ip->mode);
+	if (!e)
+		return -ENOMEM;
+	e->ino = ip->ino;
+	long err = dir_link(dir, e, name, len);
+	if (!err) {
+		e->alias = inode_get(ip);
+		ip->nlink++;
+		inode_touch(ip, false);
+	}
+	inode_put(e); /* the directory holds it now (or it goes) */
+	return err;
+}
+
 static long do_link(int odfd, uint64_t uold, int ndfd, uint64_t unew, uint64_t flags)
 {
 	if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
@@ -526,7 +546,18 @@ static long do_link(int odfd, uint64_t uold, int ndfd, uint64_t unew, uint64_t f
 		return err;
 	struct parent np;
 	if ((err = parent_user(ndfd, unew, &np)) == 0) {
-		err = parent_child(&np) ? -EEXIST : -EPERM;
+		if (parent_child(&np))
+			err = -EEXIST;
+		else if (np.slash)
+			err = -ENOENT;
+		else if (S_ISDIR(ip->mode))
+			err = -EPERM;
+		else if (ip->sops || np.dir->sops)
+			err = -EXDEV;
+		else if (ip->nlink == 0 || np.dir->nlink == 0)
+			err = -ENOENT;
+		else
+			err = add_alias(np.dir, ip, np.name, np.len);
 		parent_done(&np);
 	}
 	inode_put(ip);

@@ -79,6 +79,9 @@ struct inode {
 	bool writing;           /* regular files: a write is in progress (file.c: one at a time,
 				 * since a long one may give the CPU away between two chunks) */
 	struct waitq write_wait;/* writers waiting for it */
+	struct inode *alias;    /* a hard link's entry (sys_names.c link): only a name in its
+				 * directory for this file (referenced, counted in its nlink) */
+	struct shm_seg *shm;    /* a System V shared memory segment's file (ipc/shm.c); else NULL */
 };
 #define rnode inode             /* compatibility name for shell.c */
 

@@ -7,6 +7,7 @@
  * that maps a file's page or the page tables (vm.c), the address choice of mmap
  * (proc/mem.c). */
 #include "pagecache.h"
+#include "ipc.h"
 #include "vfs.h"
 #include "vm.h"
 #include "lib.h"
@@ -35,6 +36,8 @@ void filemap_unlink(struct vma *v)
 	if (v->flags & VM_DENYWRITE)
 		ip->deny_write--;
 	v->file = NULL;
+	if (ip->shm)
+		shm_unmapped(ip); /* a System V segment's attach (ipc/shm.c) */
 	inode_put(ip);
 }
 

@@ -6,6 +6,7 @@
  * shell's spawn/wait. Does not own address-space mechanics (mm/vm.c), signals
  * (signal.c) or scheduling (sched.c). */
 #include "proc.h"
+#include "ipc.h"
 #include "files.h"
 #include "gdt.h"
 #include "lib.h"
@@ -572,6 +573,15 @@ static bool threads_alive(struct task *leader)
 	return false;
 }
 
+/* Another thread of t's process still runs. */
+static bool group_alive_besides(struct task *t)
+{
+	for (struct task *o = all_tasks; o; o = o->next_all)
+		if (o != t && o->tgid == t->tgid && o->state != T_ZOMBIE)
+			return true;
+	return false;
+}
+
 void do_exit(int status)
 {
 	struct task *t = current, *shell = NULL;
@@ -588,6 +598,8 @@ void do_exit(int status)
 	}
 	vfork_release(t);
 	futex_exit(t); /* robust locks it held: FUTEX_OWNER_DIED for the next locker */
+	if (!group_alive_besides(t))
+		sem_exit(t->tgid); /* the process ends: its SEM_UNDO adjustments (ipc/sem.c) */
 	if (t->clear_child_tid && t->mm && t->mm->users > 1) {
 		int zero = 0;
 		copy_to_user(t->clear_child_tid, &zero, sizeof(zero));

@@ -370,9 +370,28 @@ static void test_contents(void)
 	EQ(S3(readv, fd, riov, 2), 5);
 	CHECK(!memcmp(r1, "ab", 2) && !memcmp(r2, "cde", 3), "readv");
 	EQ(S3(writev, fd, iov, 5000), -EINVAL);
-	EQ(S2(link, "/tmp/v", "/tmp/v2"), -EPERM);
+	/* hard links: a second name for the same file; it outlives the first */
 	EQ(S2(link, "/tmp/nope", "/tmp/v2"), -ENOENT);
 	EQ(S2(link, "/tmp/v", "/tmp/g"), -EEXIST);
+	EQ(S2(link, "/tmp", "/tmp/d2"), -EPERM);
+	EQ(S2(link, "/tmp/v", "/tmp/v2"), 0);
+	struct stat lst;
+	EQ(S2(stat, "/tmp/v2", &lst), 0);
+	EQ(lst.st_nlink, 2);
+	EQ(S2(link, "/tmp/v2", "/v3"), 0);
+	EQ(S2(stat, "/tmp/v", &lst), 0);
+	EQ(lst.st_nlink, 3);
+	EQ(S1(unlink, "/tmp/v"), 0);
+	EQ(read_file("/v3", buf, sizeof buf), 5);
+	CHECK(!memcmp(buf, "abcde", 5), "through the link: %.5s", buf);
+	EQ(S2(rename, "/v3", "/tmp/v2"), 0); /* two names of one file: nothing happens */
+	EQ(S2(stat, "/v3", &lst), 0);
+	EQ(lst.st_nlink, 2);
+	EQ(S1(unlink, "/v3"), 0);
+	EQ(S2(stat, "/tmp/v2", &lst), 0);
+	EQ(lst.st_nlink, 1);
+	EQ(S1(unlink, "/tmp/v2"), 0);
+	EQ(S2(stat, "/tmp/v2", &lst), -ENOENT);
 	int vp[2];
 	EQ(S1(pipe, vp), 0);
 	EQ(S3(writev, vp[1], iov, 3), 5); /* gathered into one pipe write */
