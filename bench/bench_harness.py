@@ -251,6 +251,8 @@ def run_host(bindir, scale, logdir):
 
 
 LINUX_APPEND = "console=ttyS0 quiet panic=-1"
+# Extra QEMU arguments for every Linux guest boot (bench/bench_model.py adds -plugin).
+LINUX_EXTRA_QEMU = []
 
 
 # A Linux guest that has printed nothing after this long is stuck in early boot (seen
@@ -281,7 +283,8 @@ def boot_linux_once(vmlinuz, initrd, mode, engine, scale, logpath, timeout):
         append += " mitigations=off"
     append += " rzmode=%s rzengine=%s rzscale=%g" % (mode, engine, scale)
     cmd = ["qemu-system-x86_64", "-M", "microvm", "-m", MEM] + accel_args(engine) + \
-          ["-nographic", "-no-reboot", "-kernel", vmlinuz, "-initrd", initrd, "-append", append]
+          ["-nographic", "-no-reboot", "-kernel", vmlinuz, "-initrd", initrd, "-append", append] + \
+          LINUX_EXTRA_QEMU
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
