@@ -33,6 +33,7 @@ it. ctx (a difference of two medians) is left out.
 Usage: bench_model.py --plugin SO --kernel ELF --rz-initrd CPIO --vmlinuz BZIMAGE
                       --linux-initrd CPIO [--results DIR] [--scale S] [--programs a,b]
                       [--modes ring0,ring3,linux,linux-nomitig] [--cpu zen3]
+                      [--linux-append PARAMS]
 """
 import argparse
 import os
@@ -160,7 +161,8 @@ def run_ringzero(a, mode, regfile, logpath):
 def run_linux(a, mode, regfile, logpath):
     open(regfile, "w").close()
     bh.LINUX_EXTRA_QEMU[:] = plugin_args(a.plugin, regfile)
-    os.environ["BENCH_LINUX_APPEND"] = " rzcases=" + ",".join(a.programs)
+    os.environ["BENCH_LINUX_APPEND"] = " rzcases=" + ",".join(a.programs) + \
+        ("" if not a.linux_append else " " + a.linux_append)
     parsed, _, _, _ = bh.boot_linux_once(a.vmlinuz, a.linux_initrd, mode, "icount", a.scale,
                                          logpath, 600 * len(a.programs))
     return parsed["rows"], parse_regions(open(regfile).read())
@@ -178,6 +180,9 @@ def main(argv=None):
     ap.add_argument("--scale", type=float, default=0.05)
     ap.add_argument("--programs", default="lat_syscall")
     ap.add_argument("--modes", default="ring0,ring3,linux,linux-nomitig")
+    ap.add_argument("--linux-append", default="",
+                    help="more kernel parameters for the Linux guests (an experiment, e.g. pti=on: "
+                         "the rows keep their mode label, so write them to another --results)")
     ap.add_argument("--cpu", default="zen3", help="the CPU column of the cost table for model.csv")
     ap.add_argument("--costs", default=os.path.join(HERE, "model-costs.csv"))
     a = ap.parse_args(argv)
