@@ -112,7 +112,19 @@ def main():
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
-    # 5. The model (bench_model.py): regions attributed to CSV rows in order (5 per case,
+    # 5. Several boots of a Linux guest: per case the median, and the spread.
+    def r(case, ticks, ns):
+        return {"case": case, "mode": "linux", "engine": "icount", "iterations": 1, "ns": ns, "ticks": ticks}
+    merged, spread = bh.merge_boots([[r("fork", 100.0, 10.0), r("null", 332.0, 5.0)],
+                                     [r("fork", 107.0, 12.0), r("null", 332.0, 5.0)],
+                                     [r("fork", 103.0, 11.0)]])
+    check("linux-boots-median", [(m["case"], m["ticks"], m["ns"], m["boots"]) for m in merged] ==
+          [("fork", 103.0, 11.0, 3), ("null", 332.0, 5.0, 2)], merged)
+    check("linux-boots-spread", abs(spread["fork"][0] - 7.0 / 103.0) < 1e-9 and spread["null"] == (0.0, 0.0), spread)
+    text = bh.spread_sentence({"linux_spread": {("linux", "icount"): (3, spread)}})
+    check("linux-boots-sentence", "median of 3 boots" in text and "fork linux 6.8 %" in text, text)
+
+    # 6. The model (bench_model.py): regions attributed to CSV rows in order (5 per case,
     # 10 for ctx), the median region scaled to the row's per-op ticks, and the cost formula:
     # instructions + events x known figures, unknown figures named, never priced.
     import bench_model as bm
