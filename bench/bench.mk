@@ -2,10 +2,14 @@
 #
 #   make bench            full run: the Linux guest (default and mitigations=off) and
 #                         ringzero ring0/ring3 under every engine that works here, and the
-#                         host; writes results/ (about 5 minutes on this machine when idle;
+#                         host; each Linux guest is booted 3 times (the median is reported,
+#                         the spreads go to results/linux-spread.csv; 1 boot with QUICK=1);
+#                         writes results/ (about 5 minutes on this machine when idle with one
+#                         boot each, longer with three;
 #                         TCG-bound, so longer when it is busy). BENCH_RESULTS=DIR writes
 #                         elsewhere.
 #   make bench QUICK=1    the same at a small scale (a smoke run, about 1 minute)
+#                         (both end with make bench-model, below: about 1 more minute)
 #   make bench-progs      only the benchmark programs ($(BUILD)/bench/bin)
 #   make bench-model      the transition breakdown and the `model` engine (issue 12): the
 #                         cases of lat_syscall (BENCH_MODEL_PROGS) in ring0, ring3, linux and
@@ -121,6 +125,7 @@ bench: $(BOOTSTRAP_BENCH) $(BENCH_BINS) $(BENCH_VMLINUZ) $(BENCH_LINUX_INITRD)
 	-$(Q)$(MAKE) --no-print-directory bench-ringzero || echo "bench: ringzero image not built; ring0/ring3 will be reported as not run"
 	$(Q)bench/run.sh --build $(BENCH_OUT) --results $(BENCH_RESULTS) \
 		--kernel $(KERNEL_ELF) --rz-initrd $(BENCH_RZ_INITRD) $(if $(filter 1,$(QUICK)),--quick)
+	-$(Q)$(MAKE) --no-print-directory bench-model || echo "bench: the model (make bench-model) failed; results/events.csv and model.csv are not updated"
 
 BENCH_MODEL_PROGS ?= lat_syscall
 BENCH_MODEL_SCALE ?= 0.05

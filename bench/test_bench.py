@@ -122,7 +122,9 @@ def main():
           [("fork", 103.0, 11.0, 3), ("null", 332.0, 5.0, 2)], merged)
     check("linux-boots-spread", abs(spread["fork"][0] - 7.0 / 103.0) < 1e-9 and spread["null"] == (0.0, 0.0), spread)
     text = bh.spread_sentence({"linux_spread": {("linux", "icount"): (3, spread)}})
-    check("linux-boots-sentence", "median of 3 boots" in text and "fork linux 6.8 %" in text, text)
+    same = bh.spread_sentence({"linux_spread": {("linux", "icount"): (3, {"null": (0.0, 0.1)})}})
+    check("linux-boots-same", "same in every boot" in same, same)
+    check("linux-boots-sentence", "booted 3 times" in text and "fork linux 6.8 %" in text, text)
 
     # 6. The model (bench_model.py): regions attributed to CSV rows in order (5 per case,
     # 10 for ctx), the median region scaled to the row's per-op ticks, and the cost formula:
