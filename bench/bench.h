@@ -15,6 +15,11 @@
  *
  *     case,mode,engine,iterations,ns_per_op,ticks_per_op
  *
+ * Each timed run of the loop is marked for the transition plugin (bench/plugin/transitions.c,
+ * make bench-model) by two multi-byte NOPs, bench_mark_start() and bench_mark_end(): they do
+ * nothing on hardware or under any engine, and the plugin counts instructions and events
+ * between them (so REPS regions per case, in order; lat_ctx's case has two medians, 2*REPS).
+ *
  * ns from clock_gettime(CLOCK_MONOTONIC), ticks from rdtsc (under QEMU's
  * -icount shift=0,sleep=off a tick is one guest instruction). Per-op figures include the
  * loop around the operation, as in lmbench; the "floor" case measures that loop.
@@ -44,6 +49,17 @@ static inline uint64_t bench_ticks(void)
 	uint32_t lo, hi;
 	__asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
 	return (uint64_t)hi << 32 | lo;
+}
+
+/* The plugin's region markers: nopl 0x525a0001(%rax) and nopl 0x525a0002(%rax). */
+static inline void bench_mark_start(void)
+{
+	__asm__ __volatile__("nopl 0x525a0001(%%rax)" ::: "memory");
+}
+
+static inline void bench_mark_end(void)
+{
+	__asm__ __volatile__("nopl 0x525a0002(%%rax)" ::: "memory");
 }
 
 static inline uint64_t bench_ns(void)
@@ -114,7 +130,9 @@ static long bench_iters(long base)
 static struct bench_sample bench_time(bench_loop loop, long n)
 {
 	uint64_t t0 = bench_ns(), c0 = bench_ticks();
+	bench_mark_start();
 	loop(n);
+	bench_mark_end();
 	uint64_t c1 = bench_ticks(), t1 = bench_ns();
 	return (struct bench_sample){ (double)(t1 - t0), (double)(c1 - c0) };
 }

@@ -2,11 +2,20 @@
 #
 #   make bench            full run: the Linux guest (default and mitigations=off) and
 #                         ringzero ring0/ring3 under every engine that works here, and the
-#                         host; writes results/ (about 5 minutes on this machine when idle;
+#                         host; each Linux guest is booted 3 times (the median is reported,
+#                         the spreads go to results/linux-spread.csv; 1 boot with QUICK=1);
+#                         writes results/ (about 5 minutes on this machine when idle with one
+#                         boot each, longer with three;
 #                         TCG-bound, so longer when it is busy). BENCH_RESULTS=DIR writes
 #                         elsewhere.
 #   make bench QUICK=1    the same at a small scale (a smoke run, about 1 minute)
+#                         (both end with make bench-model, below: about 1 more minute)
 #   make bench-progs      only the benchmark programs ($(BUILD)/bench/bin)
+#   make bench-model      the transition breakdown and the `model` engine (issue 12): the
+#                         cases of lat_syscall (BENCH_MODEL_PROGS) in ring0, ring3, linux and
+#                         linux-nomitig under icount with bench/plugin/transitions.so, into
+#                         results/events.csv and results/model.csv (bench/bench_model.py; a
+#                         MODEL: cycles = instructions + events x bench/model-costs.csv)
 #   make test-bench       the harness's parsing and report on canned output, and that every
 #                         program and case is registered in bench.mk, init.c and the
 #                         harness (fast)
@@ -34,7 +43,7 @@ BENCH_LINUX_INITRD := $(BENCH_OUT)/linux-initramfs.cpio
 BENCH_RZ_INITRD    := $(BENCH_OUT)/ringzero-initramfs.cpio
 BENCH_RESULTS  := results
 
-.PHONY: bench bench-progs bench-ringzero test-bench
+.PHONY: bench bench-progs bench-ringzero bench-model test-bench
 bench-progs: $(BENCH_BINS) $(BENCH_INIT)
 
 $(BENCH_OUT)/bin/%: bench/%.c bench/bench.h $(R0CC_DEPS)
@@ -116,6 +125,16 @@ bench: $(BOOTSTRAP_BENCH) $(BENCH_BINS) $(BENCH_VMLINUZ) $(BENCH_LINUX_INITRD)
 	-$(Q)$(MAKE) --no-print-directory bench-ringzero || echo "bench: ringzero image not built; ring0/ring3 will be reported as not run"
 	$(Q)bench/run.sh --build $(BENCH_OUT) --results $(BENCH_RESULTS) \
 		--kernel $(KERNEL_ELF) --rz-initrd $(BENCH_RZ_INITRD) $(if $(filter 1,$(QUICK)),--quick)
+	-$(Q)$(MAKE) --no-print-directory bench-model || echo "bench: the model (make bench-model) failed; results/events.csv and model.csv are not updated"
+
+BENCH_MODEL_PROGS ?= lat_syscall
+BENCH_MODEL_SCALE ?= 0.05
+bench-model: $(BOOTSTRAP_BENCH) $(PLUGIN_SO) $(BENCH_BINS) $(BENCH_VMLINUZ) $(BENCH_LINUX_INITRD)
+	$(Q)$(MAKE) --no-print-directory bench-ringzero
+	$(Q)python3 bench/bench_model.py --plugin $(PLUGIN_SO) --kernel $(KERNEL_ELF) \
+		--rz-initrd $(BENCH_RZ_INITRD) --vmlinuz $(BENCH_VMLINUZ) --linux-initrd $(BENCH_LINUX_INITRD) \
+		--results $(BENCH_RESULTS) --build $(BENCH_OUT) --programs $(BENCH_MODEL_PROGS) \
+		--scale $(BENCH_MODEL_SCALE)
 
 TEST_GROUPS += test-bench
 test-bench:

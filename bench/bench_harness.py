@@ -32,6 +32,7 @@ import re
 import shlex
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -229,6 +230,32 @@ def parse_linux_console(text):
     return out
 
 
+def merge_boots(boot_rows):
+    """Rows of several boots of one guest (a list per boot) -> (rows, spread): per case the
+    median of ns and of ticks over the boots that printed it, and spread[case] = (ticks
+    spread, ns spread), each (max - min) / median. The order is the first boot's."""
+    by = {}
+    order = []
+    for rows in boot_rows:
+        for r in rows:
+            if r["case"] not in by:
+                order.append(r["case"])
+            by.setdefault(r["case"], []).append(r)
+    out, spread = [], {}
+    for c in order:
+        rs = by[c]
+        med = dict(rs[0])
+        med["ns"] = statistics.median(r["ns"] for r in rs)
+        med["ticks"] = statistics.median(r["ticks"] for r in rs)
+        med["boots"] = len(rs)
+        out.append(med)
+
+        def rel(vals, m):
+            return (max(vals) - min(vals)) / m if m else 0.0
+        spread[c] = (rel([r["ticks"] for r in rs], med["ticks"]), rel([r["ns"] for r in rs], med["ns"]))
+    return out, spread
+
+
 # --- running --------------------------------------------------------------------------
 
 def run_host(bindir, scale, logdir):
@@ -251,6 +278,13 @@ def run_host(bindir, scale, logdir):
 
 
 LINUX_APPEND = "console=ttyS0 quiet panic=-1"
+# Each Linux guest is booted this many times and every figure is the median over the boots,
+# the spreads written to linux-spread.csv: issue 12 reported Linux's counts moving by 2-7 %
+# between boots (fork, exec, thread, brk); with -rdrand,-rdseed and the fixed RTC, three
+# QUICK boots per mode gave identical counts (2026-12-02), and the spreads say which holds.
+LINUX_BOOTS = 3
+# Extra QEMU arguments for every Linux guest boot (bench/bench_model.py adds -plugin).
+LINUX_EXTRA_QEMU = []
 
 
 # A Linux guest that has printed nothing after this long is stuck in early boot (seen
@@ -281,7 +315,8 @@ def boot_linux_once(vmlinuz, initrd, mode, engine, scale, logpath, timeout):
         append += " mitigations=off"
     append += " rzmode=%s rzengine=%s rzscale=%g" % (mode, engine, scale)
     cmd = ["qemu-system-x86_64", "-M", "microvm", "-m", MEM] + accel_args(engine) + \
-          ["-nographic", "-no-reboot", "-kernel", vmlinuz, "-initrd", initrd, "-append", append]
+          ["-nographic", "-no-reboot", "-kernel", vmlinuz, "-initrd", initrd, "-append", append] + \
+          LINUX_EXTRA_QEMU
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
@@ -481,6 +516,34 @@ def write_csv(rows, path):
                                                  r["ns"], r["ticks"]))
 
 
+def spread_sentence(info):
+    """The README's sentence on how much the Linux figures move between boots."""
+    sp = info.get("linux_spread") or {}
+    nboots = max([n for n, _ in sp.values()] or [1])
+    if nboots < 2:
+        return ("this run booted each Linux guest once, so it cannot say whether they repeat "
+                "(a full `make bench` boots each three times).")
+    worst = [(v[0], c, m) for (m, e), (_, d) in sp.items() if e == "icount" for c, v in d.items()]
+    worst.sort(reverse=True)
+    w = ", ".join("%s %s %.1f %%" % (c, m, 100 * x) for x, c, m in worst[:4] if x > 0)
+    if not w:
+        return ("each Linux guest was booted %d times and every instruction count was the same "
+                "in every boot ([linux-spread.csv](linux-spread.csv) has the spreads, all 0; the "
+                "table shows the median)." % nboots)
+    return ("each Linux guest was booted %d times: the counts move between boots, so each Linux "
+            "figure is the median, and [linux-spread.csv](linux-spread.csv) gives every case's "
+            "spread ((max - min) / median over the boots); the largest instruction-count "
+            "spreads: %s." % (nboots, w))
+
+
+def write_spread(spreads, path):
+    with open(path, "w") as f:
+        f.write("case,mode,engine,boots,ticks_spread_pct,ns_spread_pct\n")
+        for (mode, engine), (n, d) in sorted(spreads.items()):
+            for c, (t, ns) in d.items():
+                f.write("%s,%s,%s,%d,%.2f,%.2f\n" % (c, mode, engine, n, 100 * t, 100 * ns))
+
+
 def write_readme(rows, engines, why, not_run, info, path, svg_ok):
     out = ["# Benchmark results",
            "",
@@ -503,13 +566,14 @@ def write_readme(rows, engines, why, not_run, info, path, svg_ok):
            "(guest code runs 10-50× slower than on hardware, and the emulator's costs, e.g. a TLB "
            "flush, are not the hardware's); **icount** is the same emulator with "
            "`-icount shift=0,sleep=off`, where the guest's TSC advances one tick per guest "
-           "instruction, so `ticks_per_op` is an exact, reproducible instruction count (the CPU "
+           "instruction, so `ticks_per_op` is an exact instruction count (the CPU "
            "model is `-cpu max,-rdrand,-rdseed` there: RDRAND returns host entropy, which makes "
-           "Linux's random choices, and with them its counts, differ from boot to boot). An "
+           "Linux's random choices, and with them its counts, differ from boot to boot). "
+           "ringzero's counts repeat exactly from boot to boot; for Linux's, %s An "
            "instruction count charges `syscall` and `sysretq` one instruction each, so it "
            "understates what a privilege switch costs on hardware: read it beside TCG time, not "
            "instead of it. **kvm** (hardware virtualization, when the CPU has vmx or svm) gives "
-           "CPU cycles; on such a machine the same `make bench` adds that table.",
+           "CPU cycles; on such a machine the same `make bench` adds that table." % spread_sentence(info),
            ""]
     mit = info.get("linux_mitigations")
     if mit is not None:
@@ -728,6 +792,8 @@ def main(argv=None):
     ap.add_argument("--engines", default=None, help="comma-separated subset of tcg,icount,kvm")
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--canned", default=None, help="parse DIR/*.log instead of running (tests)")
+    ap.add_argument("--linux-boots", type=int, default=None,
+                    help="boots of each Linux guest, the median reported (default %d; 1 with --quick)" % LINUX_BOOTS)
     a = ap.parse_args(argv)
 
     t_start = time.monotonic()
@@ -752,7 +818,7 @@ def main(argv=None):
     log("%s run; engines: %s (%s)" % ("QUICK" if a.quick else "full", ", ".join(engines),
                                      "; ".join("%s %s" % (e, why[e]) for e in ENGINES if e not in engines) or "all"))
 
-    rows, boots, rz, host_notes, not_run = [], {}, {}, [], []
+    rows, boots, rz, host_notes, not_run, spreads = [], {}, {}, [], [], {}
     vmlinuz = os.path.join(build, "linux", "vmlinuz")
     linux_initrd = os.path.join(build, "linux-initramfs.cpio")
 
@@ -785,16 +851,24 @@ def main(argv=None):
                 rows += r
             elif mode.startswith("linux"):
                 timeout = 300 if a.quick else 900
-                parsed, cmd, wall = boot_linux(vmlinuz, linux_initrd, mode, engine, scale["guest"],
-                                               os.path.join(logdir, "%s-%s.log" % (mode, engine)), timeout)
-                boots[(mode, engine)] = {"parsed": parsed, "cmd": cmd, "wall": wall}
-                rows += parsed["rows"]
-                bt = parsed.get("boot_ns")
-                log("  %s %s: %d cases, boot to init %s, %.1f s%s" % (
-                    mode, engine, len(parsed["rows"]), "%.2f s" % (bt / 1e9) if bt else "?", wall,
-                    "" if parsed["complete"] else " (INCOMPLETE: see the log)"))
-                for n in parsed["notes"]:
-                    log("  note: " + n)
+                nboots = a.linux_boots or (1 if a.quick else LINUX_BOOTS)
+                all_rows = []
+                for k in range(1, nboots + 1):
+                    name = "%s-%s.log" % (mode, engine) if k == 1 else "%s-%s-boot%d.log" % (mode, engine, k)
+                    parsed, cmd, wall = boot_linux(vmlinuz, linux_initrd, mode, engine, scale["guest"],
+                                                   os.path.join(logdir, name), timeout)
+                    if k == 1:
+                        boots[(mode, engine)] = {"parsed": parsed, "cmd": cmd, "wall": wall}
+                    all_rows.append(parsed["rows"])
+                    bt = parsed.get("boot_ns")
+                    log("  %s %s boot %d/%d: %d cases, boot to init %s, %.1f s%s" % (
+                        mode, engine, k, nboots, len(parsed["rows"]), "%.2f s" % (bt / 1e9) if bt else "?", wall,
+                        "" if parsed["complete"] else " (INCOMPLETE: see the log)"))
+                    for n in parsed["notes"]:
+                        log("  note: " + n)
+                merged, sp = merge_boots(all_rows)
+                rows += merged
+                spreads[(mode, engine)] = (nboots, sp)
             else:
                 r = run_ringzero(a.kernel, rz_initrd, mode, engine, scale["guest"],
                                  os.path.join(logdir, "%s-%s.log" % (mode, engine)),
@@ -822,6 +896,9 @@ def main(argv=None):
     if a.kernel and os.path.exists(a.kernel):
         info["kernel"], info["kernel_bytes"] = a.kernel, os.path.getsize(a.kernel)
 
+    info["linux_spread"] = spreads
+    if spreads:
+        write_spread(spreads, os.path.join(results, "linux-spread.csv"))
     write_csv(rows, os.path.join(results, "latency.csv"))
     svg_ok = write_svg(rows, engines, results, build)
     info["duration"] = time.monotonic() - t_start

@@ -112,6 +112,49 @@ def main():
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
+    # 5. Several boots of a Linux guest: per case the median, and the spread.
+    def r(case, ticks, ns):
+        return {"case": case, "mode": "linux", "engine": "icount", "iterations": 1, "ns": ns, "ticks": ticks}
+    merged, spread = bh.merge_boots([[r("fork", 100.0, 10.0), r("null", 332.0, 5.0)],
+                                     [r("fork", 107.0, 12.0), r("null", 332.0, 5.0)],
+                                     [r("fork", 103.0, 11.0)]])
+    check("linux-boots-median", [(m["case"], m["ticks"], m["ns"], m["boots"]) for m in merged] ==
+          [("fork", 103.0, 11.0, 3), ("null", 332.0, 5.0, 2)], merged)
+    check("linux-boots-spread", abs(spread["fork"][0] - 7.0 / 103.0) < 1e-9 and spread["null"] == (0.0, 0.0), spread)
+    text = bh.spread_sentence({"linux_spread": {("linux", "icount"): (3, spread)}})
+    same = bh.spread_sentence({"linux_spread": {("linux", "icount"): (3, {"null": (0.0, 0.1)})}})
+    check("linux-boots-same", "same in every boot" in same, same)
+    check("linux-boots-sentence", "booted 3 times" in text and "fork linux 6.8 %" in text, text)
+
+    # 6. The model (bench_model.py): regions attributed to CSV rows in order (5 per case,
+    # 10 for ctx), the median region scaled to the row's per-op ticks, and the cost formula:
+    # instructions + events x known figures, unknown figures named, never priced.
+    import bench_model as bm
+    rows = [{"case": "null", "mode": "ring3", "engine": "icount", "iterations": 10, "ns": 0.0, "ticks": 33.0},
+            {"case": "ctx", "mode": "ring3", "engine": "icount", "iterations": 10, "ns": 0.0, "ticks": 5.0},
+            {"case": "read", "mode": "ring3", "engine": "icount", "iterations": 10, "ns": 0.0, "ticks": 35.0}]
+    reg = "".join("region insns=%d syscall=10 sysret=10 lfence=%d deliveries=0\n" % (330 + i, i) for i in range(5))
+    reg += "region insns=1 syscall=0\n" * 10
+    reg += "".join("region insns=350 syscall=10 sysret=10 lfence=20 deliveries=0\n" for _ in range(5))
+    att = bm.attribute(rows, bm.parse_regions(reg))
+    null, ctx, read = att
+    check("model-attribute", null[1] and abs(null[1]["insns"] - 33.0) < 1e-9 and abs(null[1]["syscall"] - 1.0) < 0.01
+          and ctx[1] is None and read[1] and abs(read[1]["lfence"] - 2.0) < 1e-9, att)
+    costs = {e: (None, "") for e in bm.EVENTS}
+    costs["lfence"] = (3.0, "test")
+    cyc, unknown = bm.model_cycles(read[1], costs)
+    check("model-formula", abs(cyc - (35.0 + 2 * 3.0)) < 1e-9 and unknown == ["syscall", "sysret"], (cyc, unknown))
+    short = bm.attribute(rows[:1], bm.parse_regions("\n".join(reg.split("\n")[:3])))
+    check("model-short", short[0][1] is None, "a case with too few regions must not be modelled")
+    for cpu in ("zen3", "intel-skylake"):
+        try:
+            table = bm.read_costs(os.path.join(HERE, "model-costs.csv"), cpu)
+            ok = all(src.strip() for _, src in table.values())
+            why = "a row without a source"
+        except SystemExit as e:
+            ok, why = False, str(e)
+        check("model-costs-" + cpu, ok, why)
+
     d = os.path.dirname(a.results)
     if d:
         os.makedirs(d, exist_ok=True)

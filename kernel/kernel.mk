@@ -150,3 +150,4 @@ test-kernel: $(KERNEL_ELF) $(INITRAMFS) | $(BOOTSTRAP)
 -include tests/ring0/ring0.mk
 -include tests/semantics/semantics.mk
 -include tests/trace/trace.mk
+-include bench/plugin/plugin.mk
