@@ -181,7 +181,8 @@ static long do_semop(int semid, uint64_t usops, unsigned nsops, uint64_t utimeou
 			return -EFAULT;
 		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
 			return -EINVAL;
-		deadline = clock_mono_ns() + (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1] + 1;
+		if (ts[0] < 1000000000) /* longer (about 32 years): as good as no deadline */
+			deadline = clock_mono_ns() + (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1] + 1;
 	}
 	struct semset *s = sem_find(semid);
 	if (!s)

@@ -135,7 +135,9 @@ SYSCALL_DEFINE3(shmat, int, shmid, uptr_t, shmaddr, flags_t, shmflg)
 		return -ENOMEM;
 	}
 	uint32_t prot = VM_READ | (shmflg & SHM_RDONLY ? 0 : VM_WRITE) | (shmflg & SHM_EXEC ? VM_EXEC : 0);
-	long e = vm_map_file(mm, addr, len, prot, VM_SHARED | VM_MAYWRITE, s->ip, 0);
+	/* SHM_RDONLY: mprotect may not make it writable later (no VM_MAYWRITE), as Linux */
+	uint32_t vmf = VM_SHARED | (shmflg & SHM_RDONLY ? 0 : VM_MAYWRITE);
+	long e = vm_map_file(mm, addr, len, prot, vmf, s->ip, 0);
 	if (e)
 		return e;
 	s->atime = ipc_now();

@@ -409,6 +409,15 @@ static void part_sem(void)
 	errno = 0;
 	CHECK_EQ(semtimedop(id, &w, 1, &ts), -1);
 	CHECK_EQ(errno, EAGAIN);
+	struct sembuf nw = {0, -1, IPC_NOWAIT};
+	struct timespec far = {(time_t)1 << 40, 0}; /* no wrap into an early timeout */
+	errno = 0;
+	CHECK_EQ(semtimedop(id, &nw, 1, &far), -1);
+	CHECK_EQ(errno, EAGAIN);
+	errno = 0;
+	ts.tv_nsec = 1000000000;
+	CHECK_EQ(semtimedop(id, &w, 1, &ts), -1);
+	CHECK_EQ(errno, EINVAL);
 
 	/* IPC_RMID: a sleeper gets EIDRM */
 	pid_t r = child(sem_idrm, k);
@@ -450,6 +459,9 @@ static void shm_rdonly(long id)
 	if (p == (void *)-1)
 		return;
 	CHECK(!strcmp(p, "parent"), "read-only reads %.10s", p);
+	errno = 0;
+	CHECK_EQ(mprotect(p, 4096, PROT_READ | PROT_WRITE), -1); /* never writable */
+	CHECK_EQ(errno, EACCES);
 	signal(SIGSEGV, SIG_DFL);
 	*(volatile char *)p = 'x'; /* SIGSEGV */
 	CHECK(0, "a store to a read-only attach succeeded");
