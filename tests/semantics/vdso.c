@@ -118,6 +118,7 @@ static void sandwich(clockid_t c, long long slack)
 
 static void agree(void)
 {
+	CHECK(v_cgt != NULL, "no vDSO");
 	if (!v_cgt)
 		return;
 	sandwich(CLOCK_REALTIME, 0);
@@ -156,6 +157,7 @@ static void agree(void)
 
 static void monotonic(void)
 {
+	CHECK(v_cgt != NULL, "no vDSO");
 	if (!v_cgt)
 		return;
 	struct timespec prev = {0, 0}, now, lprev = {0, 0}, lnow;
@@ -263,6 +265,7 @@ static void maps(void)
 
 static void getcpu_part(void)
 {
+	CHECK(v_getcpu != NULL, "no vDSO");
 	if (!v_getcpu)
 		return;
 	unsigned cpu = 99, node = 99;
@@ -281,6 +284,7 @@ static void getcpu_part(void)
 
 static void fork_part(void)
 {
+	CHECK(v_cgt != NULL, "no vDSO");
 	if (!v_cgt)
 		return;
 	pid_t pid = fork();
