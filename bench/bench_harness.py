@@ -50,7 +50,7 @@ CASES = [
     ("raw", "getppid() by an inline syscall instruction (bypasses the entry)"),
     ("read", "read 1 byte from /dev/zero"),
     ("write", "write 1 byte to /dev/null"),
-    ("clock", "clock_gettime(CLOCK_MONOTONIC) (vDSO on Linux)"),
+    ("clock", "clock_gettime(CLOCK_MONOTONIC) (vDSO on Linux and ringzero)"),
     ("open", "open + close /dev/null"),
     ("stat", "stat /dev/null"),
     ("fstat", "fstat"),

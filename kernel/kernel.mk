@@ -49,7 +49,18 @@ KERNEL_S_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/mm/*.S)
 KERNEL_LOADER_SRCS := $(or $(LOADER_SRCS),$(wildcard loader/*.c))
 KERNEL_OBJS   := $(patsubst kernel/%.c,$(KERNEL_OUT)/%.o,$(KERNEL_C_SRCS)) \
 	$(patsubst kernel/%.S,$(KERNEL_OUT)/%.o,$(KERNEL_S_SRCS)) \
-	$(patsubst loader/%.c,$(KERNEL_OUT)/loader/%.o,$(KERNEL_LOADER_SRCS))
+	$(patsubst loader/%.c,$(KERNEL_OUT)/loader/%.o,$(KERNEL_LOADER_SRCS)) \
+	$(KERNEL_OUT)/vdso/image.o
+
+# The vDSO (kernel/vdso/): user code, linked into a position-independent shared object with
+# no relocations (checked), embedded by image.S. -mno-red-zone: at CPL 0 its fallback calls
+# the ring-0 entry, which pushes a return address below rsp.
+VDSO_SO := $(KERNEL_OUT)/vdso/vdso.so
+VDSO_CFLAGS := -std=c11 -O2 -fPIC -ffreestanding -nostdlib -fno-stack-protector -mno-red-zone \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer -Wall -Wextra -Werror \
+	-nostdinc -isystem $(KERNEL_GCC_INCLUDE) -isystem $(KERNEL_UAPI) -Ikernel/include
+VDSO_LDFLAGS := -shared -Wl,-T,kernel/vdso/vdso.lds -Wl,--hash-style=sysv -Wl,-soname=linux-vdso.so.1 \
+	-Wl,--no-undefined -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--build-id=none
 
 QEMU_RUN := tests/qemu/qemu-run
 
@@ -78,6 +89,19 @@ $(KERNEL_OUT)/loader/%.o: loader/%.c | $(KERNEL_UAPI)/.stamp $(KERNEL_GEN)/sysca
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(KERNEL_CC) $(KERNEL_CFLAGS) -Iloader -c $< -o $@
+
+$(VDSO_SO): kernel/vdso/vdso.c kernel/vdso/vdso.lds kernel/include/vdso.h | $(KERNEL_UAPI)/.stamp
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(KERNEL_CC) $(VDSO_CFLAGS) $(VDSO_LDFLAGS) -o $@.tmp kernel/vdso/vdso.c
+	$(Q)readelf -rW $@.tmp | grep -q 'There are no relocations' || { echo "vdso: relocations in $@"; exit 1; }
+	$(Q)readelf -lW $@.tmp | grep -q 'LOAD.*RW' && { echo "vdso: a writable segment in $@"; exit 1; } || true
+	$(Q)mv $@.tmp $@
+
+$(KERNEL_OUT)/vdso/image.o: kernel/vdso/image.S $(VDSO_SO)
+	@mkdir -p $(@D)
+	$(call say,AS,$@)
+	$(Q)$(KERNEL_CC) -DVDSO_SO='"$(VDSO_SO)"' -c $< -o $@
 
 $(KERNEL_OUT)/%.o: kernel/%.S
 	@mkdir -p $(@D)

@@ -17,6 +17,7 @@
 #include "mm.h"
 #include "power.h"
 #include "proc.h"
+#include "vdso.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -77,6 +78,7 @@ void kmain(uint64_t start_info_phys)
 		printk("initramfs: none (no -initrd)\n");
 	}
 	syscall_table_init();
+	vdso_init();
 	time_init();
 	printk("console: COM1, %s input\n", rx_irq ? "interrupt-driven (IRQ 4 via I/O APIC)" : "polled");
 	if (rx_irq)

@@ -104,6 +104,7 @@ struct loader_stack_info {
 	const uint8_t *random16;             /* 16 bytes for AT_RANDOM (NULL: 16 zero bytes) */
 	uint64_t hwcap;                      /* AT_HWCAP */
 	uint64_t sysinfo;                    /* AT_SYSINFO; 0 = do not put the entry in auxv at all */
+	uint64_t sysinfo_ehdr;               /* AT_SYSINFO_EHDR (the vDSO's ELF header); 0 = none */
 	uint64_t phdr, phent, phnum, entry;  /* biased values for AT_PHDR, AT_PHENT, AT_PHNUM, AT_ENTRY */
 	uint64_t uid, gid;                   /* AT_UID/EUID/GID/EGID */
 };
@@ -132,5 +133,6 @@ int loader_build_stack(const struct loader_as *as, uint64_t stack_top, uint64_t 
 #define LOADER_AT_RANDOM  25
 #define LOADER_AT_EXECFN  31
 #define LOADER_AT_SYSINFO 32
+#define LOADER_AT_SYSINFO_EHDR 33
 
 #endif

@@ -96,6 +96,8 @@ static void fill_aux(struct aux *a, const struct loader_stack_info *info, uint64
 	a->n = 0;
 	if (info->sysinfo)
 		aux_add(a, LOADER_AT_SYSINFO, info->sysinfo);
+	if (info->sysinfo_ehdr)
+		aux_add(a, LOADER_AT_SYSINFO_EHDR, info->sysinfo_ehdr);
 	aux_add(a, LOADER_AT_HWCAP, info->hwcap);
 	aux_add(a, LOADER_AT_PAGESZ, LOADER_PAGE);
 	aux_add(a, LOADER_AT_PHDR, info->phdr);

@@ -24,6 +24,8 @@
 #define VM_MAYWRITE 0x800 /* a MAP_SHARED file area whose descriptor was writable */
 #define VM_DENYWRITE 0x1000 /* a segment of a program's image (execve): its file refuses writers */
 #define VM_IMAGE 0x2000 /* the program's image, as execve loaded it (/proc/PID/maps names it) */
+#define VM_VDSO 0x4000  /* the vDSO's image ([vdso]) */
+#define VM_VVAR 0x8000  /* the vDSO's data page ([vvar]): never writable (mprotect: EACCES) */
 
 struct vma {
 	uint64_t start, end;    /* page-aligned, [start, end) */
@@ -64,6 +66,10 @@ long vm_map_file(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot, uin
 /* Drops the pages of [start, end) from mm's page tables, only those whose frame lies in
  * [lo, hi) when hi != 0; the areas stay (the next access faults them in again). */
 void vm_zap(struct mm *mm, uint64_t start, uint64_t end, uint64_t lo, uint64_t hi);
+/* Adds an area of n pages at start mapping the given frames (each gains a reference), present
+ * at once; a write to one (after mprotect) makes a private copy. 0 or -ENOMEM. */
+long vm_map_frames(struct mm *mm, uint64_t start, const uint64_t *frames, int n, uint32_t prot,
+		   uint32_t flags);
 /* Removes [start, start+len) from every area it touches, freeing its pages. */
 void vm_unmap(struct mm *mm, uint64_t start, uint64_t len);
 long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot);

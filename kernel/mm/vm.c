@@ -225,6 +225,22 @@ long vm_map_file(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot, uin
 	return 0;
 }
 
+long vm_map_frames(struct mm *mm, uint64_t start, const uint64_t *frames, int n, uint32_t prot,
+		   uint32_t flags)
+{
+	long e = vm_map(mm, start, (uint64_t)n * PAGE_SIZE, prot, flags);
+	for (int i = 0; !e && i < n; i++) {
+		uint64_t *pte = walk(mm, start + (uint64_t)i * PAGE_SIZE, true);
+		if (!pte)
+			return -ENOMEM; /* the area stays; mm_put frees what is mapped */
+		page_ref_inc(frames[i]);
+		*pte = frames[i] | leaf_flags(mm, prot);
+		mm->pages++;
+		flush(mm, start + (uint64_t)i * PAGE_SIZE);
+	}
+	return e;
+}
+
 void vm_zap(struct mm *mm, uint64_t start, uint64_t end, uint64_t lo, uint64_t hi)
 {
 	uint64_t *pte;
@@ -349,6 +365,8 @@ long vm_protect(struct mm *mm, uint64_t start, uint64_t len, uint32_t prot)
 			return -ENOMEM;
 		if ((prot & VM_WRITE) && (v->flags & VM_SHARED) && v->file && !(v->flags & VM_MAYWRITE))
 			return -EACCES; /* Linux: a shared mapping of a file not open for writing */
+		if ((prot & (VM_WRITE | VM_EXEC)) && (v->flags & VM_VVAR))
+			return -EACCES; /* Linux: [vvar] has no VM_MAYWRITE/VM_MAYEXEC */
 		a = v->end;
 	}
 	if (split_at(mm, start) || split_at(mm, end))

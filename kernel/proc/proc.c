@@ -15,6 +15,7 @@
 #include "mm.h"
 #include "syscall.h"
 #include "uaccess.h"
+#include "vdso.h"
 #include "vm.h"
 #include "x86.h"
 #include "exec_script.h"
@@ -428,7 +429,9 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	uint64_t stack_size = stack_area_size(t);
 	if (!le && vm_map(mm, USER_STACK_TOP - stack_size, stack_size, VM_READ | VM_WRITE, VM_STACK))
 		le = LOADER_E_MAP;
-	uint64_t sp = 0;
+	uint64_t sp = 0, vdso = 0;
+	if (!le && vdso_map(mm, &vdso))
+		le = LOADER_E_MAP;
 	uint8_t rnd[16];
 	getrandom_bytes(rnd, sizeof(rnd));
 	uint32_t r[4];
@@ -443,6 +446,7 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 			.envc = a->envc, .envp = (const char *const *)a->envp,
 			.execfn = path, .random16 = rnd, .hwcap = r[3],
 			.sysinfo = ring == 0 ? (uint64_t)r0_entry : 0, /* contract 1: ring 0 only */
+			.sysinfo_ehdr = vdso,
 			.phdr = img.phdr_vaddr ? img.phdr_vaddr + bias : 0, .phent = img.phentsize,
 			.phnum = img.phnum, .entry = img.entry + bias, .uid = 0, .gid = 0,
 		};

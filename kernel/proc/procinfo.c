@@ -220,6 +220,7 @@ static void maps_text(struct task *t, struct kbuf *b)
 		if (v->file)
 			procfs_inode_path(v->file, &fpath);
 		const char *name = (v->flags & VM_STACK) ? "[stack]" : (v->flags & VM_HEAP) ? "[heap]"
+				 : (v->flags & VM_VDSO) ? "[vdso]" : (v->flags & VM_VVAR) ? "[vvar]"
 				 : v->file ? fpath.p : image ? path.p : NULL;
 		size_t before = b->len;
 		kbuf_printf(b, "%08lx-%08lx %c%c%c%c %08lx %s %lu ", (unsigned long)v->start, (unsigned long)v->end,

@@ -11,6 +11,7 @@
 #include "lib.h"
 #include "syscall.h"
 #include "uaccess.h"
+#include "vdso.h"
 #include "x86.h"
 #include <asm-generic/errno.h>
 #include <linux/time.h>
@@ -112,6 +113,7 @@ void time_init(void)
 	tsc0 = rdtsc();
 	mult = (1000000000ULL << 32) / tsc_hz; /* fits: 1e9 * 2^32 < 2^64 */
 	boot_real_ns = rtc_read_ns();
+	vdso_set_clock(tsc0, mult, boot_real_ns);
 	irq_set_handler(VEC_TIMER, timer_irq);
 	uint32_t count = (uint32_t)(lapic_hz / HZ);
 	if (!count)
@@ -170,12 +172,14 @@ SYSCALL_LEAF_DEFINE2(clock_getres, int, which_clock, uptr_t, tp)
 
 SYSCALL_LEAF_DEFINE2(gettimeofday, uptr_t, tv, uptr_t, tz)
 {
-	(void)tz;
 	uint64_t ns = clock_real_ns();
+	int32_t zone[2] = {0, 0}; /* struct timezone: UTC, no DST (Linux writes it when asked) */
 	struct {
 		int64_t sec, usec;
 	} now = {(int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL / 1000)};
 	if (tv && copy_to_user(tv, &now, sizeof(now)))
+		return -EFAULT;
+	if (tz && copy_to_user(tz, zone, sizeof(zone)))
 		return -EFAULT;
 	return 0;
 }

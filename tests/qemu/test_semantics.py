@@ -32,6 +32,7 @@ PROGRAMS = [
     ("rlimits", "", ["get-set", "inherit", "nofile", "nproc", "as-data", "stack", "fsize"], 120),
     ("longcall", "", ["read", "write", "append", "munmap"], 240),
     ("ipc", "", ["posix-shm", "posix-sem", "msg", "sem", "shm"], 120),
+    ("vdso", "", ["auxv", "agree", "monotonic", "readonly", "maps", "getcpu", "fork"], 60),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
