@@ -15,17 +15,17 @@
 #include <asm/ioctls.h>
 #include <asm/termios.h>
 
-#ifndef SIGINT
 #define SIGINT 2
 #define SIGQUIT 3
-#endif
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SI_KERNEL 0x80
 
 static struct ldisc con;
 static bool con_ready;
-/* The group set with TIOCSPGRP, valid while the program that set it (or its parent, the
- * shell's foreground program) is still the console's foreground program. There are no
- * process groups yet: a group id is the pid of its leader. */
-static int con_pgrp, con_pgrp_owner;
+/* The console's session (the shell's running program leads one) and its foreground group
+ * (TIOCSPGRP). */
+static int con_sid, con_pgrp;
 static struct winsize con_winsize = {.ws_row = 24, .ws_col = 80};
 
 static void con_out(void *ctx, const char *s, size_t n)
@@ -49,31 +49,33 @@ struct ldisc *tty_console_ldisc(void)
 	return &con;
 }
 
-static int pgrp_set(void)
+void tty_set_foreground(int sid, int pgid)
 {
-	int fg = console_foreground_pid();
-	return con_pgrp > 0 && con_pgrp_owner == fg ? con_pgrp : 0;
+	con_sid = sid;
+	con_pgrp = pgid;
 }
 
-/* To the foreground program, and to the group it made the terminal's foreground. */
+static int sig_of(int r)
+{
+	return r == LD_SIGINT ? SIGINT : r == LD_SIGQUIT ? SIGQUIT : SIGTSTP;
+}
+
+/* To the foreground group; when it has no process left, to the shell's program. */
 static void raise_sig(int r)
 {
-	int sig = r == LD_SIGINT ? SIGINT : SIGQUIT;
+	int sig = sig_of(r);
+	if (con_pgrp > 0 && !pgrp_kill(con_pgrp, sig, SI_KERNEL, 0))
+		return;
 	int pid = console_foreground_pid();
-	if (pid <= 0)
-		pid = current_pid();
 	if (pid > 0)
 		signal_send(pid, sig);
-	int pg = pgrp_set();
-	if (pg > 0 && pg != pid)
-		signal_send(pg, sig);
 }
 
 bool tty_rx_intercept(uint8_t c)
 {
 	if (!con_ready || !(con.t.c_lflag & ISIG) || !c)
 		return false;
-	if (c != con.t.c_cc[VINTR] && c != con.t.c_cc[VQUIT])
+	if (c != con.t.c_cc[VINTR] && c != con.t.c_cc[VQUIT] && c != con.t.c_cc[VSUSP])
 		return false;
 	if (console_foreground_pid() <= 0)
 		return false; /* the shell is reading: it gets the byte */
@@ -197,21 +199,22 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		return copy_from_user(&con_winsize, arg, sizeof(con_winsize)) ? -EFAULT : 0;
 	case TIOCGPGRP:
 	case TIOCGSID: {
-		int pg = pgrp_set();
-		if (pg <= 0)
-			pg = console_foreground_pid();
-		if (pg <= 0)
-			pg = current_pid();
-		return copy_to_user(arg, &pg, sizeof(pg)) ? -EFAULT : 0;
+		int v = cmd == TIOCGPGRP ? con_pgrp : con_sid;
+		if (v <= 0 || current_sid() != con_sid)
+			return -ENOTTY; /* not the caller's controlling terminal */
+		return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 	}
 	case TIOCSPGRP: {
 		int pg;
 		if (copy_from_user(&pg, arg, sizeof(pg)))
 			return -EFAULT;
+		if (con_sid <= 0 || current_sid() != con_sid)
+			return -ENOTTY;
 		if (pg < 0)
 			return -EINVAL;
+		if (!pgrp_exists(pg, con_sid))
+			return -EPERM;
 		con_pgrp = pg;
-		con_pgrp_owner = console_foreground_pid();
 		return 0;
 	}
 	case FIONREAD: {

@@ -129,6 +129,8 @@ struct task {
 	struct sigqueue *sigq;          /* real-time signals pending, in the order they came */
 	uint64_t robust_list;           /* set_robust_list: the head in the program (futex.c) */
 	struct krlimit rlim[RZ_NLIMITS]; /* resource limits (rlimit.c): the same in every thread */
+	int pgid, sid;                  /* process group and session (pgrp.c): inherited over fork */
+	bool execed;                    /* it ran execve since fork: setpgid by the parent -> EACCES */
 	struct tracer *traced;          /* exec -t / kexec -t: where its calls are printed, or
 					 * NULL (sys/trace.c; inherited over fork/clone) */
 };
@@ -201,6 +203,11 @@ void signal_flush_queue(struct task *t);   /* at exit: frees the queued real-tim
 void sigqueue_limit(struct task *t, uint64_t *cur, uint64_t *max); /* RLIMIT_SIGPENDING */
 void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max);
 
+/* pgrp.c */
+void pgrp_new_session(struct task *t);     /* t leads a new session and group (the shell's exec) */
+long pgrp_kill(int pgid, int sig, int code, int sender); /* every process of a group */
+bool pgrp_exists(int pgid, int sid);
+long pgrp_kill_all(int sig);              /* kill(-1): all but pid 1 and the caller */       /* a live process of that group (in that session; sid 0: any) */
 /* rlimit.c (current_rlimit: files.h) */
 void rlimit_defaults(struct task *t);
 uint64_t task_rlimit(struct task *t, int resource);   /* the soft limit */

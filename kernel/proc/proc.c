@@ -120,6 +120,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->altstack_size = p->altstack_size;
 	c->altstack_flags = p->altstack_flags;
 	c->umask = p->umask;
+	c->pgid = p->pgid;
+	c->sid = p->sid;
 	c->image = proc_image_get(p->image);
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim)); /* kept by execve too */
 	c->ring = p->ring;
@@ -492,6 +494,7 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	strlcpy(t->name, base, sizeof(t->name));
 	proc_image_put(t->image);
 	t->image = image;
+	t->execed = true;
 	struct trapframe *tf = t->tf;
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = img.entry + bias;
@@ -665,9 +668,7 @@ int proc_exited(int pid)
 	return t->state == T_ZOMBIE && !threads_alive(t);
 }
 
-/* A process's group for waitid(P_PGID): there are no process groups yet (getpgid reports
- * each process as the leader of its own), so it is the process's own id. */
-static int task_pgid(struct task *t) { return t->tgid; }
+static int task_pgid(struct task *t) { return t->pgid; }
 
 static bool wait_wants(struct task *t, int idtype, int id)
 {
@@ -714,13 +715,14 @@ static long wait_child(int idtype, int id, int options, int *status)
 	}
 }
 
-/* wait4's children: a pid, or (pid <= 0) any child: without process groups the groups of
- * pid 0 and -pgid are not told apart yet. */
+/* wait4's children: a pid, the caller's group (0), any (-1) or the group -pid. */
 long proc_wait(int pid, int *status, int options, bool unused)
 {
 	(void)unused;
 	int st = 0;
-	long r = wait_child(pid > 0 ? P_PID : P_ALL, pid, options | WEXITED, &st);
+	int idtype = pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID;
+	int id = pid > 0 ? pid : pid == 0 ? task_pgid(current) : -pid;
+	long r = wait_child(idtype, id, options | WEXITED, &st);
 	if (r > 0 && status)
 		*status = st;
 	return r;
@@ -859,6 +861,8 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 		task_free(c);
 		return (int)e;
 	}
+	pgrp_new_session(c); /* the console's controlling process, its group in the foreground */
+	tty_set_foreground(c->sid, c->pgid);
 	sched_make_runnable(c);
 	return c->pid;
 }

@@ -649,13 +649,9 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
 		return -EINVAL;
 	if (pid > 0)
 		return signal_send_task(signal_process_target(task_find(pid), sig), sig, SI_USER, current->tgid, 0, 0);
-	if (pid == 0 || pid < -1) /* no process groups yet: the caller's "group" is itself */
-		return signal_send_task(current, sig, SI_USER, current->tgid, 0, 0);
-	int n = 0;
-	for (struct task *t = all_tasks; t; t = t->next_all)
-		if (t->pid != 1 && t->mm && t->state != T_ZOMBIE && !signal_send_task(t, sig, SI_USER, current->tgid, 0, 0))
-			n++;
-	return n ? 0 : -ESRCH;
+	if (pid == -1)
+		return pgrp_kill_all(sig);
+	return pgrp_kill(pid ? -pid : current->pgid, sig, SI_USER, current->tgid);
 }
 
 SYSCALL_DEFINE2(tkill, pid_t, pid, int, sig)
