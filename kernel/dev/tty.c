@@ -17,6 +17,7 @@
 
 #define SIGINT 2
 #define SIGQUIT 3
+#define SIGKILL 9
 #define SIGTSTP 20
 #define SIGTTIN 21
 #define SI_KERNEL 0x80
@@ -49,10 +50,13 @@ struct ldisc *tty_console_ldisc(void)
 	return &con;
 }
 
+static uint64_t last_intr_ns; /* the last ^C, for the second one within a second */
+
 void tty_set_foreground(int sid, int pgid)
 {
 	con_sid = sid;
 	con_pgrp = pgid;
+	last_intr_ns = 0;
 }
 
 static int sig_of(int r)
@@ -60,10 +64,19 @@ static int sig_of(int r)
 	return r == LD_SIGINT ? SIGINT : r == LD_SIGQUIT ? SIGQUIT : SIGTSTP;
 }
 
-/* To the foreground group; when it has no process left, to the shell's program. */
+/* To the foreground group; when it has no process left, to the shell's program. A second
+ * ^C within a second of the first sends SIGKILL instead: no program keeps the console by
+ * ignoring SIGINT. */
 static void raise_sig(int r)
 {
 	int sig = sig_of(r);
+	if (sig == SIGINT) {
+		uint64_t now = time_monotonic_ns();
+		bool twice = last_intr_ns && now - last_intr_ns < 1000000000ULL;
+		last_intr_ns = twice ? 0 : now;
+		if (twice)
+			sig = SIGKILL;
+	}
 	if (con_pgrp > 0 && !pgrp_kill(con_pgrp, sig, SI_KERNEL, 0))
 		return;
 	int pid = console_foreground_pid();
@@ -103,10 +116,26 @@ static void pump(size_t want)
 	}
 }
 
+/* A read from a background group of the console's session: SIGTTIN to the group and the
+ * call restarts once it is continued (-EIO when the reader ignores or blocks SIGTTIN). */
+static long background_read(void)
+{
+	int pg = current_pgid();
+	if (con_sid <= 0 || current_sid() != con_sid || pg == con_pgrp || !pgrp_exists(con_pgrp, con_sid))
+		return 0;
+	if (signal_ignored_or_blocked(SIGTTIN))
+		return -EIO;
+	pgrp_kill(pg, SIGTTIN, SI_KERNEL, 0);
+	return -ERESTARTSYS;
+}
+
 static long tty_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	(void)pos;
 	char kbuf[512];
+	long bg = background_read();
+	if (bg)
+		return bg;
 	if (n == 0)
 		return 0;
 	n = MIN(n, sizeof(kbuf));

@@ -52,6 +52,8 @@ struct sighand *sighand_copy(struct sighand *s)
 	n->users = 1;
 	n->group_exit = false;
 	n->group_code = 0;
+	n->stopped = false;
+	n->report = 0;
 	return n;
 }
 
@@ -692,6 +694,8 @@ static long wait_child(int idtype, int id, int options, int *status)
 			if (t->parent != current || t->autoreap || !wait_wants(t, idtype, id))
 				continue;
 			have = true;
+			if (signal_job_report(t, options, status))
+				return t->pid;
 			if (!(options & WEXITED) || t->state != T_ZOMBIE || threads_alive(t))
 				continue;
 			int pid = t->pid;
@@ -800,6 +804,13 @@ SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, uptr_t, infop, flags_t, options
 		si.signo = SIGCHLD;
 		si.code = (st & 0x7f) ? ((st & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
 		si.status = (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff;
+		if (st == 0xffff) {
+			si.code = CLD_CONTINUED;
+			si.status = SIGCONT;
+		} else if ((st & 0xff) == 0x7f) {
+			si.code = CLD_STOPPED;
+			si.status = (st >> 8) & 0xff;
+		}
 		si.pid = (int32_t)r;
 	}
 	if (infop && copy_to_user(infop, &si, 28)) /* si_signo .. si_status, as Linux */
