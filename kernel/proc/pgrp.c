@@ -96,15 +96,15 @@ SYSCALL_DEFINE2(setpgid, pid_t, pid, pid_t, pgid)
 	struct task *me = task_find(current->tgid);
 	if (!me)
 		me = current;
+	if (!pid)
+		pid = me->tgid;
+	if (!pgid)
+		pgid = pid;
 	if (pgid < 0)
 		return -EINVAL;
-	if (pid < 0)
-		return -ESRCH;
-	struct task *t = pid ? process_find(pid) : me;
+	struct task *t = pid > 0 ? process_find(pid) : NULL;
 	if (!t)
 		return -ESRCH;
-	if (!pgid)
-		pgid = t->tgid;
 	if (t != me) {
 		if (t->parent != me && !(t->parent && t->parent->tgid == me->tgid))
 			return -ESRCH;

@@ -31,6 +31,7 @@ PROGRAMS = [
     ("futexes", "", ["pi-mutex", "pi-raw", "robust-thread", "robust-process", "bitset", "requeue", "errors"], 120),
     ("rlimits", "", ["get-set", "inherit", "nofile", "nproc", "as-data", "stack", "fsize"], 120),
     ("longcall", "", ["read", "write", "append", "munmap"], 240),
+    ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped"], 120),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
