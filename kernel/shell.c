@@ -1,6 +1,7 @@
 /* shell.c: the kernel's console shell. Owns the prompt "rz# ", splitting a line into
  * words and the built-in commands: help, ls [DIR], cat FILE, echo, mem, poweroff, and
- * exec/kexec [-v] [-t [-o FILE]] (a program in ring 3 / ring 0), ps (with each RING). Unknown commands
+ * exec/kexec [-v] [-t [-o FILE]] (a program in ring 3 / ring 0: a new session whose group is
+ * the console's foreground; a second ^C within a second kills it, dev/tty.c), ps (with each RING). Unknown commands
  * get one line of error. Does not own line editing (dev/console.c) or the file tree
  * (fs/ramfs.c). Hidden commands for the tests of exception reporting, both fatal (a fault
  * in the kernel ends the machine): "fault-test" reads an unmapped address (#PF);
@@ -258,6 +259,8 @@ static void cmd_help(int argc UNUSED, char **argv UNUSED)
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (cmds[i].help)
 			printk("  %-8s %-14s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
+	printk("while a program runs: ^C sends SIGINT to its foreground group, ^\\ SIGQUIT, ^Z SIGTSTP;\n"
+	       "a second ^C within a second of the first sends SIGKILL (ends any program)\n");
 }
 
 /* Splits a line into words at blanks; '...' and "..." quote (no escapes inside). */

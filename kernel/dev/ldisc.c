@@ -177,7 +177,13 @@ int ldisc_input(struct ldisc *ld, uint8_t c)
 			return sig;
 		}
 		if (c && c == cc[VSUSP])
-			return 0; /* no job control: dropped */
+			sig = LD_SIGTSTP;
+		if (sig) {
+			if (!(t->c_lflag & NOFLSH))
+				ldisc_flush(ld);
+			echo_char(ld, c);
+			return sig;
+		}
 	}
 	if ((t->c_lflag & IEXTEN) && c && c == cc[VLNEXT]) {
 		ld->lnext = true;

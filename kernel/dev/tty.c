@@ -15,17 +15,18 @@
 #include <asm/ioctls.h>
 #include <asm/termios.h>
 
-#ifndef SIGINT
 #define SIGINT 2
 #define SIGQUIT 3
-#endif
+#define SIGKILL 9
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SI_KERNEL 0x80
 
 static struct ldisc con;
 static bool con_ready;
-/* The group set with TIOCSPGRP, valid while the program that set it (or its parent, the
- * shell's foreground program) is still the console's foreground program. There are no
- * process groups yet: a group id is the pid of its leader. */
-static int con_pgrp, con_pgrp_owner;
+/* The console's session (the shell's running program leads one) and its foreground group
+ * (TIOCSPGRP). */
+static int con_sid, con_pgrp;
 static struct winsize con_winsize = {.ws_row = 24, .ws_col = 80};
 
 static void con_out(void *ctx, const char *s, size_t n)
@@ -49,31 +50,45 @@ struct ldisc *tty_console_ldisc(void)
 	return &con;
 }
 
-static int pgrp_set(void)
+static uint64_t last_intr_ns; /* the last ^C, for the second one within a second */
+
+void tty_set_foreground(int sid, int pgid)
 {
-	int fg = console_foreground_pid();
-	return con_pgrp > 0 && con_pgrp_owner == fg ? con_pgrp : 0;
+	con_sid = sid;
+	con_pgrp = pgid;
+	last_intr_ns = 0;
 }
 
-/* To the foreground program, and to the group it made the terminal's foreground. */
+static int sig_of(int r)
+{
+	return r == LD_SIGINT ? SIGINT : r == LD_SIGQUIT ? SIGQUIT : SIGTSTP;
+}
+
+/* To the foreground group; when it has no process left, to the shell's program. A second
+ * ^C within a second of the first sends SIGKILL instead: no program keeps the console by
+ * ignoring SIGINT. */
 static void raise_sig(int r)
 {
-	int sig = r == LD_SIGINT ? SIGINT : SIGQUIT;
+	int sig = sig_of(r);
+	if (sig == SIGINT) {
+		uint64_t now = time_monotonic_ns();
+		bool twice = last_intr_ns && now - last_intr_ns < 1000000000ULL;
+		last_intr_ns = twice ? 0 : now;
+		if (twice)
+			sig = SIGKILL;
+	}
+	if (con_pgrp > 0 && !pgrp_kill(con_pgrp, sig, SI_KERNEL, 0))
+		return;
 	int pid = console_foreground_pid();
-	if (pid <= 0)
-		pid = current_pid();
 	if (pid > 0)
 		signal_send(pid, sig);
-	int pg = pgrp_set();
-	if (pg > 0 && pg != pid)
-		signal_send(pg, sig);
 }
 
 bool tty_rx_intercept(uint8_t c)
 {
 	if (!con_ready || !(con.t.c_lflag & ISIG) || !c)
 		return false;
-	if (c != con.t.c_cc[VINTR] && c != con.t.c_cc[VQUIT])
+	if (c != con.t.c_cc[VINTR] && c != con.t.c_cc[VQUIT] && c != con.t.c_cc[VSUSP])
 		return false;
 	if (console_foreground_pid() <= 0)
 		return false; /* the shell is reading: it gets the byte */
@@ -101,10 +116,26 @@ static void pump(size_t want)
 	}
 }
 
+/* A read from a background group of the console's session: SIGTTIN to the group and the
+ * call restarts once it is continued (-EIO when the reader ignores or blocks SIGTTIN). */
+static long background_read(void)
+{
+	int pg = current_pgid();
+	if (con_sid <= 0 || current_sid() != con_sid || pg == con_pgrp || !pgrp_exists(con_pgrp, con_sid))
+		return 0;
+	if (signal_ignored_or_blocked(SIGTTIN))
+		return -EIO;
+	pgrp_kill(pg, SIGTTIN, SI_KERNEL, 0);
+	return -ERESTARTSYS;
+}
+
 static long tty_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	(void)pos;
 	char kbuf[512];
+	long bg = background_read();
+	if (bg)
+		return bg;
 	if (n == 0)
 		return 0;
 	n = MIN(n, sizeof(kbuf));
@@ -197,21 +228,22 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		return copy_from_user(&con_winsize, arg, sizeof(con_winsize)) ? -EFAULT : 0;
 	case TIOCGPGRP:
 	case TIOCGSID: {
-		int pg = pgrp_set();
-		if (pg <= 0)
-			pg = console_foreground_pid();
-		if (pg <= 0)
-			pg = current_pid();
-		return copy_to_user(arg, &pg, sizeof(pg)) ? -EFAULT : 0;
+		int v = cmd == TIOCGPGRP ? con_pgrp : con_sid;
+		if (v <= 0 || current_sid() != con_sid)
+			return -ENOTTY; /* not the caller's controlling terminal */
+		return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 	}
 	case TIOCSPGRP: {
 		int pg;
 		if (copy_from_user(&pg, arg, sizeof(pg)))
 			return -EFAULT;
+		if (con_sid <= 0 || current_sid() != con_sid)
+			return -ENOTTY;
 		if (pg < 0)
 			return -EINVAL;
+		if (!pgrp_exists(pg, con_sid))
+			return -EPERM;
 		con_pgrp = pg;
-		con_pgrp_owner = console_foreground_pid();
 		return 0;
 	}
 	case FIONREAD: {
@@ -232,9 +264,18 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		return 0;
 	case TCSBRK:
 	case TCXONC:
+		return 0; /* nothing to drain or to pause: output is written as it comes */
 	case TIOCSCTTY:
+		/* the console becomes the caller's controlling terminal: a session leader's only,
+		 * and only when it already is its session's terminal (the shell gives every
+		 * program's session the console) */
+		if (current_sid() != current_tgid())
+			return -EPERM;
+		return con_sid == current_sid() ? 0 : -EPERM;
 	case TIOCNOTTY:
-		return 0;
+		/* giving the terminal up is not modelled (every program's session keeps the
+		 * console): ENOTTY, the answer for a request this terminal does not support */
+		return -ENOTTY;
 	default:
 		return -ENOTTY;
 	}

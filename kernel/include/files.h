@@ -47,6 +47,11 @@ int current_tgid(void);                         /* the process id (a record lock
 /* Send a signal (SIGPIPE on a broken pipe, SIGINT from ^C): 0 or -ESRCH. */
 long signal_send(int pid, int sig);
 int console_foreground_pid(void);               /* the shell's running program, or 0 */
+void tty_set_foreground(int sid, int pgid);     /* the console's session and foreground group */
+int current_sid(void), current_pgid(void);
+long pgrp_kill(int pgid, int sig, int code, int sender); /* every process of a group (pgrp.c) */
+bool pgrp_exists(int pgid, int sid);
+bool signal_ignored_or_blocked(int sig);         /* by the current thread (signal.c) */
 /* signalfd: the current task's pending signals; taking one of set (the lowest number)
  * without running its handler, as rt_sigtimedwait does. signal_take returns its number,
  * or 0 when none of set is pending. */

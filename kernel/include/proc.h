@@ -56,6 +56,9 @@ struct sighand {                    /* shared by a thread group (CLONE_SIGHAND) 
 	struct ksigaction act[NSIG_RZ + 1];
 	bool sigpending_set;            /* RLIMIT_SIGPENDING was set (else the default) */
 	uint64_t sigpending_cur, sigpending_max;
+	bool stopped;                   /* job control (signal.c): a stop signal stopped the process */
+	int report;                     /* a stop or continue its parent's wait has not seen yet:
+					 * the wait status (0x7f | sig << 8, or 0xffff), or 0 */
 };
 
 /* One pending signal's information (what its siginfo says), compact. */
@@ -129,6 +132,8 @@ struct task {
 	struct sigqueue *sigq;          /* real-time signals pending, in the order they came */
 	uint64_t robust_list;           /* set_robust_list: the head in the program (futex.c) */
 	struct krlimit rlim[RZ_NLIMITS]; /* resource limits (rlimit.c): the same in every thread */
+	int pgid, sid;                  /* process group and session (pgrp.c): inherited over fork */
+	bool execed;                    /* it ran execve since fork: setpgid by the parent -> EACCES */
 	struct tracer *traced;          /* exec -t / kexec -t: where its calls are printed, or
 					 * NULL (sys/trace.c; inherited over fork/clone) */
 };
@@ -197,10 +202,22 @@ void signal_wake(struct task *t);
 long signal_send_task(struct task *t, int sig, int code, int pid, uint64_t addr, int status);
 long signal_send_rec(struct task *t, int sig, const struct sigrec *r);
 struct task *signal_process_target(struct task *t, int sig); /* the thread a kill() reaches */
+/* jobctl.c */
+bool jobctl_is_stop(int sig);
+void jobctl_on_send(struct task *t, int sig);
+void jobctl_stop(int sig);
+void jobctl_wait(void);
+bool jobctl_stopped(struct task *t);
+bool signal_job_report(struct task *t, int options, int *status); /* wait: a stop/continue of t */
 void signal_flush_queue(struct task *t);   /* at exit: frees the queued real-time signals */
 void sigqueue_limit(struct task *t, uint64_t *cur, uint64_t *max); /* RLIMIT_SIGPENDING */
 void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max);
 
+/* pgrp.c */
+void pgrp_new_session(struct task *t);     /* t leads a new session and group (the shell's exec) */
+long pgrp_kill(int pgid, int sig, int code, int sender); /* every process of a group */
+bool pgrp_exists(int pgid, int sid);
+long pgrp_kill_all(int sig);              /* kill(-1): all but pid 1 and the caller */       /* a live process of that group (in that session; sid 0: any) */
 /* rlimit.c (current_rlimit: files.h) */
 void rlimit_defaults(struct task *t);
 uint64_t task_rlimit(struct task *t, int resource);   /* the soft limit */

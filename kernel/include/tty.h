@@ -17,6 +17,7 @@
 
 #define LD_SIGINT 1             /* ldisc_input results: a signal character was typed */
 #define LD_SIGQUIT 2
+#define LD_SIGTSTP 3
 
 struct ldisc {
 	struct termios t;

@@ -1,5 +1,5 @@
 /* misc.c: identity and small system calls: uname, the uid/gid family (everyone is root),
- * process groups and sessions (one of each: the process's own pid), getrandom (xorshift
+ * getrandom (xorshift
  * seeded from the TSC and RDRAND when present; not cryptographic), sched_yield,
  * sched_getaffinity, getcpu (one CPU, one node), capget (root has every capability), getrusage, sysinfo, times, prctl
  * (PR_SET_NAME/PR_GET_NAME). Resource limits are rlimit.c's, futexes and robust lists
@@ -59,25 +59,6 @@ SYSCALL_DEFINE3(getresgid, uptr_t, rgidp, uptr_t, egidp, uptr_t, sgidp)
 {
 	return three_zeros(rgidp, egidp, sgidp);
 }
-
-SYSCALL_DEFINE0(getpgrp) { return current->tgid; }
-SYSCALL_DEFINE1(getpgid, pid_t, pid)
-{
-	if (pid && !task_find(pid))
-		return -ESRCH;
-	return pid ? pid : current->tgid;
-}
-SYSCALL_DEFINE2(setpgid, pid_t, pid, pid_t, pgid)
-{
-	(void)pid, (void)pgid;
-	return 0;
-}
-SYSCALL_DEFINE1(getsid, pid_t, pid)
-{
-	(void)pid;
-	return current->tgid;
-}
-SYSCALL_DEFINE0(setsid) { return current->tgid; }
 
 static uint64_t rng_state;
 

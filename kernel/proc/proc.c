@@ -54,6 +54,8 @@ struct sighand *sighand_copy(struct sighand *s)
 	n->users = 1;
 	n->group_exit = false;
 	n->group_code = 0;
+	n->stopped = false;
+	n->report = 0;
 	return n;
 }
 
@@ -122,6 +124,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->altstack_size = p->altstack_size;
 	c->altstack_flags = p->altstack_flags;
 	c->umask = p->umask;
+	c->pgid = p->pgid;
+	c->sid = p->sid;
 	c->image = proc_image_get(p->image);
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim)); /* kept by execve too */
 	c->ring = p->ring;
@@ -497,6 +501,7 @@ static long exec_core(struct task *t, const char *path, struct exec_args *a, con
 	strlcpy(t->name, base, sizeof(t->name));
 	proc_image_put(t->image);
 	t->image = image;
+	t->execed = true;
 	struct trapframe *tf = t->tf;
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = img.entry + bias;
@@ -681,9 +686,7 @@ int proc_exited(int pid)
 	return t->state == T_ZOMBIE && !threads_alive(t);
 }
 
-/* A process's group for waitid(P_PGID): there are no process groups yet (getpgid reports
- * each process as the leader of its own), so it is the process's own id. */
-static int task_pgid(struct task *t) { return t->tgid; }
+static int task_pgid(struct task *t) { return t->pgid; }
 
 static bool wait_wants(struct task *t, int idtype, int id)
 {
@@ -707,6 +710,8 @@ static long wait_child(int idtype, int id, int options, int *status)
 			if (t->parent != current || t->autoreap || !wait_wants(t, idtype, id))
 				continue;
 			have = true;
+			if (signal_job_report(t, options, status))
+				return t->pid;
 			if (!(options & WEXITED) || t->state != T_ZOMBIE || threads_alive(t))
 				continue;
 			int pid = t->pid;
@@ -730,13 +735,14 @@ static long wait_child(int idtype, int id, int options, int *status)
 	}
 }
 
-/* wait4's children: a pid, or (pid <= 0) any child: without process groups the groups of
- * pid 0 and -pgid are not told apart yet. */
+/* wait4's children: a pid, the caller's group (0), any (-1) or the group -pid. */
 long proc_wait(int pid, int *status, int options, bool unused)
 {
 	(void)unused;
 	int st = 0;
-	long r = wait_child(pid > 0 ? P_PID : P_ALL, pid, options | WEXITED, &st);
+	int idtype = pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID;
+	int id = pid > 0 ? pid : pid == 0 ? task_pgid(current) : -pid;
+	long r = wait_child(idtype, id, options | WEXITED, &st);
 	if (r > 0 && status)
 		*status = st;
 	return r;
@@ -814,6 +820,13 @@ SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, uptr_t, infop, flags_t, options
 		si.signo = SIGCHLD;
 		si.code = (st & 0x7f) ? ((st & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
 		si.status = (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff;
+		if (st == 0xffff) {
+			si.code = CLD_CONTINUED;
+			si.status = SIGCONT;
+		} else if ((st & 0xff) == 0x7f) {
+			si.code = CLD_STOPPED;
+			si.status = (st >> 8) & 0xff;
+		}
 		si.pid = (int32_t)r;
 	}
 	if (infop && copy_to_user(infop, &si, 28)) /* si_signo .. si_status, as Linux */
@@ -875,6 +888,8 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 		task_free(c);
 		return (int)e;
 	}
+	pgrp_new_session(c); /* the console's controlling process, its group in the foreground */
+	tty_set_foreground(c->sid, c->pgid);
 	sched_make_runnable(c);
 	return c->pid;
 }

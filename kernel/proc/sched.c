@@ -76,7 +76,7 @@ void sched_init(void)
 	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	struct task *t = &shell_task;
-	t->pid = t->tgid = next_pid++;
+	t->pid = t->tgid = t->pgid = t->sid = next_pid++;
 	strlcpy(t->name, "shell", sizeof(t->name));
 	t->state = T_RUNNABLE;
 	t->slot = -1;
@@ -136,7 +136,7 @@ struct task *task_alloc(void)
 	t->slot = slot;
 	t->kstack_top = top;
 	t->tf = (struct trapframe *)(top - TF_SIZE);
-	t->pid = t->tgid = next_pid++;
+	t->pid = t->tgid = t->pgid = t->sid = next_pid++;
 	t->state = T_SLEEPING; /* not runnable until sched_make_runnable */
 	t->ring = 3;
 	t->umask = 022;
@@ -474,4 +474,6 @@ struct fs_context *current_fs_context(void) { return current->fs; }
 const char *current_name(void) { return current->name; }
 int current_pid(void) { return current->pid; }
 int current_tgid(void) { return current->tgid; }
+int current_sid(void) { return current->sid; }
+int current_pgid(void) { return current->pgid; }
 int console_foreground_pid(void) { return foreground_pid; }

@@ -1,9 +1,9 @@
 /* signal.c: signals. Owns sending (kill, tgkill, tkill, the file layer's signal_send,
  * faults through force_sig, SIGCHLD at exit), the per-task pending and blocked sets, the
  * handler table (struct sighand, Linux's kernel sigaction layout: handler, flags,
- * restorer, mask), default actions (terminate; ignore for SIGCHLD, SIGURG, SIGWINCH,
- * SIGCONT and, with no job control, the stop signals; core-dumping signals terminate
- * without a core), delivery on the way back to the program with Linux's x86_64
+ * restorer, mask), default actions (terminate; ignore for SIGCHLD, SIGURG, SIGWINCH and
+ * SIGCONT; stop for the stop signals, jobctl.c; core-dumping signals terminate without a
+ * core), delivery on the way back to the program with Linux's x86_64
  * rt_sigframe (pretcode, ucontext with the sigcontext register order that musl's
  * REG_RIP/REG_RSP index, siginfo, an fxsave image for the FPU/SSE state), rt_sigreturn,
  * sigaltstack, and system-call restarts (-ERESTARTSYS: -EINTR, or a restart under
@@ -91,8 +91,7 @@ _Static_assert(__builtin_offsetof(struct ksiginfo, u.rt.value) == 24, "siginfo l
 
 static bool default_ignored(int sig)
 {
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT || sig == SIGSTOP ||
-	       sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
 static bool ignored(struct task *t, int sig)
@@ -101,6 +100,11 @@ static bool ignored(struct task *t, int sig)
 		return true;
 	uint64_t h = t->sighand->act[sig].handler;
 	return h == (uint64_t)SIG_IGN || (h == (uint64_t)SIG_DFL && default_ignored(sig));
+}
+
+bool signal_ignored_or_blocked(int sig)
+{
+	return ignored(current, sig) || (current->sig_blocked & BIT(sig));
 }
 
 bool signal_pending(struct task *t) { return (t->sig_pending & ~t->sig_blocked) != 0; }
@@ -214,6 +218,7 @@ long signal_send_rec(struct task *t, int sig, const struct sigrec *r)
 		return -EPERM; /* the shell's kernel task */
 	if (sig == 0)
 		return 0;
+	jobctl_on_send(t, sig);
 	if (ignored(t, sig) && !(t->sig_blocked & BIT(sig)) && !(t->sigwait_set & BIT(sig)))
 		return 0; /* discarded at once, as Linux does */
 	if (sig < SIGRTMIN) {
@@ -448,6 +453,10 @@ void signal_deliver(struct trapframe *tf)
 	if (sig != SIGKILL && act->handler == (uint64_t)SIG_IGN)
 		return;
 	if (sig == SIGKILL || act->handler == (uint64_t)SIG_DFL) {
+		if (sig != SIGKILL && jobctl_is_stop(sig)) {
+			jobctl_stop(sig);
+			return;
+		}
 		if (sig != SIGKILL && default_ignored(sig))
 			return;
 		do_exit(sig); /* terminated by sig (core-dumping ones too, without a core) */
@@ -649,13 +658,9 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
 		return -EINVAL;
 	if (pid > 0)
 		return signal_send_task(signal_process_target(task_find(pid), sig), sig, SI_USER, current->tgid, 0, 0);
-	if (pid == 0 || pid < -1) /* no process groups yet: the caller's "group" is itself */
-		return signal_send_task(current, sig, SI_USER, current->tgid, 0, 0);
-	int n = 0;
-	for (struct task *t = all_tasks; t; t = t->next_all)
-		if (t->pid != 1 && t->mm && t->state != T_ZOMBIE && !signal_send_task(t, sig, SI_USER, current->tgid, 0, 0))
-			n++;
-	return n ? 0 : -ESRCH;
+	if (pid == -1)
+		return pgrp_kill_all(sig);
+	return pgrp_kill(pid ? -pid : current->pgid, sig, SI_USER, current->tgid);
 }
 
 SYSCALL_DEFINE2(tkill, pid_t, pid, int, sig)

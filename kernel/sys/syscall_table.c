@@ -140,6 +140,12 @@ void return_to_program(struct trapframe *tf)
 			schedule();
 			continue;
 		}
+		if (jobctl_stopped(current)) { /* another thread stopped the process */
+			irq_restore(f);
+			jobctl_wait();
+			f = irq_save();
+			continue;
+		}
 		if (signal_pending(current)) {
 			irq_restore(f);
 			signal_deliver(tf); /* may end the task */

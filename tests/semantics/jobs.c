@@ -1,0 +1,363 @@
+/* jobs: process groups, sessions and job control (issue 10, item 9). The test runs in a
+ * child that starts its own session, so the host's and ringzero's starting points agree.
+ *
+ *   ids        getpgid/getsid/getpgrp of the caller and of other pids (ESRCH for none);
+ *              fork inherits group and session; setpgid's rules: EINVAL for a negative
+ *              group, ESRCH for a process that is not the caller or its child, EPERM for a
+ *              session leader, a group of another session, a child in another session,
+ *              EACCES for a child that ran execve; setsid is EPERM for a group leader, a
+ *              new session otherwise
+ *   kill-group kill(-pgid) reaches exactly the processes of the group, kill(0) exactly the
+ *              caller's group (the caller too), kill(-1, 0) succeeds, an empty group ESRCH;
+ *              waitpid(-pgid), waitpid(0) and waitid(P_PGID) choose by group
+ *   stop-cont  SIGSTOP/SIGTSTP stop a child (it does not run), wait4 with WUNTRACED reports
+ *              0x7f | sig << 8 once, SIGCONT resumes it (WCONTINUED: 0xffff), the parent's
+ *              SIGCHLD says CLD_STOPPED/CLD_CONTINUED (none with SA_NOCLDSTOP), waitid
+ *              reports CLD_STOPPED; SIGCONT discards a pending stop signal and a stop
+ *              signal a pending SIGCONT
+ *   kill-stopped SIGKILL ends a stopped child
+ *
+ * Usage: jobs            the test
+ *        jobs --pause    (after execve, for EACCES) sleeps until killed */
+#define _GNU_SOURCE
+#include "../ring0/r0test.h"
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static const char *self;
+
+static void nap(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static void sleeper(void)
+{
+	for (;;)
+		pause();
+}
+
+/* A child that pauses until a signal ends it; in group pgid (-1: stays in ours). */
+static pid_t spawn_in(pid_t pgid)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		if (pgid >= 0)
+			setpgid(0, pgid);
+		sleeper();
+	}
+	if (p > 0 && pgid >= 0)
+		setpgid(p, pgid ? pgid : p); /* both sides, as shells do: no race */
+	return p;
+}
+
+static int reap(pid_t p)
+{
+	int st = -1;
+	CHECK(waitpid(p, &st, 0) == p, "waitpid %d", p);
+	return st;
+}
+
+static void ids(void)
+{
+	pid_t me = getpid();
+	CHECK_EQ(getsid(0), me);
+	CHECK_EQ(getpgid(0), me);
+	CHECK_EQ(getpgrp(), me);
+	CHECK_EQ(getpgid(me), me);
+	errno = 0;
+	CHECK(getpgid(0x3ffffff0) == -1 && errno == ESRCH, "getpgid of nobody");
+	errno = 0;
+	CHECK(getsid(0x3ffffff0) == -1 && errno == ESRCH, "getsid of nobody");
+	errno = 0;
+	CHECK(setsid() == -1 && errno == EPERM, "setsid of a group leader");
+	errno = 0;
+	CHECK(setpgid(0, 0) == -1 && errno == EPERM, "setpgid of a session leader");
+	errno = 0;
+	CHECK(setpgid(0, -5) == -1 && errno == EINVAL, "negative group");
+	errno = 0;
+	CHECK(setpgid(1, 0) == -1 && errno == ESRCH, "setpgid of a non-child");
+	errno = 0;
+	CHECK(setpgid(0x3ffffff0, 0) == -1 && errno == ESRCH, "setpgid of nobody");
+
+	int pp[2], qq[2];
+	CHECK(pipe(pp) == 0 && pipe(qq) == 0, "pipe");
+	pid_t c = fork();
+	if (c == 0) { /* a child: inherits, may make its own group, then cannot setsid */
+		char b;
+		int bad = getpgrp() != me || getsid(0) != me;
+		bad |= setpgid(0, 0) != 0 || getpgrp() != getpid();
+		bad |= setsid() != -1 || errno != EPERM;
+		bad |= write(pp[1], "x", 1) != 1;
+		bad |= read(qq[0], &b, 1) != 1; /* the parent has moved us back */
+		bad |= getpgrp() != me;
+		_exit(bad);
+	}
+	char b;
+	CHECK(read(pp[0], &b, 1) == 1, "child ready");
+	CHECK_EQ(getpgid(c), c);
+	CHECK_EQ(getsid(c), me);
+	errno = 0;
+	CHECK(setpgid(c, 0x3ffffff0) == -1 && errno == EPERM, "a group that does not exist");
+	CHECK(setpgid(c, me) == 0, "moving a child into our group");
+	CHECK_EQ(getpgid(c), me);
+	CHECK(write(qq[1], "y", 1) == 1, "go");
+	CHECK_EQ(reap(c), 0);
+	close(pp[0]);
+	close(pp[1]);
+	close(qq[0]);
+	close(qq[1]);
+
+	/* a child in a session of its own: setsid works, setpgid by the parent EPERM */
+	CHECK(pipe(pp) == 0, "pipe");
+	c = fork();
+	if (c == 0) {
+		int bad = setsid() != getpid() || getsid(0) != getpid() || getpgrp() != getpid();
+		bad |= write(pp[1], "x", 1) != 1;
+		sleeper();
+	}
+	CHECK(read(pp[0], &b, 1) == 1, "child ready");
+	CHECK_EQ(getsid(c), c);
+	errno = 0;
+	CHECK(setpgid(c, c) == -1 && errno == EPERM, "a child in another session");
+	errno = 0;
+	CHECK(setpgid(c, me) == -1 && errno == EPERM, "a child in another session");
+	kill(c, SIGKILL);
+	reap(c);
+	close(pp[0]);
+	close(pp[1]);
+
+	/* a child that ran execve: EACCES (the pipe closes at its execve) */
+	CHECK(pipe2(pp, O_CLOEXEC) == 0, "pipe");
+	c = fork();
+	if (c == 0) {
+		execl(self, self, "--pause", (char *)0);
+		_exit(127);
+	}
+	close(pp[1]);
+	CHECK(read(pp[0], &b, 1) == 0, "child execve'd");
+	errno = 0;
+	CHECK(setpgid(c, c) == -1 && errno == EACCES, "setpgid after execve");
+	kill(c, SIGKILL);
+	reap(c);
+	close(pp[0]);
+}
+
+static volatile sig_atomic_t usr2_seen, chld_code, chld_status, chld_count;
+
+static void on_usr2(int s) { (void)s; usr2_seen++; }
+
+static void kill_group(void)
+{
+	usr2_seen = 0;
+	signal(SIGUSR2, on_usr2);
+	pid_t a = spawn_in(0);
+	pid_t b = spawn_in(a);
+	pid_t other = spawn_in(-1);
+	CHECK_EQ(getpgid(a), a);
+	CHECK_EQ(getpgid(b), a);
+	CHECK_EQ(getpgid(other), getpid());
+	CHECK(kill(-a, SIGUSR1) == 0, "kill(-pgid)");
+	int st = -1, got = 0;
+	for (int i = 0; i < 2; i++) {
+		pid_t w = waitpid(-a, &st, 0);
+		CHECK(w == a || w == b, "waitpid(-pgid) %d", w);
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1, "status %#x", st);
+		got |= w == a ? 1 : w == b ? 2 : 0;
+	}
+	CHECK_EQ(got, 3);
+	errno = 0;
+	CHECK(waitpid(-a, &st, WNOHANG) == -1 && errno == ECHILD, "the group has no child left");
+	CHECK_EQ(waitpid(other, &st, WNOHANG), 0); /* not reached */
+	errno = 0;
+	CHECK(kill(-a, 0) == -1 && errno == ESRCH, "an empty group");
+	CHECK(kill(-1, 0) == 0, "kill(-1, 0)");
+
+	/* kill(0): a child leading a group of three signals its group; we are not in it */
+	pid_t d = fork();
+	if (d == 0) {
+		setpgid(0, 0);
+		signal(SIGUSR2, SIG_DFL); /* the children die of it */
+		pid_t e = spawn_in(-1), f = spawn_in(-1);
+		signal(SIGUSR2, on_usr2);
+		usr2_seen = 0;
+		int bad = kill(0, SIGUSR2) != 0;
+		for (int i = 0; i < 200 && !usr2_seen; i++)
+			nap(5);
+		bad |= usr2_seen != 1;
+		for (int i = 0; i < 2; i++) {
+			int s2 = 0;
+			pid_t w = waitpid(0, &s2, 0); /* our group */
+			bad |= (w != e && w != f) || !WIFSIGNALED(s2) || WTERMSIG(s2) != SIGUSR2;
+		}
+		_exit(bad);
+	}
+	setpgid(d, d);
+	CHECK_EQ(reap(d), 0);
+	CHECK_EQ(usr2_seen, 0);
+
+	/* waitid(P_PGID) takes only the group's children */
+	pid_t g = spawn_in(0);
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	CHECK(waitid(P_PGID, g, &si, WEXITED | WNOHANG) == 0 && si.si_pid == 0, "nothing ended yet");
+	kill(other, SIGTERM);
+	kill(g, SIGTERM);
+	memset(&si, 0, sizeof(si));
+	CHECK(waitid(P_PGID, g, &si, WEXITED) == 0 && si.si_pid == g, "waitid P_PGID %d", si.si_pid);
+	CHECK_EQ(reap(other), SIGTERM);
+	signal(SIGUSR2, SIG_DFL);
+}
+
+static void on_chld(int s, siginfo_t *si, void *uc)
+{
+	(void)s, (void)uc;
+	chld_code = si->si_code;
+	chld_status = si->si_status;
+	chld_count++;
+}
+
+static void catch_chld(int flags)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_chld;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART | flags;
+	sigaction(SIGCHLD, &sa, NULL);
+	chld_count = chld_code = chld_status = 0;
+}
+
+static void wait_chld(int n)
+{
+	for (int i = 0; i < 400 && chld_count < n; i++)
+		nap(5);
+}
+
+static void stop_cont(void)
+{
+	volatile long *counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(counter != MAP_FAILED, "mmap");
+	if (counter == MAP_FAILED)
+		return;
+	catch_chld(0);
+	pid_t c = fork(); /* in a group of its own: Linux drops SIGTSTP in an orphaned group */
+	if (c == 0) {
+		setpgid(0, 0);
+		for (;;)
+			(*counter)++;
+	}
+	setpgid(c, c);
+	nap(50);
+	CHECK(kill(c, SIGSTOP) == 0, "SIGSTOP");
+	int st = -1;
+	CHECK(waitpid(c, &st, WUNTRACED) == c, "wait for the stop");
+	CHECK_EQ(st, 0x7f | SIGSTOP << 8);
+	CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP, "status %#x", st);
+	wait_chld(1);
+	CHECK_EQ(chld_code, CLD_STOPPED);
+	CHECK_EQ(chld_status, SIGSTOP);
+	CHECK_EQ(waitpid(c, &st, WUNTRACED | WNOHANG), 0); /* reported once */
+	long before = *counter;
+	nap(100);
+	CHECK(*counter == before, "a stopped child ran: %ld -> %ld", before, *counter);
+	CHECK(kill(c, SIGCONT) == 0, "SIGCONT");
+	st = -1;
+	CHECK(waitpid(c, &st, WCONTINUED) == c, "wait for the continue");
+	CHECK_EQ(st, 0xffff);
+	CHECK(WIFCONTINUED(st), "status %#x", st);
+	wait_chld(2);
+	CHECK_EQ(chld_code, CLD_CONTINUED);
+	CHECK_EQ(chld_status, SIGCONT);
+	nap(100);
+	CHECK(*counter != before, "the continued child does not run");
+
+	/* SIGTSTP, seen through waitid */
+	CHECK(kill(c, SIGTSTP) == 0, "SIGTSTP");
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	CHECK(waitid(P_PID, c, &si, WSTOPPED) == 0, "waitid WSTOPPED");
+	CHECK(si.si_pid == c && si.si_code == CLD_STOPPED && si.si_status == SIGTSTP, "code %d status %d",
+	      si.si_code, si.si_status);
+	kill(c, SIGCONT);
+	memset(&si, 0, sizeof(si));
+	CHECK(waitid(P_PID, c, &si, WCONTINUED) == 0, "waitid WCONTINUED");
+	CHECK(si.si_code == CLD_CONTINUED && si.si_status == SIGCONT, "code %d status %d", si.si_code, si.si_status);
+
+	/* SA_NOCLDSTOP: the stop is reported by wait, but no SIGCHLD comes */
+	catch_chld(SA_NOCLDSTOP);
+	kill(c, SIGSTOP);
+	CHECK(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st), "stop %#x", st);
+	nap(50);
+	CHECK_EQ(chld_count, 0);
+	kill(c, SIGCONT);
+	CHECK(waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st), "continue %#x", st);
+	kill(c, SIGKILL);
+	CHECK_EQ(reap(c), SIGKILL);
+	signal(SIGCHLD, SIG_DFL);
+	munmap((void *)counter, 4096);
+
+	/* pending stop signals and SIGCONT discard each other */
+	pid_t d = fork();
+	if (d == 0) {
+		sigset_t set, p;
+		sigemptyset(&set);
+		sigaddset(&set, SIGTSTP);
+		sigaddset(&set, SIGCONT);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		kill(getpid(), SIGTSTP);
+		sigpending(&p);
+		int bad = !sigismember(&p, SIGTSTP);
+		kill(getpid(), SIGCONT);
+		sigpending(&p);
+		bad |= sigismember(&p, SIGTSTP) ? 2 : 0;
+		bad |= !sigismember(&p, SIGCONT) ? 4 : 0;
+		kill(getpid(), SIGTSTP);
+		sigpending(&p);
+		bad |= sigismember(&p, SIGCONT) ? 8 : 0;
+		_exit(bad);
+	}
+	st = -1;
+	CHECK(waitpid(d, &st, 0) == d && WIFEXITED(st) && WEXITSTATUS(st) == 0, "discarding: %#x", st);
+}
+
+static void kill_stopped(void)
+{
+	pid_t c = spawn_in(0);
+	int st = -1;
+	kill(c, SIGTSTP);
+	CHECK(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP, "stop %#x", st);
+	kill(c, SIGTERM); /* stays pending while stopped */
+	nap(50);
+	CHECK_EQ(waitpid(c, &st, WNOHANG), 0);
+	kill(c, SIGKILL);
+	CHECK_EQ(reap(c), SIGKILL);
+}
+
+int main(int argc, char **argv)
+{
+	self = argv[0];
+	if (argc == 2 && !strcmp(argv[1], "--pause"))
+		sleeper();
+	fflush(stdout);
+	pid_t t = fork();
+	if (t > 0) { /* the test runs in a session of its own */
+		int st = -1;
+		waitpid(t, &st, 0);
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 99;
+	}
+	if (setsid() < 0) {
+		printf("jobs: setsid failed (errno %d)\n", errno);
+		return 1;
+	}
+	r0_start("jobs");
+	R0_PART("ids", ids());
+	R0_PART("kill-group", kill_group());
+	R0_PART("stop-cont", stop_cont());
+	R0_PART("kill-stopped", kill_stopped());
+	R0_DONE();
+}
