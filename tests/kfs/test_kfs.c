@@ -855,6 +855,7 @@ static long tty_read_str(char *buf, size_t n)
 	return r;
 }
 
+extern int test_pgrp_kills;
 static void test_tty(void)
 {
 	begin("tty-line-discipline");
@@ -949,22 +950,28 @@ static void test_tty(void)
 	struct winsize ws;
 	EQ(S3(ioctl, 1, TIOCGWINSZ, &ws), 0);
 	CHECK(ws.ws_row == 24 && ws.ws_col == 80, "winsize %dx%d", ws.ws_col, ws.ws_row);
+	/* the console's session and foreground group (proc/pgrp.c; the shim's process 42
+	 * leads group and session 42) */
 	int pg = 0;
+	tty_set_foreground(42, 42); /* the shell gives the program's session the console */
 	EQ(S3(ioctl, 0, TIOCGPGRP, &pg), 0);
 	EQ(pg, 42);
-	pg = 9;
+	EQ(S3(ioctl, 0, TIOCGSID, &pg), 0);
+	EQ(pg, 42);
+	pg = 9; /* no such group in the session */
+	EQ(S3(ioctl, 0, TIOCSPGRP, &pg), -EPERM);
+	pg = 42;
 	EQ(S3(ioctl, 0, TIOCSPGRP, &pg), 0);
-	EQ(S3(ioctl, 0, TIOCGPGRP, &pg), 0);
-	EQ(pg, 9);
-	test_fg_pid = 50; /* another foreground program: the old group no longer counts */
-	EQ(S3(ioctl, 0, TIOCGPGRP, &pg), 0);
-	EQ(pg, 50);
-	pg = 51;
-	EQ(S3(ioctl, 0, TIOCSPGRP, &pg), 0);
+	EQ(S1(ioctl, 0), -ENOTTY); /* cmd 0: not a terminal request */
+	test_fg_pid = 50;
+	test_pgrp_kills = 0;
 	test_sig_count = 0;
 	type("\x03");
-	EQ(test_sig_count, 2); /* the foreground program and its group */
-	EQ(test_sig_pid, 51);
+	EQ(test_pgrp_kills, 1); /* ^C goes to the foreground group */
+	EQ(test_sig_count, 0);
+	tty_set_foreground(7, 7); /* another session's terminal: not the caller's */
+	EQ(S3(ioctl, 0, TIOCGPGRP, &pg), -ENOTTY);
+	tty_set_foreground(0, 0);
 	test_fg_pid = 0;
 	long fd = openp("/etc", O_RDONLY, 0);
 	EQ(S3(ioctl, fd, TCGETS, &t), -ENOTTY);

@@ -70,6 +70,19 @@ struct fs_context *current_fs_context(void) { return test_fs; }
 const char *current_name(void) { return "kfs-test"; }
 int current_pid(void) { return 42; }
 int current_tgid(void) { return 42; }
+/* Process groups (proc/pgrp.c): the one process leads its own group and session; group
+ * signals are counted, not delivered. */
+int current_sid(void) { return 42; }
+int current_pgid(void) { return 42; }
+bool pgrp_exists(int pgid, int sid) { return pgid == 42 && (sid == 0 || sid == 42); }
+int test_pgrp_kills;
+long pgrp_kill(int pgid, int sig, int code, int sender)
+{
+	(void)sig, (void)code, (void)sender;
+	test_pgrp_kills++;
+	return pgid == 42 ? 0 : -ESRCH;
+}
+bool signal_ignored_or_blocked(int sig) { (void)sig; return false; }
 int test_sig_pid, test_sig_num, test_sig_count;
 long signal_send(int pid, int sig)
 {
