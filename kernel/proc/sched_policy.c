@@ -42,12 +42,14 @@ SYSCALL_DEFINE2(sched_getparam, pid_t, pid, uptr_t, param)
 	return copy_to_user(param, &prio, sizeof(prio));
 }
 
-SYSCALL_DEFINE1(sched_get_priority_max, int, policy)
+/* The priority range of a policy: 1..99 for the real-time ones, 0..0 for the others, or
+ * -EINVAL for an unknown policy. */
+static long priority_bound(int policy, int rt_bound)
 {
 	switch (policy) {
 	case SCHED_FIFO:
 	case SCHED_RR:
-		return 99;
+		return rt_bound;
 	case SCHED_NORMAL:
 	case SCHED_BATCH:
 	case SCHED_IDLE:
@@ -57,20 +59,9 @@ SYSCALL_DEFINE1(sched_get_priority_max, int, policy)
 	return -EINVAL;
 }
 
-SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
-{
-	switch (policy) {
-	case SCHED_FIFO:
-	case SCHED_RR:
-		return 1;
-	case SCHED_NORMAL:
-	case SCHED_BATCH:
-	case SCHED_IDLE:
-	case SCHED_DEADLINE:
-		return 0;
-	}
-	return -EINVAL;
-}
+SYSCALL_DEFINE1(sched_get_priority_max, int, policy) { return priority_bound(policy, 99); }
+
+SYSCALL_DEFINE1(sched_get_priority_min, int, policy) { return priority_bound(policy, 1); }
 
 SYSCALL_DEFINE2(sched_rr_get_interval, pid_t, pid, uptr_t, interval)
 {
