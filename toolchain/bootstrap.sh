@@ -3,7 +3,8 @@
 #
 # Usage: bootstrap.sh [--check] [GROUP...]
 #   GROUP is one of: build (compiler, binutils, make, Linux headers), run (QEMU, cpio, python3),
-#   test (busybox-static, strace), bench (gnuplot, bzip2 for busybox's tarball),
+#   test (busybox-static, strace, xz-utils for qemu's source tarball: the plugin test),
+#   bench (gnuplot, bzip2 for busybox's tarball),
 #   fresh (debootstrap and util-linux's unshare, for make test-fresh), apps (tclsh for sqlite's
 #   amalgamation, bzip2 and xz for the source tarballs: make test-apps).
 #   Default: all groups but fresh and apps.
@@ -18,7 +19,7 @@ group_build="gcc:gcc as:binutils ld:binutils objdump:binutils make:make ar:binut
 /usr/include/linux/unistd.h:linux-libc-dev /usr/include/x86_64-linux-gnu/asm/unistd_64.h:linux-libc-dev
 apt-get:apt patch:patch /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev"
 group_run="qemu-system-x86_64:qemu-system-x86 cpio:cpio python3:python3"
-group_test="busybox:busybox-static strace:strace"
+group_test="busybox:busybox-static strace:strace xz:xz-utils"
 group_bench="gnuplot:gnuplot-nox bzip2:bzip2"
 group_apps="tclsh8.6:tcl8.6 bzip2:bzip2 xz:xz-utils strip:binutils"
 group_fresh="debootstrap:debootstrap unshare:util-linux tar:tar git:git"
