@@ -1,0 +1,28 @@
+/* netdev.h: the contract between a network device driver (net/virtio_net.c) and the TCP/IP
+ * stack's interface glue (net/netif.c). The driver moves whole Ethernet frames (no CRC);
+ * the stack owns addresses, ARP and everything above. One device at most (QEMU's user
+ * network, `make run NET=1`); without it the kernel has loopback only. */
+#ifndef RZ_NETDEV_H
+#define RZ_NETDEV_H
+#include "types.h"
+
+#define NETDEV_MTU 1500
+#define NETDEV_FRAME_MAX (14 + NETDEV_MTU)  /* Ethernet header + payload, no CRC, no VLAN */
+
+struct netdev {
+	uint8_t mac[6];
+	/* Queue one frame for transmission (the driver copies it): 0, or -EAGAIN when the
+	 * transmit ring is full, -EINVAL when len exceeds NETDEV_FRAME_MAX. Any context. */
+	long (*send)(struct netdev *d, const void *frame, size_t len);
+	/* Set by the stack: called by the driver for each received frame, with interrupts
+	 * disabled (from the device's interrupt handler: the stack runs with interrupts off,
+	 * which is its only lock on this one CPU); it must not sleep; the frame is valid only
+	 * during the call. */
+	void (*receive)(struct netdev *d, const void *frame, size_t len);
+	void *stack_priv;               /* the stack's per-device state */
+};
+
+/* The device the driver found at boot, or NULL (no NET=1). */
+struct netdev *netdev_get(void);
+
+#endif
