@@ -27,7 +27,7 @@
 # $(BUILD)/bench/logs/, and results/.
 
 BENCH_OUT      := $(BUILD)/bench
-BENCH_PROGS    := lat_syscall lat_mem lat_pipe lat_ctx lat_sig lat_proc bw_file app_busybox
+BENCH_PROGS    := lat_syscall lat_mem lat_pipe lat_ctx lat_sig lat_proc bw_file app_busybox lat_sock bw_sock
 BENCH_BUSYBOX  := $(BENCH_OUT)/bin/busybox-r0
 BENCH_BINS     := $(addprefix $(BENCH_OUT)/bin/,$(BENCH_PROGS)) $(BENCH_BUSYBOX)
 BENCH_INIT     := $(BENCH_OUT)/bin/init
@@ -50,6 +50,8 @@ $(BENCH_OUT)/bin/%: bench/%.c bench/bench.h $(R0CC_DEPS)
 	@mkdir -p $(@D)
 	$(call say,R0CC,$@)
 	$(Q)$(R0CC) $(BENCH_CFLAGS) -o $@ $< -lpthread
+# The socket programs share bench/sock.h.
+$(BENCH_OUT)/bin/lat_sock $(BENCH_OUT)/bin/bw_sock: bench/sock.h
 
 # busybox from Debian's source package (upstream tarball, sha256 pinned), built with r0cc:
 # the real program that app_busybox runs whole. The configuration is busybox's allnoconfig
