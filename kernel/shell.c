@@ -249,7 +249,7 @@ static const struct cmd cmds[] = {
 	{"exec", "[-v] [-t [-o FILE]] PATH [ARG...]", "run a program in ring 3, wait, say how it ended (-v: its calls; -t: trace them)", cmd_exec},
 	{"ps", "", "list the processes", cmd_ps},
 	{"kexec", "[-v] [-t [-o FILE]] PATH [ARG...]", "run a trusted program in ring 0, as exec", cmd_exec},
-	{"net", "[arp IP|send N]", "the network device: MAC, link, counters; an ARP probe", net_shell},
+	{"net", "[arp IP [N]|send LEN]", "the network device: MAC, link, counters; an ARP probe", net_shell},
 	{"poweroff", "", "turn the machine off", cmd_poweroff},
 	{"fault-test", NULL, NULL, cmd_fault_test}, /* hidden: help == NULL */
 	{"overflow-test", NULL, NULL, cmd_overflow_test},

@@ -1,8 +1,9 @@
 /* netdiag.c: the kernel shell's `net` command, a diagnostic of the network device that needs
  * no TCP/IP stack. Owns:
  *   net                 the device, its MAC, link and counters (or "no network device")
- *   net arp A.B.C.D     one ARP request from 10.0.2.15 (our static address on QEMU's user
- *                       network) for A.B.C.D; prints the reply's MAC or "no reply" after 2 s
+ *   net arp A.B.C.D [N] an ARP request from 10.0.2.15 (our static address on QEMU's user
+ *                       network) for A.B.C.D, N times in a row (default 1); prints the
+ *                       reply's MAC or "no reply" (2 s per request)
  *   net send LEN        one broadcast test frame of LEN bytes (EtherType 0x88b5, the IEEE
  *                       "local experimental" one), or the error send() returns
  * It watches replies through netdev->monitor, so it works beside the stack. Does not own the
@@ -71,13 +72,9 @@ static void arp_request(uint8_t *f, const uint8_t mac[6], uint32_t target)
 	memset(f + 42, 0, 18);                                /* padding to 60 bytes */
 }
 
-static void cmd_arp(struct netdev *d, const char *arg)
+/* One request and its reply: 0, -ETIMEDOUT, or send()'s error. */
+static long arp_once(struct netdev *d, uint32_t ip)
 {
-	uint32_t ip;
-	if (!parse_ip(arg, &ip)) {
-		printk("net arp: %s is not an IPv4 address\n", arg);
-		return;
-	}
 	uint8_t f[60];
 	arp_request(f, d->mac, ip);
 	uint64_t irq = irq_save();
@@ -90,9 +87,42 @@ static void cmd_arp(struct netdev *d, const char *arg)
 		;
 	d->monitor = NULL;
 	irq_restore(irq);
-	if (err)
+	return err ? err : arp_got ? 0 : -ETIMEDOUT;
+}
+
+static bool parse_count(const char *s, unsigned long *n)
+{
+	*n = 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || *n > 1000000)
+			return false;
+		*n = *n * 10 + (unsigned long)(*s - '0');
+	}
+	return true;
+}
+
+/* net arp IP [COUNT]: COUNT requests one after the other (the rings wrap after 64/128). */
+static void cmd_arp(struct netdev *d, const char *arg, const char *count)
+{
+	uint32_t ip;
+	unsigned long n = 1, replies = 0;
+	if (!parse_ip(arg, &ip) || (count && (!parse_count(count, &n) || n == 0))) {
+		printk("usage: net arp A.B.C.D [COUNT]\n");
+		return;
+	}
+	long err = 0;
+	for (unsigned long i = 0; i < n; i++) {
+		err = arp_once(d, ip);
+		if (err == 0)
+			replies++;
+		else if (err != -ETIMEDOUT)
+			break;
+	}
+	if (err && err != -ETIMEDOUT)
 		printk("net arp: send failed (%ld)\n", err);
-	else if (!arp_got)
+	if (n > 1)
+		printk("net arp: %lu replies to %lu requests\n", replies, n);
+	if (!replies)
 		printk("net arp: no reply from %s\n", arg);
 	else
 		printk("net arp: %s is at %02x:%02x:%02x:%02x:%02x:%02x\n", arg, arp_mac[0], arp_mac[1], arp_mac[2],
@@ -130,8 +160,8 @@ void net_shell(int argc, char **argv)
 		printk("net: no network device (boot with `make run NET=1`)\n");
 		return;
 	}
-	if (argc == 3 && !strcmp(argv[1], "arp")) {
-		cmd_arp(d, argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "arp")) {
+		cmd_arp(d, argv[2], argc == 4 ? argv[3] : NULL);
 		return;
 	}
 	if (argc == 3 && !strcmp(argv[1], "send")) {
@@ -139,7 +169,7 @@ void net_shell(int argc, char **argv)
 		return;
 	}
 	if (argc != 1) {
-		printk("usage: net [arp A.B.C.D | send LEN]\n");
+		printk("usage: net [arp A.B.C.D [COUNT] | send LEN]\n");
 		return;
 	}
 	const uint8_t *m = d->mac;
