@@ -13,6 +13,7 @@
 #include "gdt.h"
 #include "idt.h"
 #include "lib.h"
+#include "netstack.h"
 #include "memlayout.h"
 #include "mm.h"
 #include "power.h"
@@ -80,6 +81,7 @@ void kmain(uint64_t start_info_phys)
 	syscall_table_init();
 	vdso_init();
 	time_init();
+	net_init();
 	printk("console: COM1, %s input\n", rx_irq ? "interrupt-driven (IRQ 4 via I/O APIC)" : "polled");
 	if (rx_irq)
 		sti();
