@@ -45,7 +45,8 @@ KERNEL_LDFLAGS := -m elf_x86_64 -static -nostdlib -z max-page-size=0x1000 -z noe
 	--build-id=none -T kernel/kernel.ld
 
 KERNEL_C_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c kernel/mm/*.c kernel/fs/*.c \
-	kernel/dev/*.c kernel/lib/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c kernel/net/*.c)
+	kernel/dev/*.c kernel/lib/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c \
+	kernel/net/*.c kernel/net/lwip/*.c)
 KERNEL_S_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/mm/*.S)
 # The ELF loader (loader/loader.mk names its sources; until it does, every loader/*.c),
 # compiled with the kernel's flags.
@@ -54,6 +55,9 @@ KERNEL_OBJS   := $(patsubst kernel/%.c,$(KERNEL_OUT)/%.o,$(KERNEL_C_SRCS)) \
 	$(patsubst kernel/%.S,$(KERNEL_OUT)/%.o,$(KERNEL_S_SRCS)) \
 	$(patsubst loader/%.c,$(KERNEL_OUT)/loader/%.o,$(KERNEL_LOADER_SRCS)) \
 	$(KERNEL_OUT)/vdso/image.o
+# lwIP, the TCP/IP stack under kernel/net/ (its objects from Debian's source package)
+include kernel/net/lwip/lwip.mk
+KERNEL_OBJS += $(LWIP_OBJS)
 
 # The vDSO (kernel/vdso/): user code, linked into a position-independent shared object with
 # no relocations (checked), embedded by image.S. -mno-red-zone: at CPL 0 its fallback calls
