@@ -2,12 +2,14 @@
 """test_net.py: the "net" test group: the virtio-net device before any TCP/IP stack.
 
 Three boots, typing at the shell like a user:
-  * with the device (RZ_NET=1, as `make run NET=1`, no host port forward): the boot log
+  * with the device (RZ_NET=1, as `make run NET=1`, a free host port forwarded): the boot log
     names the device, its MAC and link; `net` shows zero counters; `net arp 10.0.2.2` gets
     QEMU's user-network gateway MAC 52:55:0a:00:02:02 (a frame sent and one received);
     300 requests in a row wrap both rings (64 and 128 entries) and all get replies; an
     address nobody has gets "no reply"; oversized and empty frames are refused and counted
-    as tx errors; no rx errors; the network files of /etc are in the root;
+    as tx errors; no rx errors; with a stack attached, a connection to the forwarded host
+    port is reset or closed by the guest's stack (nothing listens on port 80 yet); the
+    network files of /etc are in the root;
   * without the device: no device or interface line at boot and `net` says there is none;
   * with a legacy (virtio-mmio version 1) transport, QEMU's default: one boot line saying
     why the device is not used, `net` says there is none, and the shell still works;
@@ -41,8 +43,34 @@ def counters(m):
     return dict(zip(names, map(int, g.groups())))
 
 
+def free_port(kind=socket.SOCK_STREAM):
+    """A port nothing on this host uses right now (bound to 0, then released: a small race)."""
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def hostfwd_reset(res, m, port):
+    """The forwarded port reaches the guest: QEMU accepts on the host, sends a SYN to guest
+    port 80, and a stack with nothing listening answers RST, which QEMU passes on as a reset
+    or an EOF (not a hang: without a stack QEMU keeps retrying the SYN)."""
+    before = counters(m)
+    got = None
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+        try:
+            got = c.recv(16)
+        except ConnectionResetError:
+            got = "reset"
+        except socket.timeout:
+            got = "timeout"
+    after = counters(m)
+    res.check("net-hostfwd-reaches-stack", got in ("reset", b"") and after["rx_frames"] > before["rx_frames"]
+              and after["tx_frames"] > before["tx_frames"], "recv: %r, counters %r -> %r" % (got, before, after))
+
+
 def with_device(res, a, log):
-    m = boot(res, "net-boot", a, log, net=True, overall=120)
+    port = free_port()
+    m = boot(res, "net-boot", a, log, net=True, net_port=port, overall=120)
     if m is None:
         return
     with m:
@@ -85,6 +113,9 @@ def with_device(res, a, log):
                       and c["tx_errors"] == 2 and c["rx_errors"] == 0 and c["rx_frames"] >= base["rx_frames"] + 302
                       and c["tx_busy"] == 0, repr(c))
         step(res, "net-final-counters", final)
+
+        if "stack attached" in m.run("net"):
+            step(res, "net-hostfwd-reaches-stack", lambda: hostfwd_reset(res, m, port))
 
         expect(res, m, "etc-hosts", "cat /etc/hosts",
                [r"^127\.0\.0\.1\s+localhost$", r"^::1\s+localhost\b", r"^10\.0\.2\.15\s+ringzero$"])
