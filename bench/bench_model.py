@@ -8,18 +8,30 @@ bench/init.c, rzcases=PROGRAMS), and writes
 
   RESULTS/events.csv  per case and mode, per operation: instructions and every event the
                       plugin counts (syscall sysret iret swapgs wrmsr rdmsr movcr3 cli sti
-                      popf lfence mfence stac clac deliveries)
+                      popf lfence mfence stac clac deliveries), and the model's cycles for
+                      every CPU column of the cost table with the unknown events it contains
   RESULTS/model.txt   the validation: the model's Linux null call against the published
-                      KVM-guest figures (605 cycles default mitigations, 142 without)
+                      KVM-guest figures (605 cycles default mitigations, 142 without), and
+                      the Linux counts priced for each case the host measured against the
+                      host's cycles (latency.csv's host rows); errors in %
   RESULTS/model.csv   contract 5 rows with engine `model`: ticks_per_op is the MODEL's
-                      estimated cycles per operation for one CPU of bench/model-costs.csv
-                      (ns_per_op is 0.00: the model has no time);
-                      case,mode,model,iterations,0.00,CYCLES
+                      estimated cycles per operation for one CPU column (--cpu, default
+                      intel: the column with the syscall+sysret round trip); ns_per_op is
+                      0.00 (the model has no time): case,mode,model,iterations,0.00,CYCLES
+  RESULTS/latency.csv the same `model` rows, replacing earlier ones (beside tcg, icount)
+  RESULTS/README.md   a section "Estimated cycles (`model`)" between marker comments,
+                      replaced on every run: per CPU column, ring0 / ring3 / linux /
+                      linux-nomitig / host (measured), ratios, and the validation table
 
 THIS IS A MODEL, not a measurement: estimated cycles = instructions x 1 + sum over events of
 count x (figure from bench/model-costs.csv). An event whose figure the table marks
 "unknown" is charged only its 1 cycle as an instruction, so the figure is then a lower
-bound; events.csv names the unknown events each figure contains.
+bound; events.csv names the unknown events each figure contains. A figure published only
+for a round trip of two events (a pair row, e.g. syscall+sysret) is charged once per pair;
+model_cycles() says exactly how. docs/model.md describes the engine and its assumptions.
+
+With --from-events RESULTS/events.csv nothing runs: the counts are read back and the model
+is recomputed from the cost table (make bench-model-table; seconds).
 
 How a region becomes a case: bench/bench.h marks every timed run (REPS = 5 per case;
 lat_ctx's case has two medians, so 10) with the plugin's markers, and the plugin writes one
@@ -32,8 +44,9 @@ it. ctx (a difference of two medians) is left out.
 
 Usage: bench_model.py --plugin SO --kernel ELF --rz-initrd CPIO --vmlinuz BZIMAGE
                       --linux-initrd CPIO [--results DIR] [--scale S] [--programs a,b]
-                      [--modes ring0,ring3,linux,linux-nomitig] [--cpu zen3]
+                      [--modes ring0,ring3,linux,linux-nomitig] [--cpu intel]
                       [--linux-append PARAMS]
+       bench_model.py --from-events results/events.csv [--results DIR] [--cpu intel]
 """
 import argparse
 import os
