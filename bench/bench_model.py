@@ -357,12 +357,11 @@ def write(a, results, tables):
                 ev.write("%s,%s,%d,%s%s,%s\n" % (r["case"], mode, r["iterations"], "," * len(EVENTS),
                                                   ",," * len(cpus), why))
                 continue
+            # a column's figure is a lower bound exactly when its model_unknown_<cpu> is not empty
             figs = [model_cycles(per, tables[c]) for c in cpus]
-            lower = any(u for _, u in figs)
             ev.write("%s,%s,%d,%s,%s,%s,%s\n" % (
                 r["case"], mode, r["iterations"], fmt(per["insns"]), ",".join(fmt(per[e]) for e in EVENTS),
-                ",".join("%s,%s" % (fmt(c), " ".join(u)) for c, u in figs),
-                ("lower bound: " if lower else "") + why))
+                ",".join("%s,%s" % (fmt(c), " ".join(u)) for c, u in figs), why))
             cyc, _ = model_cycles(per, tables[a.cpu])
             mo.write("%s,%s,model,%d,0.00,%.1f\n" % (r["case"], mode, r["iterations"], cyc))
     host = host_ticks(a.results)
