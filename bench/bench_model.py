@@ -335,9 +335,9 @@ def host_ticks(results_dir):
 
 
 def validate(results, tables, host):
-    """{cpu: [(what, model cycles, unknown, reference, error %)]}: the Linux guest's null call
-    against the published KVM-guest figures, and the Linux counts priced for the host's
-    cases against the host's measured cycles."""
+    """{cpu: [(what, model cycles, unknown, reference, error %)]}: the cases of PUBLISHED
+    (the Linux guest's raw and null calls, the floor) against the published figures, and
+    the Linux counts priced for the host's cases against the host's measured cycles."""
     val = {}
     for cpu, costs in tables.items():
         v = []
