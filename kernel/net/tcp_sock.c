@@ -171,6 +171,16 @@ static long take_error(struct sock *s)
 	return -e;
 }
 
+/* SO_REUSEADDR never lets a second socket onto a listening port (Linux's rule; lwIP's
+ * tcp_bind lets two SOF_REUSEADDR pcbs share it whatever their states). */
+static bool listening_on(const ip_addr_t *ip, bool any, uint16_t port)
+{
+	for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; port && l; l = l->next)
+		if (l->local_port == port && (any || ip_addr_isany(&l->local_ip) || ip_addr_cmp(&l->local_ip, ip)))
+			return true;
+	return false;
+}
+
 /* --- operations ------------------------------------------------------------------------- */
 
 static long tcp_bind_op(struct sock *s, const void *addr, uint32_t len)
@@ -187,6 +197,8 @@ static long tcp_bind_op(struct sock *s, const void *addr, uint32_t len)
 		r = -EINVAL;
 	} else if (!inet_addr_local(&ip)) {
 		r = -EADDRNOTAVAIL;
+	} else if (listening_on(&ip, any, port)) {
+		r = -EADDRINUSE;
 	} else {
 		if (s->so_flags & SOCKF_REUSEADDR)
 			ip_set_option(c->tcp, SOF_REUSEADDR);
