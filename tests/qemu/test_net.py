@@ -8,8 +8,9 @@ Three boots, typing at the shell like a user:
     300 requests in a row wrap both rings (64 and 128 entries) and all get replies; an
     address nobody has gets "no reply"; oversized and empty frames are refused and counted
     as tx errors; no rx errors; with a stack attached, a connection to the forwarded host
-    port is reset or closed by the guest's stack (nothing listens on port 80 yet); the
-    network files of /etc are in the root;
+    port is reset or closed by the guest's stack (nothing listens on port 80 yet), then
+    busybox httpd in the guest (ring 3) serves /etc/services to the host through it, byte for
+    byte; the network files of /etc are in the root;
   * without the device: no device or interface line at boot and `net` says there is none;
   * with a legacy (virtio-mmio version 1) transport, QEMU's default: one boot line saying
     why the device is not used, `net` says there is none, and the shell still works;
@@ -20,16 +21,19 @@ Three boots, typing at the shell like a user:
 
 Usage: test_net.py --kernel ELF --initrd CPIO --results FILE [--log FILE]
 """
+import http.client
 import os
 import re
 import socket
 import struct
 import sys
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Results, boot, expect, poweroff, step, test_args  # noqa: E402
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GATEWAY_MAC = "52:55:0a:00:02:02"
 COUNTERS = r"^rx: (\d+) frames, (\d+) bytes, (\d+) errors, (\d+) dropped.*\ntx: (\d+) frames, (\d+) bytes, (\d+) errors, (\d+) busy$"
 
@@ -66,6 +70,34 @@ def hostfwd_reset(res, m, port):
     after = counters(m)
     res.check("net-hostfwd-reaches-stack", got in ("reset", b"") and after["rx_frames"] > before["rx_frames"]
               and after["tx_frames"] > before["tx_frames"], "recv: %r, counters %r -> %r" % (got, before, after))
+
+
+def http_get(port, path, deadline):
+    """GET http://127.0.0.1:port/path, retried until the guest's server listens."""
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=10) as r:
+                return r.status, r.read()
+        except (OSError, http.client.HTTPException) as e:  # reset/refused before it listens
+            last = e
+            time.sleep(0.5)
+    raise AssertionError("no answer from the guest's server: %r" % last)
+
+
+def guest_httpd(res, m, port):
+    """A server in the guest reachable from the host: busybox httpd (ring 3) serves /etc
+    through the forwarded port; the host's fetch must equal the file byte for byte."""
+    with open(os.path.join(ROOT, "kernel/rootfs/etc/services"), "rb") as f:
+        want = f.read()
+    m.type("exec /bin/busybox httpd -f -p 80 -h /etc")
+    try:
+        status, body = http_get(port, "/services", time.monotonic() + 30)
+        res.check("net-guest-httpd", status == 200 and body == want,
+                  "status %s, %d bytes (want %d)" % (status, len(body), len(want)))
+    finally:
+        m.type("\x03", enter=False)  # SIGINT ends httpd; the shell prompts again
+        m.wait_prompt(timeout=15)
 
 
 def with_device(res, a, log):
@@ -116,6 +148,7 @@ def with_device(res, a, log):
 
         if "stack attached" in m.run("net"):
             step(res, "net-hostfwd-reaches-stack", lambda: hostfwd_reset(res, m, port))
+            step(res, "net-guest-httpd", lambda: guest_httpd(res, m, port))
 
         expect(res, m, "etc-hosts", "cat /etc/hosts",
                [r"^127\.0\.0\.1\s+localhost$", r"^::1\s+localhost\b", r"^10\.0\.2\.15\s+ringzero$"])
