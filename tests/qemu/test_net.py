@@ -17,7 +17,10 @@ Three boots, typing at the shell like a user:
   * with QEMU's socket backend (each frame a UDP datagram to this script, which plays the
     other host): when a TCP/IP stack is attached, its ARP announcement, its ARP reply and an
     ICMP echo reply (1 KiB payload, checksums checked); a 12-byte and a 2000-byte frame are
-    rx errors, a 1514-byte one is not.
+    rx errors, a 1514-byte one is not;
+  * microvm with acpi=off: the device found through QEMU's virtio_mmio.device= on the
+    command line (edge-triggered, on the first I/O APIC) and ARP through it; with
+    auto-kernel-cmdline=off too, one line saying the device has no interrupt description.
 
 Usage: test_net.py --kernel ELF --initrd CPIO --results FILE [--log FILE]
 """
@@ -287,6 +290,30 @@ def raw_link(res, a, log):
         poweroff(res, m, "raw-poweroff")
 
 
+def acpi_off(res, a, log):
+    """microvm with acpi=off: no DSDT, but QEMU then appends virtio_mmio.device=SIZE@BASE:GSI
+    to the command line (auto-kernel-cmdline), which the transport reads; with that turned
+    off too, the device is reported and not used."""
+    m = boot(res, "cmdline-boot", a, log, net=True, overall=60, extra_args=["-M", "microvm,acpi=off"])
+    if m is not None:
+        with m:
+            res.check("cmdline-boot", re.search(r"cmdline \"[^\"]*virtio_mmio\.device=512@0x[0-9a-f]+:\d+", m.banner)
+                      and re.search(r"^net: virtio-net at 0x[0-9a-f]+ \(virtio-mmio v2, slot \d+, GSI \d+ edge\)$",
+                                    m.banner, re.M), m.banner[-600:])
+            expect(res, m, "cmdline-arp", "net arp 10.0.2.2 20",
+                   [r"^net arp: 20 replies to 20 requests$", r"is at %s$" % GATEWAY_MAC], timeout=30)
+            poweroff(res, m, "cmdline-poweroff")
+    m = boot(res, "undescribed-boot", a, log, net=True, overall=30,
+             extra_args=["-M", "microvm,acpi=off,auto-kernel-cmdline=off"])
+    if m is not None:
+        with m:
+            res.check("undescribed-boot", re.search(r"^virtio-mmio: device type 1 at 0x[0-9a-f]+, but no DSDT or "
+                                                    r"virtio_mmio\.device= gives its interrupt; not used$", m.banner, re.M),
+                      m.banner[-600:])
+            expect(res, m, "undescribed-net", "net", [r"\Anet: no network device"])
+            poweroff(res, m, "undescribed-poweroff")
+
+
 def main():
     a = test_args()
     with Results(a.results) as res:
@@ -294,6 +321,7 @@ def main():
         without_device(res, a, a.log)
         legacy_device(res, a, a.log)
         raw_link(res, a, a.log)
+        acpi_off(res, a, a.log)
     return 1 if res.failed() else 0
 
 
