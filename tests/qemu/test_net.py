@@ -20,16 +20,21 @@ Three boots, typing at the shell like a user:
     rx errors, a 1514-byte one is not;
   * microvm with acpi=off: the device found through QEMU's virtio_mmio.device= on the
     command line (edge-triggered, on the first I/O APIC) and ARP through it; with
-    auto-kernel-cmdline=off too, one line saying the device has no interrupt description.
+    auto-kernel-cmdline=off too, one line saying the device has no interrupt description;
+  * the link taken down and up again through QMP's set_link: the configuration interrupt
+    prints the change, `net` shows it, no ARP reply while it is down.
 
 Usage: test_net.py --kernel ELF --initrd CPIO --results FILE [--log FILE]
 """
 import http.client
+import json
 import os
 import re
+import shutil
 import socket
 import struct
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -314,6 +319,65 @@ def acpi_off(res, a, log):
             poweroff(res, m, "undescribed-poweroff")
 
 
+def qmp(path):
+    """A QMP connection to QEMU (its greeting read, capabilities negotiated): a function that
+    runs one command and returns its reply."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    for _ in range(100):
+        try:
+            sock.connect(path)
+            break
+        except OSError:
+            time.sleep(0.1)
+    f = sock.makefile("rw")
+
+    def reply():
+        while True:
+            msg = json.loads(f.readline())
+            if "return" in msg or "error" in msg:
+                return msg
+
+    json.loads(f.readline())  # greeting
+    def run(cmd, **args):
+        f.write(json.dumps({"execute": cmd, "arguments": args}) + "\n")
+        f.flush()
+        return reply()
+    run("qmp_capabilities")
+    return run, sock
+
+
+def link_change(res, a, log):
+    """The link status (VIRTIO_NET_F_STATUS) follows QEMU's set_link through the configuration
+    interrupt; frames do not pass while the link is down."""
+    tmp = tempfile.mkdtemp(prefix="rz-net-")   # a short path: sun_path holds 108 bytes
+    path = os.path.join(tmp, "qmp.sock")
+    m = boot(res, "link-boot", a, log, net=True, overall=60, extra_args=["-qmp", "unix:%s,server=on,wait=off" % path])
+    if m is None:
+        return
+    with m:
+        run, sock = qmp(path)
+        with sock:
+            def down():
+                r = run("set_link", name="net0", up=False)
+                res.check("link-down-qmp", "return" in r, repr(r))
+                m.wait_for(r"net: link down\n", timeout=10)
+                res.record("link-down-interrupt", True)
+            step(res, "link-down-interrupt", down)
+            expect(res, m, "link-down-net", "net", [r"link down"])
+            expect(res, m, "link-down-no-frames", "net arp 10.0.2.2", [r"^net arp: no reply from 10\.0\.2\.2$"],
+                   timeout=30)
+
+            def up():
+                r = run("set_link", name="net0", up=True)
+                res.check("link-up-qmp", "return" in r, repr(r))
+                m.wait_for(r"net: link up\n", timeout=10)
+                res.record("link-up-interrupt", True)
+            step(res, "link-up-interrupt", up)
+            expect(res, m, "link-up-arp", "net arp 10.0.2.2", [r"is at %s$" % GATEWAY_MAC])
+        poweroff(res, m, "link-poweroff")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     a = test_args()
     with Results(a.results) as res:
@@ -322,6 +386,7 @@ def main():
         legacy_device(res, a, a.log)
         raw_link(res, a, a.log)
         acpi_off(res, a, a.log)
+        link_change(res, a, a.log)
     return 1 if res.failed() else 0
 
 
