@@ -25,6 +25,7 @@
 
 #define CHUNK 4000              /* bytes copied per step (one kmalloc'd frame) */
 #define QUEUE_MAX 128           /* connections waiting for accept() at most */
+#define MEM_RETRY_NS 10000000   /* a writer short of lwIP heap tries again after 10 ms */
 
 static const struct sock_ops tcp_ops;
 
@@ -271,7 +272,7 @@ static long tcp_accept_op(struct sock *s, struct sock *child, bool nonblock)
 	uint64_t deadline = 0;
 	uint64_t f = net_lock();
 	while (l->qlen == 0) {
-		long r = sock_wait(s, nonblock, false, &deadline);
+		long r = net_wait(s, nonblock, false, &deadline);
 		if (r) {
 			net_unlock(f);
 			kfree(fresh);
@@ -341,7 +342,7 @@ static long tcp_connect_op(struct sock *s, const void *addr, uint32_t len, bool 
 		}
 		uint64_t deadline = 0;
 		while (c->state == INET_CONNECTING && !r)
-			r = sock_wait(s, false, true, &deadline);
+			r = net_wait(s, false, true, &deadline);
 		if (r)
 			break;
 		r = c->state == INET_CONNECTED ? 0 : take_error(s);
@@ -384,12 +385,13 @@ static long tcp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 		if (space == 0) {
 			if (sent && nonblock)
 				break;
-			r = sock_wait(s, nonblock, true, &deadline);
+			r = net_wait(s, nonblock, true, &deadline);
 			if (r)
 				break;
 			continue;
 		}
 		size_t n = MIN(MIN(space, left), (size_t)CHUNK);
+		struct msg_iter saved = m->data;
 		net_unlock(f);
 		r = msg_iter_pull(&m->data, buf, n);
 		f = net_lock();
@@ -400,6 +402,22 @@ static long tcp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 			break;
 		}
 		err_t e = tcp_write(c->tcp, buf, (u16_t)n, TCP_WRITE_FLAG_COPY | (left > n ? TCP_WRITE_FLAG_MORE : 0));
+		if (e == ERR_MEM) {
+			/* lwIP's heap is short (other sockets hold it): give the bytes back, wait
+			 * a little (nothing may wake us), try again */
+			m->data = saved;
+			if (nonblock) {
+				r = -EAGAIN;
+				break;
+			}
+			net_flush();
+			r = waitq_sleep_until(&s->wait, time_monotonic_ns() + MEM_RETRY_NS);
+			if (r == -ETIMEDOUT)
+				r = 0;
+			if (r)
+				break;
+			continue;
+		}
 		if (e != ERR_OK) {
 			r = inet_err(e);
 			break;
@@ -473,7 +491,7 @@ static long tcp_recvmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 		}
 		if (c->rx_fin || c->shut_rd || c->state == INET_DEAD)
 			break;
-		r = sock_wait(s, nonblock, false, &deadline);
+		r = net_wait(s, nonblock, false, &deadline);
 		if (r)
 			break;
 	}

@@ -149,7 +149,7 @@ static long udp_recvmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 			net_unlock(f);
 			return 0;
 		} else {
-			r = sock_wait(s, nonblock, false, &deadline);
+			r = net_wait(s, nonblock, false, &deadline);
 		}
 	}
 	if (r) {

@@ -29,7 +29,7 @@
 #define MEM_LIBC_MALLOC         0
 #define MEMP_MEM_MALLOC         0
 #define MEM_ALIGNMENT           8
-#define MEM_SIZE                (2 * 1024 * 1024)
+#define MEM_SIZE                (4 * 1024 * 1024)
 #define MEMP_NUM_PBUF           128
 #define MEMP_NUM_UDP_PCB        64
 #define MEMP_NUM_TCP_PCB        256

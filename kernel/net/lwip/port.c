@@ -11,6 +11,7 @@
  * Not here: the socket layer (net/inet.c, tcp_sock.c, udp_sock.c), the device's netif
  * (net/netif.c). */
 #include "lib.h"
+#include "net.h"
 #include "netstack.h"
 #include "vfs.h"
 #include "wait.h"
@@ -72,6 +73,12 @@ void net_unlock(uint64_t state)
 {
 	net_flush();
 	irq_restore(state);
+}
+
+long net_wait(struct sock *s, bool nonblock, bool send, uint64_t *deadline)
+{
+	net_flush();
+	return sock_wait(s, nonblock, send, deadline);
 }
 
 void net_tick(void)

@@ -15,4 +15,9 @@ void net_unlock(uint64_t state);
  * condition and must see the effect of their own sends first. */
 void net_flush(void);
 
+struct sock;
+/* sock_wait (net.h) inside net_lock, after delivering what this task queued on loopback:
+ * the peer must see our segments before we sleep waiting for its answer. */
+long net_wait(struct sock *s, bool nonblock, bool send, uint64_t *deadline);
+
 #endif
