@@ -109,7 +109,7 @@ $(APPS_INITRAMFS): $(APPS_BINS) $(APPS_SCRIPTS) $(SERVERS_WWW) $(SERVERS_ETC) ke
 	$(Q)find $(APPS_OUT)/initramfs.d -exec touch -h -d @0 {} +
 	$(Q)(cd $(APPS_OUT)/initramfs.d && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > $@
 
-# APPS_SERVERS_GUEST=1: the servers in ring 3 and ring 0 too (they need the kernel's sockets,
+# APPS_SERVERS_GUEST=1: the servers in ring 3 and ring 0 too (they need the kernel's sockets and epoll,
 # issue 11; until then only the host runs them).
 APPS_SERVERS_GUEST ?= 0
 test-apps: $(KERNEL_ELF) $(APPS_INITRAMFS) | $(BOOTSTRAP_APPS)

@@ -1,6 +1,6 @@
 # servers.sh: make test-apps' servers (issue 11): redis and nginx from Debian's sources, built
 # with r0cc, each started in the background, driven by clients, stopped. Run by busybox's
-# shell (built with r0cc too) on the host and, once the kernel has sockets, in ring 3 and in
+# shell (built with r0cc too) on the host and, once the kernel has epoll, in ring 3 and in
 # ring 0; every line printed must be the same everywhere (tests/qemu/test_servers.py
 # compares them with servers.expected): nothing printed depends on the machine.
 #

@@ -12,7 +12,7 @@ On the host (always): the script with two free loopback ports, in its own sessio
 whole on a timeout); then nginx alone, a file fetched with curl and compared byte for byte
 (host/nginx/curl); then that no server is left listening (host/stopped).
 
-In the two rings (only with --guest: they need the kernel's sockets): one boot per ring, the
+In the two rings (only with --guest: they need the kernel's sockets and epoll): one boot per ring, the
 same script typed as `exec|kexec /bin/busybox sh /apps/servers.sh /tmp ...` (ring 3 / ring 0:
 busybox, the servers and the clients all in that ring).
 
@@ -171,7 +171,7 @@ def main():
     p.add_argument("--results", required=True)
     p.add_argument("--bin", required=True, help="the r0cc programs (redis-*, nginx, busybox)")
     p.add_argument("--files", required=True, help="tests/apps: servers.sh, redis.*, nginx.conf, www/")
-    p.add_argument("--guest", action="store_true", help="also in ring 3 and ring 0 (needs sockets)")
+    p.add_argument("--guest", action="store_true", help="also in ring 3 and ring 0 (needs sockets and epoll)")
     p.add_argument("--log")
     a = p.parse_args()
     a.bin, a.files = os.path.abspath(a.bin), os.path.abspath(a.files)
@@ -184,8 +184,8 @@ def main():
             for mode in ("exec", "kexec"):
                 run_ring(res, a, mode)
         else:
-            res.note("servers in ring 3 and ring 0: not run (APPS_SERVERS_GUEST=1 runs them once the "
-                     "kernel has sockets)")
+            res.note("servers in ring 3 and ring 0: not run (APPS_SERVERS_GUEST=1 runs them: they need "
+                     "the kernel's sockets and epoll)")
     return 1 if res.failed() else 0
 
 
