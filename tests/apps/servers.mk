@@ -18,7 +18,7 @@
 # nginx.conf, servers.sh) in /apps, www/ in /apps/www and etc/ in /etc.
 # tests/qemu/test_servers.py runs them on the host (always) and in the two rings (only with
 # APPS_SERVERS_GUEST=1: they need the kernel's sockets and epoll: both servers use epoll on
-# Linux; without it redis-server stops at epoll_create1 (ENOSYS) and nginx at epoll_create).
+# Linux; without it both stop at epoll_create1 (musl's epoll_create calls it): ENOSYS).
 #
 # What this file does not own: the initramfs and the test-apps target (apps.mk).
 
