@@ -68,8 +68,9 @@ echo "== nginx"
 n=$d/nginx
 $bb rm -rf "$n" && $bb mkdir -p "$n/logs" && $bb cp -R "$apps/www" "$n/www"
 $bb sed "s/127\.0\.0\.1:8080/127.0.0.1:$nport/" "$apps/nginx.conf" > "$n/nginx.conf"
-# 300 KiB of pseudo-random bytes (more than one socket buffer), and an empty file.
-$bb dd if=/dev/urandom of="$n/www/blob.bin" bs=1024 count=300 2>/dev/null
+# 300 KiB of binary (the start of the nginx program: zero bytes and every other value; the
+# same everywhere, and more than one socket buffer), and an empty file.
+$bb head -c 307200 "$bin/nginx" > "$n/www/blob.bin"
 : > "$n/www/empty"
 $bin/nginx -p "$n/" -c nginx.conf -e logs/error.log &
 npid=$!; pids="$pids $npid"
