@@ -41,9 +41,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-# The socket programs come last: a mode whose sockets hang loses only their rows.
+# The socket programs (and app_redis, which needs sockets and epoll) come last: a mode whose
+# sockets hang loses only their rows.
 PROGRAMS = ["lat_syscall", "lat_mem", "lat_pipe", "lat_ctx", "lat_sig", "lat_proc", "bw_file",
-            "app_busybox", "lat_sock", "bw_sock"]
+            "app_busybox", "lat_sock", "bw_sock", "app_redis"]
 # Cases in report order, with what one operation is.
 CASES = [
     ("floor", "indirect call of a function returning a constant (the loop)"),
@@ -77,6 +78,13 @@ CASES = [
                     "the end of stream and closes"),
     ("bw_unix", "one 64 KiB write through an AF_UNIX stream socket to another process (and its reads)"),
     ("bw_tcp", "one 64 KiB write through a TCP connection on loopback to another process (and its reads)"),
+    ("redis_get", "one redis GET (redis-benchmark -c 1 over TCP loopback; the whole system: client, "
+                  "redis-server and kernel; the benchmark's start amortized over the run)"),
+    ("redis_set", "one redis SET, as redis_get"),
+    ("redis_get_c50", "one redis GET, redis-benchmark -c 50 (50 connections) over TCP"),
+    ("redis_get_p16", "one redis GET, redis-benchmark -P 16 (16 requests pipelined) over TCP"),
+    ("redis_get_unix", "one redis GET, -c 1 over the Unix socket"),
+    ("redis_set_unix", "one redis SET, -c 1 over the Unix socket"),
 ]
 CASE_NAMES = [c for c, _ in CASES]
 # A case the system has no sockets for (bench/sock.h): "# unavailable CASE: WHAT: ERROR".
