@@ -40,6 +40,8 @@ void file_put(struct file *f)
 	assert(f->refs > 0);
 	if (--f->refs)
 		return;
+	if (f->epitems)
+		epoll_file_gone(f);
 	lock_release_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);

@@ -85,6 +85,7 @@ struct file {
 	struct inode *ip;               /* referenced */
 	const struct file_ops *ops;
 	void *priv;
+	struct epitem *epitems;         /* the epoll items watching this file (fs/epoll.c) */
 };
 struct fdtable {
 	int refs;
@@ -158,18 +159,43 @@ void tty_init(void);
 /* --- poll (poll.c) ------------------------------------------------------------------- */
 /* Every object a poller can wait for has a poll head. Its file's poll operation calls
  * poll_wait_on(&head) (a no-op outside a scan); whenever its readiness may have changed it
- * calls pollhead_wake(&head), which wakes the pollers of this object and no others; before
- * the object is freed, pollhead_release(&head) detaches and wakes them. Any context. */
+ * calls pollhead_wake(&head) or pollhead_wake_key(&head, key), which wakes the pollers of
+ * this object and no others; before the object is freed, pollhead_release(&head) detaches
+ * and wakes them. Any context.
+ *
+ * A registration (struct pollwait) is poll/select's for the length of one sleep, or an
+ * epoll item's for as long as the item exists (fs/epoll.c): that one has `notify`, which
+ * the wake calls instead of waking a queue, with the key. The key is the POLL* bits that
+ * the change may have made ready (a pipe write: POLLIN; a read: POLLOUT), 0 when unknown;
+ * edge-triggered epoll relies on it: a read that leaves data behind must not look like new
+ * data (pollhead_wake is pollhead_wake_key(h, 0)). */
 struct pollwait;
 struct pollhead {
 	struct pollwait *first;
 };
+struct pollwait {
+	struct pollwait *next;          /* the head's next registration */
+	struct pollhead *head;          /* NULL: not registered (or the object is gone) */
+	struct waitq *wake;             /* poll/select: the poller's own queue */
+	void (*notify)(struct pollwait *w, unsigned int key);  /* epoll: called instead */
+};
 void poll_wait_on(struct pollhead *h);
 void pollhead_wake(struct pollhead *h);
+void pollhead_wake_key(struct pollhead *h, unsigned int key);
 void pollhead_release(struct pollhead *h);
+/* Asks f's poll operation (interrupts disabled) with w as the registration it may make
+ * (kept after the call: take it down with pollwait_detach); *wake_at: the time it asked to
+ * be looked at again (poll_wake_at), 0 none. Files with no poll operation are ready for
+ * reading and writing. Nests inside a scan (an epoll file polled by poll or another epoll). */
+unsigned int poll_file(struct file *f, struct pollwait *w, uint64_t *wake_at);
+void pollwait_detach(struct pollwait *w);
 /* For objects whose readiness comes with time (timerfd): during a scan, asks the poller to
  * scan again at CLOCK_MONOTONIC ns (no-op outside a scan; the earliest request wins). */
 void poll_wake_at(uint64_t mono_ns);
+
+/* --- epoll (epoll.c) ---------------------------------------------------------------- */
+/* The last reference to f is going (file_put): the epoll items watching it go with it. */
+void epoll_file_gone(struct file *f);
 
 /* --- expected from the process core ------------------------------------------------ */
 uint64_t time_monotonic_ns(void);       /* CLOCK_MONOTONIC */
