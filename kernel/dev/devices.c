@@ -48,9 +48,12 @@ static unsigned int mem_poll(struct file *f)
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
-static const struct file_ops null_fops = {.read = null_read, .write = null_write, .poll = mem_poll, .seekable = true};
-static const struct file_ops zero_fops = {.read = zero_read, .write = null_write, .poll = mem_poll, .seekable = true};
-static const struct file_ops full_fops = {.read = zero_read, .write = full_write, .poll = mem_poll, .seekable = true};
+static const struct file_ops null_fops = {.read = null_read, .write = null_write, .poll = mem_poll, .seekable = true,
+					  .no_epoll = true};
+static const struct file_ops zero_fops = {.read = zero_read, .write = null_write, .poll = mem_poll, .seekable = true,
+					  .no_epoll = true};
+static const struct file_ops full_fops = {.read = zero_read, .write = full_write, .poll = mem_poll, .seekable = true,
+					  .no_epoll = true};
 
 long chrdev_open(struct file *f)
 {

@@ -356,8 +356,8 @@ static long item_mod(struct eventpoll *ep, struct epitem *it, struct kepoll_even
 
 static long do_ctl(struct eventpoll *ep, struct file *epf, struct file *tf, int op, int fd, struct kepoll_event *ev)
 {
-	if (!tf->ops || !tf->ops->poll)
-		return -EPERM; /* regular files and directories, as Linux */
+	if (!tf->ops || !tf->ops->poll || tf->ops->no_epoll)
+		return -EPERM; /* regular files, directories, /dev/null: as Linux */
 	if (tf == epf || epf->ops != &epoll_fops)
 		return -EINVAL;
 	bool has_event = op != EPOLL_CTL_DEL;

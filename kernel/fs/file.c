@@ -210,7 +210,7 @@ static unsigned int always_ready(struct file *f)
 }
 
 const struct file_ops regular_fops = {
-	.read = reg_read, .write = reg_write, .poll = always_ready, .seekable = true,
+	.read = reg_read, .write = reg_write, .poll = always_ready, .seekable = true, .no_epoll = true,
 };
 
 static long dir_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
@@ -220,7 +220,7 @@ static long dir_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 }
 
 const struct file_ops dir_fops = {
-	.read = dir_read, .poll = always_ready, .seekable = true,
+	.read = dir_read, .poll = always_ready, .seekable = true, .no_epoll = true,
 };
 
 struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)

@@ -85,10 +85,16 @@ static long pipe_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 	if (copy_to_user(ubuf, p->buf + p->head, c1) || (k > c1 && copy_to_user(ubuf + c1, p->buf, k - c1)))
 		return -EFAULT;
 	p->head = (uint32_t)((p->head + k) % RZ_PIPE_SIZE);
+	bool was_full = p->count == RZ_PIPE_SIZE;
 	p->count -= (uint32_t)k;
 	if (p->count == 0)
 		p->head = 0;
-	pipe_wake(p, PIPE_KEY_READ);
+	/* only a full pipe becomes writable: a poller (or an edge-triggered epoll item) sees no
+	 * change otherwise, as on Linux */
+	if (was_full)
+		pipe_wake(p, PIPE_KEY_READ);
+	else
+		waitq_wake_all(&p->wq);
 	return (long)k;
 }
 

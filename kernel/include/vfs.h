@@ -77,6 +77,9 @@ struct file_ops {
 	unsigned int (*poll)(struct file *f);   /* POLL* bits ready now; interrupts disabled */
 	void (*release)(struct file *f);
 	bool seekable;
+	/* poll is "always ready" and nothing more (regular files, directories, /dev/null):
+	 * epoll_ctl refuses the file with EPERM, as Linux, where these have no poll operation */
+	bool no_epoll;
 };
 struct file {
 	int refs;

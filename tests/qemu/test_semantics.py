@@ -34,6 +34,8 @@ PROGRAMS = [
     ("ipc", "", ["posix-shm", "posix-sem", "msg", "sem", "shm"], 120),
     ("vdso", "", ["auxv", "agree", "monotonic", "readonly", "maps", "getcpu", "fork"], 60),
     ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped"], 120),
+    ("epoll", "", ["lt", "et", "oneshot", "hup", "dup-close", "fds", "nested", "pwait", "eintr", "errors", "many"],
+     120),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
