@@ -64,6 +64,7 @@ struct eventpoll {
 	struct epitem *items;
 	struct epitem *rfirst, *rlast;  /* the ready list, in the order items became ready */
 	int ntimed;                     /* items with a wake_at */
+	uint64_t frees;                 /* items freed so far (epoll_wait's EFAULT path) */
 	struct waitq wq;                /* tasks in epoll_wait */
 	struct pollhead ph;             /* pollers of the epoll file (poll, another epoll) */
 };
@@ -84,6 +85,20 @@ static void ready_add(struct eventpoll *ep, struct epitem *it)
 	else
 		ep->rfirst = it;
 	ep->rlast = it;
+}
+
+static void ready_front(struct eventpoll *ep, struct epitem *it)
+{
+	if (it->ready)
+		return;
+	it->ready = true;
+	it->rprev = NULL;
+	it->rnext = ep->rfirst;
+	if (ep->rfirst)
+		ep->rfirst->rprev = it;
+	else
+		ep->rlast = it;
+	ep->rfirst = it;
 }
 
 static void ready_del(struct eventpoll *ep, struct epitem *it)
@@ -196,6 +211,7 @@ static void item_free(struct eventpoll *ep, struct epitem *it)
 		pp = &(*pp)->fnext;
 	if (*pp)
 		*pp = it->fnext;
+	ep->frees++;
 	irq_restore(irq);
 	kfree(it);
 }
@@ -406,8 +422,14 @@ SYSCALL_DEFINE4(epoll_ctl, fd_t, epfd, int, op, fd_t, fd, uptr_t, event)
 
 /* --- epoll_wait ---------------------------------------------------------------------------- */
 
+/* An event taken off the ready list: its item and the item's events before (a one-shot's). */
+struct taken {
+	struct epitem *it;
+	uint32_t events;
+};
+
 /* Takes up to max events off the ready list (interrupts disabled). */
-static int harvest(struct eventpoll *ep, struct kepoll_event *out, int max)
+static int harvest(struct eventpoll *ep, struct kepoll_event *out, struct taken *taken, int max)
 {
 	ep_due(ep);
 	struct epitem *list = ep->rfirst;
@@ -424,7 +446,8 @@ static int harvest(struct eventpoll *ep, struct kepoll_event *out, int max)
 		if (m) {
 			out[n].events = m;
 			out[n].data = it->data;
-			n++;
+			taken[n].it = it;
+			taken[n++].events = it->events;
 			if (it->events & EPOLLONESHOT)
 				it->events &= EP_PRIVATE;
 			else if (!(it->events & EPOLLET))
@@ -455,12 +478,18 @@ static long ep_wait(struct eventpoll *ep, uint64_t uevents, int max, uint64_t de
 {
 	int cap = max < EP_BATCH ? max : EP_BATCH;
 	struct kepoll_event *buf = kmalloc((size_t)cap * sizeof(*buf));
-	if (!buf)
+	struct taken *taken = kmalloc((size_t)cap * sizeof(*taken));
+	if (!buf || !taken) {
+		kfree(buf);
+		kfree(taken);
 		return -ENOMEM;
+	}
 	long r;
+	uint64_t frees = 0;
 	for (;;) {
 		uint64_t irq = irq_save();
-		int n = harvest(ep, buf, cap);
+		frees = ep->frees;
+		int n = harvest(ep, buf, taken, cap);
 		uint64_t now = deadline > 1 ? time_monotonic_ns() : 0;
 		if (n || deadline == 1 || (deadline && now >= deadline)) {
 			irq_restore(irq);
@@ -479,9 +508,20 @@ static long ep_wait(struct eventpoll *ep, uint64_t uevents, int max, uint64_t de
 			break;
 		}
 	}
-	if (r > 0 && copy_to_user(uevents, buf, (size_t)r * sizeof(*buf)))
+	if (r > 0 && copy_to_user(uevents, buf, (size_t)r * sizeof(*buf))) {
+		/* as Linux: the events taken go back, one-shots armed again (if no item was freed
+		 * meanwhile: the copy may have slept on a page fault) */
+		uint64_t irq = irq_save();
+		if (ep->frees == frees)
+			for (long i = r - 1; i >= 0; i--) {
+				taken[i].it->events = taken[i].events;
+				ready_front(ep, taken[i].it);
+			}
+		irq_restore(irq);
 		r = -EFAULT;
+	}
 	kfree(buf);
+	kfree(taken);
 	return r;
 }
 

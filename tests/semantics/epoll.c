@@ -544,6 +544,11 @@ static void test_errors(void)
 	EXPECT_ERR(epoll_wait(ep, (void *)16, 2, 0), EFAULT);
 	EXPECT_ERR(epoll_wait(ep, (void *)-4096L, 2, 0), EFAULT);
 	EXPECT_ONE(ep, 0, EPOLLIN, DATA(50));  /* level-triggered: still there */
+	CHECK_EQ(ep_mod(ep, p[0], EPOLLIN | EPOLLET | EPOLLONESHOT, DATA(51)), 0);
+	EXPECT_ERR(epoll_wait(ep, (void *)16, 2, 0), EFAULT);
+	EXPECT_ONE(ep, 0, EPOLLIN, DATA(51));  /* edge-triggered, one-shot: not lost either */
+	EXPECT_NONE(ep, 0);
+	CHECK_EQ(ep_mod(ep, p[0], EPOLLIN, DATA(50)), 0);
 	/* maxevents */
 	EXPECT_ERR(epoll_wait(ep, evs, 0, 0), EINVAL);
 	EXPECT_ERR(epoll_wait(ep, evs, -1, 0), EINVAL);
