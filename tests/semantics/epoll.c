@@ -373,6 +373,16 @@ static void test_nested(void)
 	EXPECT_ONE(outer, 5000, EPOLLIN, DATA(31));
 	int st;
 	CHECK(waitpid(pid, &st, 0) == pid && st == 0, "child");
+	CHECK_EQ(read(p[0], buf, sizeof(buf)), 1);
+	EXPECT_NONE(inner, 0);
+	/* a timerfd in the inner one: an infinite wait on the outer one ends at its expiration */
+	int t = timerfd_create(CLOCK_MONOTONIC, 0);
+	struct itimerspec its = {.it_value = {0, 30 * 1000 * 1000}};
+	CHECK_EQ(ep_add(inner, t, EPOLLIN, DATA(32)), 0);
+	CHECK_EQ(timerfd_settime(t, 0, &its, NULL), 0);
+	EXPECT_ONE(outer, -1, EPOLLIN, DATA(31));
+	EXPECT_ONE(inner, 0, EPOLLIN, DATA(32));
+	close(t);
 	errno = 0;
 	CHECK_EQ(ep_add(inner, outer, EPOLLIN, 0), -1);
 	CHECK_EQ(errno, ELOOP);
