@@ -42,7 +42,7 @@ KERNEL_LDFLAGS := -m elf_x86_64 -static -nostdlib -z max-page-size=0x1000 -z noe
 	--build-id=none -T kernel/kernel.ld
 
 KERNEL_C_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c kernel/mm/*.c kernel/fs/*.c \
-	kernel/dev/*.c kernel/lib/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c)
+	kernel/dev/*.c kernel/lib/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c kernel/net/*.c)
 KERNEL_S_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/mm/*.S)
 # The ELF loader (loader/loader.mk names its sources; until it does, every loader/*.c),
 # compiled with the kernel's flags.

@@ -36,6 +36,8 @@ PROGRAMS = [
     ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped"], 120),
     ("epoll", "", ["lt", "et", "oneshot", "hup", "dup-close", "fds", "nested", "pwait", "eintr", "errors", "many"],
      120),
+    ("sockets_unix", "", ["pair", "path", "abstract", "shutdown", "peer-close", "sndbuf", "nonblock", "rights",
+                          "peercred", "peek", "dgram", "poll", "churn", "badargs", "backlog", "vanish"], 240),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
