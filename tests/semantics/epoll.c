@@ -22,6 +22,9 @@
  *   errors      EBADF, EINVAL (not an epoll, maxevents <= 0, bad op, bad flags, the epoll in
  *               itself, EPOLLEXCLUSIVE with MOD or on an epoll), EFAULT (event and events
  *               pointers), EPERM (a regular file), EEXIST, ENOENT; EPOLL_CLOEXEC
+ *   sockets     AF_UNIX stream: edge-triggered that must drain (the other direction's traffic
+ *               is no new edge), EPOLLRDHUP on shutdown(SHUT_WR), EPOLLHUP on close, a
+ *               listener readable with a pending connection
  *   many        5 rounds of 200 eventfds added, each reported once with its own data,
  *               removed by DEL or close; on ringzero MemFree is back at its baseline after
  *
@@ -34,10 +37,13 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <stddef.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -576,6 +582,57 @@ static void test_errors(void)
 	close(ep2), close(p[0]), close(p[1]), close(ep);
 }
 
+/* AF_UNIX stream sockets: edge-triggered reads that must drain (also while the other
+ * direction is busy: the peer reading what this end wrote is no new input here),
+ * EPOLLRDHUP on the peer's shutdown(SHUT_WR), EPOLLHUP when it closes. */
+static void test_sockets(void)
+{
+	int sv[2], ep = epoll_create1(0);
+	char buf[64];
+	CHECK(ep >= 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0, "epoll and socketpair");
+	CHECK_EQ(ep_add(ep, sv[1], EPOLLIN | EPOLLRDHUP | EPOLLET, DATA(60)), 0);
+	EXPECT_NONE(ep, 0);
+	CHECK_EQ(write(sv[0], "0123456789", 10), 10);
+	EXPECT_ONE(ep, 1000, EPOLLIN, DATA(60));
+	CHECK_EQ(read(sv[1], buf, 4), 4);       /* not drained */
+	EXPECT_NONE(ep, 0);
+	CHECK_EQ(write(sv[1], "back", 4), 4);   /* the other direction */
+	CHECK_EQ(read(sv[0], buf, sizeof(buf)), 4);
+	EXPECT_NONE(ep, 0);
+	EXPECT_NONE(ep, 20);
+	CHECK_EQ(write(sv[0], "x", 1), 1);      /* more data: a new edge */
+	EXPECT_ONE(ep, 1000, EPOLLIN, DATA(60));
+	CHECK_EQ(read(sv[1], buf, sizeof(buf)), 7);
+	EXPECT_ERR(read(sv[1], buf, sizeof(buf)), EAGAIN);   /* drained */
+	EXPECT_NONE(ep, 0);
+	/* level-triggered writer side */
+	CHECK_EQ(ep_add(ep, sv[0], EPOLLOUT, DATA(61)), 0);
+	EXPECT_ONE(ep, 0, EPOLLOUT, DATA(61));
+	CHECK_EQ(epoll_ctl(ep, EPOLL_CTL_DEL, sv[0], NULL), 0);
+	/* the peer half-closes, then closes */
+	CHECK_EQ(shutdown(sv[0], SHUT_WR), 0);
+	EXPECT_ONE(ep, 1000, EPOLLIN | EPOLLRDHUP, DATA(60));
+	EXPECT_NONE(ep, 0);
+	close(sv[0]);
+	EXPECT_ONE(ep, 1000, EPOLLIN | EPOLLRDHUP | EPOLLHUP, DATA(60));
+	close(sv[1]);
+	/* a listening socket is readable when a connection waits */
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	memcpy(a.sun_path, "\0rz-epoll-test", 15);
+	socklen_t alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 15);
+	CHECK(l >= 0 && bind(l, (struct sockaddr *)&a, alen) == 0 && listen(l, 4) == 0, "listener");
+	CHECK_EQ(ep_add(ep, l, EPOLLIN, DATA(62)), 0);
+	EXPECT_NONE(ep, 0);
+	int c = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK_EQ(connect(c, (struct sockaddr *)&a, alen), 0);
+	EXPECT_ONE(ep, 1000, EPOLLIN, DATA(62));
+	int s = accept(l, NULL, NULL);
+	CHECK(s >= 0, "accept");
+	EXPECT_NONE(ep, 0);
+	close(s), close(c), close(l), close(ep);
+}
+
 static char mbuf[8192];
 
 /* MemFree from /proc/meminfo in kB, read without the heap (malloc would move it). */
@@ -652,7 +709,7 @@ struct part {
 static const struct part parts[] = {
 	{"lt", test_lt},         {"et", test_et},         {"oneshot", test_oneshot}, {"hup", test_hup},
 	{"dup-close", test_dup_close}, {"fds", test_fds}, {"nested", test_nested},   {"pwait", test_pwait},
-	{"eintr", test_eintr},   {"errors", test_errors}, {"many", test_many},
+	{"eintr", test_eintr},   {"errors", test_errors}, {"sockets", test_sockets}, {"many", test_many},
 };
 
 int main(int argc, char **argv)
