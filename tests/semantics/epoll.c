@@ -24,7 +24,8 @@
  *               pointers), EPERM (a regular file), EEXIST, ENOENT; EPOLL_CLOEXEC
  *   sockets     AF_UNIX stream: edge-triggered that must drain (the other direction's traffic
  *               is no new edge), EPOLLRDHUP on shutdown(SHUT_WR), EPOLLHUP on close, a
- *               listener readable with a pending connection
+ *               listener readable with a pending connection; TCP over loopback: the same
+ *               edges and EPOLLRDHUP
  *   many        5 rounds of 200 eventfds added, each reported once with its own data,
  *               removed by DEL or close; on ringzero MemFree is back at its baseline after
  *
@@ -43,6 +44,8 @@
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -630,7 +633,34 @@ static void test_sockets(void)
 	int s = accept(l, NULL, NULL);
 	CHECK(s >= 0, "accept");
 	EXPECT_NONE(ep, 0);
-	close(s), close(c), close(l), close(ep);
+	close(s), close(c), close(l);
+	/* TCP over loopback: the same edges (the peer's acknowledgements are no new input) */
+	int tl = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in in = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t inlen = sizeof(in);
+	CHECK(tl >= 0 && bind(tl, (struct sockaddr *)&in, inlen) == 0 && listen(tl, 4) == 0 &&
+		      getsockname(tl, (struct sockaddr *)&in, &inlen) == 0,
+	      "TCP listener");
+	int ta = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK_EQ(connect(ta, (struct sockaddr *)&in, sizeof(in)), 0);
+	int tb = accept(tl, NULL, NULL);
+	CHECK(tb >= 0, "accept");
+	CHECK_EQ(ep_add(ep, tb, EPOLLIN | EPOLLRDHUP | EPOLLET, DATA(63)), 0);
+	EXPECT_NONE(ep, 0);
+	CHECK_EQ(write(ta, "0123456789", 10), 10);
+	EXPECT_ONE(ep, 5000, EPOLLIN, DATA(63));
+	CHECK_EQ(read(tb, buf, 4), 4);
+	EXPECT_NONE(ep, 0);
+	CHECK_EQ(write(tb, "back", 4), 4);
+	CHECK_EQ(read(ta, buf, sizeof(buf)), 4);
+	EXPECT_NONE(ep, 600);                   /* past a delayed acknowledgement */
+	CHECK_EQ(write(ta, "x", 1), 1);
+	EXPECT_ONE(ep, 5000, EPOLLIN, DATA(63));
+	CHECK_EQ(recv(tb, buf, sizeof(buf), MSG_DONTWAIT), 7);
+	EXPECT_ERR(recv(tb, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	CHECK_EQ(shutdown(ta, SHUT_WR), 0);
+	EXPECT_ONE(ep, 5000, EPOLLIN | EPOLLRDHUP, DATA(63));
+	close(ta), close(tb), close(tl), close(ep);
 }
 
 static char mbuf[8192];
