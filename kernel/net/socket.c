@@ -120,6 +120,8 @@ long sock_wait(struct sock *s, bool nonblock, bool send, uint64_t *deadline)
 	uint64_t irq = irq_save();
 	long err = waitq_sleep_until(&s->wait, t ? *deadline : 0);
 	irq_restore(irq);
+	if (err == -ERESTARTSYS && t)
+		return -EINTR; /* a call with a timeout is not restarted (Linux's sock_intr_errno) */
 	return err == -ETIMEDOUT ? -EAGAIN : err;
 }
 
