@@ -200,6 +200,12 @@ void poll_wake_at(uint64_t mono_ns);
 /* The last reference to f is going (file_put): the epoll items watching it go with it. */
 void epoll_file_gone(struct file *f);
 
+/* --- sockets (net/socket.c) ----------------------------------------------------------- */
+/* readv/writev on a socket: the whole vector is one message (a datagram keeps its
+ * boundaries). iov: `cnt` {base, len} pairs of user addresses, len bytes in all. */
+bool file_is_socket(struct file *f);
+long sock_file_rwv(struct file *f, const void *iov, int cnt, size_t len, bool write);
+
 /* --- expected from the process core ------------------------------------------------ */
 uint64_t time_monotonic_ns(void);       /* CLOCK_MONOTONIC */
 uint64_t time_realtime_ns(void);        /* CLOCK_REALTIME */
