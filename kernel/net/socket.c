@@ -191,6 +191,8 @@ static long sock_do_recv(struct sock *s, struct sock_msg *m, int flags, bool non
 static long sock_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	(void)pos;
+	if (n == 0)
+		return 0; /* read(2) of nothing reads nothing, not an empty datagram (Linux) */
 	struct msg_seg seg = {ubuf, n};
 	struct sock_msg m = {.data = {.seg = &seg, .nseg = 1, .left = n}};
 	return sock_do_recv(file_sock(f), &m, 0, file_nonblock(f, 0));
@@ -208,6 +210,8 @@ long sock_file_rwv(struct file *f, const void *iov, int cnt, size_t len, bool wr
 {
 	struct sock_msg m = {.data = {.seg = iov, .nseg = cnt, .left = len}};
 	struct sock *s = file_sock(f);
+	if (len == 0 && !write)
+		return 0;
 	return write ? sock_do_send(s, &m, 0, file_nonblock(f, 0)) : sock_do_recv(s, &m, 0, file_nonblock(f, 0));
 }
 

@@ -944,6 +944,12 @@ static void check_dgram(void)
 	CHECK_EQ(write(sv[0], "bbb", 3), 3);
 	CHECK_EQ(read(sv[1], buf, sizeof(buf)), 2);
 	CHECK_EQ(read(sv[1], buf, sizeof(buf)), 3);
+	/* write(2) of nothing sends an empty datagram; read(2) of nothing takes none */
+	CHECK_EQ(write(sv[0], "", 0), 0);
+	CHECK_EQ(write(sv[0], "z", 1), 1);
+	CHECK_EQ(read(sv[1], buf, 0), 0);
+	CHECK_EQ(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 0);
+	CHECK_EQ(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 1);
 	/* writev and readv: the whole vector is one datagram */
 	static char big1[3000], big2[3000], in1[2000], in2[5000];
 	memset(big1, '1', sizeof(big1));
