@@ -72,7 +72,7 @@ def main(argv=None):
     for elf in (a.kernel, a.prog):
         path = os.path.join(a.work, os.path.basename(elf) + ".nm")
         with open(path, "w") as f:
-            subprocess.run(["nm", "-n", elf], stdout=f, check=True)
+            subprocess.run(["nm", "-n", "-S", elf], stdout=f, check=True)
         nm.append(path)
     regfile = os.path.join(a.work, "regions-%s.txt" % a.ring)
     open(regfile, "w").close()

@@ -35,14 +35,15 @@
  * A block that faults part-way is counted whole (the count is added when the block starts,
  * as QEMU's plugin callbacks run); the faulting instruction's fault is then a delivery.
  *
- * Per-function profile (syms=FILE, repeatable): FILE is `nm -n` output (ADDR TYPE NAME;
- * only text symbols, types t T w W, are used), e.g. of the kernel's ELF and of the guest
+ * Per-function profile (syms=FILE, repeatable): FILE is `nm -n` or `nm -n -S` output
+ * (ADDR [SIZE] TYPE NAME; only text symbols, types t T w W, are used), e.g. of the kernel's ELF and of the guest
  * program. Then after each region line come its function lines, most instructions first:
  *
  *     fn N NAME
  *
- * N = the region's instructions whose address falls in NAME (from its address to the
- * next text symbol's; "?" for addresses before the first symbol or in no loaded file).
+ * N = the region's instructions whose address falls in NAME (from its address to its
+ * size's end when nm gave one, else to the next text symbol's; "?" for addresses in no
+ * symbol, e.g. the vDSO's when only the kernel's and the program's tables are loaded).
  * Attribution is done once per translation block (runs of instructions of one symbol),
  * so the cost at execution is one add per run. bench/profile.sh prints them per operation.
  *
@@ -181,7 +182,7 @@ static struct decoded decode(const uint8_t *p, size_t n)
 /* What the plugin keeps per translation block (allocated at translation, never freed:
  * QEMU 7.2 has no callback for a block's retranslation, and the count is small). */
 /* The profile's symbols (syms=FILE), sorted by address; sym_count[nsyms] is "?". */
-struct sym { uint64_t addr; char *name; };
+struct sym { uint64_t addr, size; char *name; };  /* size 0: up to the next symbol */
 static struct sym *syms;
 static size_t nsyms, cap_syms;
 static uint64_t *sym_count;
@@ -276,7 +277,9 @@ static uint32_t sym_of(uint64_t a)
 		if (syms[mid].addr <= a) lo = mid + 1;
 		else hi = mid;
 	}
-	return lo == 0 ? (uint32_t)nsyms : (uint32_t)(lo - 1);
+	if (lo == 0 || (syms[lo - 1].size && a - syms[lo - 1].addr >= syms[lo - 1].size))
+		return (uint32_t)nsyms;        /* before every symbol, or past a sized one's end */
+	return (uint32_t)(lo - 1);
 }
 
 static int cmp_count_desc(const void *a, const void *b)
@@ -330,7 +333,9 @@ static int load_syms(const char *path)
 		return -1;
 	}
 	while (fgets(line, sizeof line, f)) {
-		if (sscanf(line, "%llx %c %399s", &addr, &type, name) != 3)
+		unsigned long long size = 0;
+		if (sscanf(line, "%llx %llx %c %399s", &addr, &size, &type, name) != 4 &&
+		    (size = 0, sscanf(line, "%llx %c %399s", &addr, &type, name) != 3))
 			continue;
 		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
 			continue;
@@ -343,6 +348,7 @@ static int load_syms(const char *path)
 			}
 		}
 		syms[nsyms].addr = addr;
+		syms[nsyms].size = size;
 		syms[nsyms].name = strdup(name);
 		nsyms++;
 	}

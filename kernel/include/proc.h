@@ -79,6 +79,8 @@ struct task {
 	int pid, tgid;
 	enum task_state state;
 	char name[16];
+	int ppid;                       /* parent ? parent->tgid : 0, kept by task_set_parent for
+					 * getppid's leaf path (one load); in name's padding */
 	struct task *parent;
 	struct task *next_all;          /* every task, by creation */
 	struct task *next_run;          /* run queue */
@@ -187,6 +189,12 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 /* The calls of the last task proc_wait reaped, with its threads and same-ring children:
  * through the ring-0 entry, and through the syscall instruction. */
 extern uint64_t last_reaped_entry, last_reaped_insn;
+/* Sets t's parent and the ppid getppid reads (every parent change goes through here). */
+static inline void task_set_parent(struct task *t, struct task *p)
+{
+	t->parent = p;
+	t->ppid = p ? p->tgid : 0;
+}
 void ring_activate(struct task *t); /* cpu0.prog_cs/ss, ring0_prog and the IDT for t's ring */
 long proc_wait(int pid, int *status, int options, bool kernel_status);
 long do_execve(const char *path, char *const *argv, char *const *envp, struct trapframe *tf);

@@ -32,6 +32,7 @@ _Static_assert(__builtin_offsetof(struct percpu, leaf_calls) == PERCPU_LEAF_CALL
 _Static_assert(__builtin_offsetof(struct percpu, leaf_insn_calls) == PERCPU_LEAF_INSN_CALLS, "percpu layout: syscall.S");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");
 /* entry_ring0.S reads these (TASK_* there) */
+_Static_assert(__builtin_offsetof(struct task, ppid) == 28 && __builtin_offsetof(struct task, parent) == 32, "task layout: ppid in name's padding");
 _Static_assert(__builtin_offsetof(struct task, sig_pending) == 712, "task layout: entry_ring0.S");
 _Static_assert(__builtin_offsetof(struct task, sig_blocked) == 720, "task layout: entry_ring0.S");
 _Static_assert(__builtin_offsetof(struct task, nsyscalls) == 2368, "task layout: entry_ring0.S");

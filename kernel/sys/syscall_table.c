@@ -4,7 +4,7 @@
  * (once per number, with the program's name) and the way back to the program
  * (return_to_program: preemption, signal delivery, restarts, in the form of the entry the
  * call came through). One table for the `syscall` instruction and the ring-0 entry
- * (entry_ring0.S indexes syscall_table itself, and picks its path by r0_leaf_map). */
+ * (entry_ring0.S indexes syscall_table itself, and picks its path by r0_path). */
 #include "syscall.h"
 #include "lib.h"
 #include "proc.h"
@@ -35,6 +35,16 @@ static bool leaf_map_off;
  * of a traced ring-0 program finds a hole and goes to syscall_dispatch (and its traced
  * branch). The entry itself tests nothing more. */
 syscall_fn r0_call_table[NR_SYSCALLS];
+/* The ring-0 entry's path per number (entry_ring0.S jumps through it): r0_leaf for the
+ * leaf calls, r0_full for the rest, and r0_full for every number while a traced task runs. */
+extern char r0_leaf[], r0_full[];
+void *r0_path[NR_SYSCALLS];
+
+static void r0_path_fill(const uint64_t *map)
+{
+	for (int i = 0; i < NR_SYSCALLS; i++)
+		r0_path[i] = (map[i / 64] >> (i % 64)) & 1 ? r0_leaf : r0_full;
+}
 
 static const struct syscall_desc *const descs[NR_SYSCALLS] = {
 #define SYSCALL(name) [__NR_##name] = &syscall_desc_##name,
@@ -58,14 +68,15 @@ void syscall_table_init(void)
 	}
 	memcpy(r0_leaf_map, leaf_map_all, sizeof(r0_leaf_map));
 	memcpy(r0_call_table, syscall_table, sizeof(r0_call_table));
+	r0_path_fill(leaf_map_all);
 	printk("syscalls: %d in the table\n", n);
 }
 
 /* The entries' view for the task about to run (switch_to, interrupts off): every leaf
  * call and the whole table, or for a traced task no leaf call and an empty ring-0 table,
  * so that each of its calls reaches syscall_dispatch and its one traced branch. Tracing
- * adds no instruction to either entry; it costs two copies (64 bytes and 4 KiB) at a
- * switch between a traced and an untraced task, and nothing while tracing is off. */
+ * adds no instruction to either entry; it costs two copies (64 bytes and 4 KiB) and
+ * r0_path's refill (512 words) at a switch between a traced and an untraced task, and nothing while tracing is off. */
 void syscall_leaf_select(bool traced)
 {
 	if (traced == leaf_map_off)
@@ -78,6 +89,7 @@ void syscall_leaf_select(bool traced)
 		memcpy(r0_leaf_map, leaf_map_all, sizeof(r0_leaf_map));
 		memcpy(r0_call_table, syscall_table, sizeof(r0_call_table));
 	}
+	r0_path_fill(r0_leaf_map);
 }
 
 bool syscall_implemented(uint64_t nr) { return nr < NR_SYSCALLS && table[nr]; }

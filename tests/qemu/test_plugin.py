@@ -101,7 +101,7 @@ def check_profile(res, name, ring, names, fns):
 
 def nm(elf, path):
     with open(path, "w") as f:
-        subprocess.run(["nm", "-n", elf], stdout=f, check=True)
+        subprocess.run(["nm", "-n", "-S", elf], stdout=f, check=True)
     return path
 
 

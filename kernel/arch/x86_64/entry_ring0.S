@@ -5,15 +5,16 @@
  * and ist_r0_move (called from entry.S's trap_common). Does not own: the system-call table
  * (sys/syscall_table.c, the same one ring 3 uses; the full path reads its copy
  * r0_call_table, which the context switch empties for a task traced by kexec -t, so that
- * its calls go to syscall_dispatch: nothing here tests for tracing), the common exit trap_return (syscall.S),
+ * its calls go to syscall_dispatch, and points r0_path at r0_full for every number:
+ * nothing here tests for tracing), the common exit trap_return (syscall.S),
  * which IDT is loaded (idt.c: the ring-0 IDT sends every vector but NMI/#DF/#MC to IST2).
  *
  * r0_entry is kernel text (upper half, a supervisor page): a ring-0 program reaches it with
  * `call *__sysinfo`; a ring-3 program that jumps there takes a page fault (SIGSEGV).
  *
  * On entry: CPL 0, rax = number, rdi rsi rdx r10 r8 r9 = arguments, (%rsp) = the return
- * address, interrupts on, GS base = the program's own. r0_leaf_map (syscall_table.c) sends
- * the number to r0_leaf (below: 12 instructions, no frame) or r0_full. The full path builds the same struct
+ * address, interrupts on, GS base = the program's own. r0_path (syscall_table.c) sends
+ * the number to r0_leaf (below: 11 instructions, no frame) or r0_full. The full path builds the same struct
  * trapframe as the `syscall` entry (idt.h) at the top of the task's kernel stack:
  *     ss = SEL_KDATA, rsp = caller's rsp + 8 (past the return address), rflags (IF forced
  *     on: a program runs with interrupts on), cs = SEL_KCODE, rip = the return address,
@@ -78,9 +79,9 @@ r0_entry:
 						 *    (leaf path) or until the frame is complete (full path) */
 	cmpq $NR_SYSCALLS, %rax			/* 2  a number inside the table? */
 	jae r0_full				/* 3  no: the full path answers ENOSYS */
-	btq %rax, r0_leaf_map(%rip)		/* 4  a SYSCALL_LEAF call? (bitmap, syscall_table.c) */
-	jnc r0_full				/* 5  no: the full path. (Direct jumps both: under TCG an
-						 *    indirect jump costs a lookup, under KVM a prediction) */
+	jmp *r0_path(,%rax,8)			/* 4  r0_leaf for a SYSCALL_LEAF call, r0_full otherwise
+						 *    (syscall_table.c; all r0_full while a traced task runs).
+						 *    One indirect jump where a bit test and a branch were two. */
 
 /* The leaf path: a call that never sleeps, never makes work for the program and never
  * looks at a trapframe (syscall.h's SYSCALL_LEAF rules), with interrupts off throughout.
@@ -105,18 +106,19 @@ r0_leaf:
 	testb $4, 1(%rsp)			/* L5 DF (bit 10) set? The C code wants it clear */
 	jnz .Lleaf_df				/* L6 then the full path, which restores it */
 	incq CPU0_LEAF_CALLS(%rip)		/* L7 kexec -v's count (switch_to moves it into the task) */
-	movq %r10, %rcx				/* L8 4th argument: r10 in the kernel ABI, rcx in C's */
-	call *syscall_table(,%rax,8)		/* L9 sys_NAME(rdi, rsi, rdx, rcx, r8, r9): keeps every register
-						 *    but rax (no_caller_saved_registers), r11 too */
-	movq %r11, %rsp				/* L10 caller's stack: rsp -> the return address */
-	sti					/* L11 interrupts on after the next instruction (shadow) */
-	ret					/* L12 to the caller; the first interrupt lands there */
+	call *syscall_table(,%rax,8)		/* L8 sys_NAME(rdi, rsi, rdx): keeps every register but rax
+						 *    (no_caller_saved_registers), r11 too. No r10 -> rcx move:
+						 *    a leaf call has at most 3 arguments (syscall.h defines no
+						 *    SYSCALL_LEAF_DEFINE4..6) */
+	movq %r11, %rsp				/* L9 caller's stack: rsp -> the return address */
+	sti					/* L10 interrupts on after the next instruction (shadow) */
+	ret					/* L11 to the caller; the first interrupt lands there */
 .Lleaf_df:
 	movq %r11, %rsp				/* caller's stack again, IF still off: as at instruction 2 */
 	jmp r0_full
 
 /* The full path: everything else, with a complete trapframe. Instruction numbers continue
- * from the cli at r0_entry (1-5 above). */
+ * from the cli at r0_entry (1-4 above, and one more, 5, counted for the jump here). */
 	.globl r0_full
 r0_full:
 	swapgs					/* 6  GS base = the per-CPU area (the program's base goes to
