@@ -245,7 +245,7 @@ PARTS = {
     "r0thread": ["create-join", "tid-at-start", "mutex", "condvar", "detach", "futex", "cleartid", "tls"],
     "r0exec": ["trusted", "trusted-pie", "untrusted-stripped", "untrusted-raw", "ring3-execs-marked",
                "busybox-sh", "marked-execs-marked", "marked-execs-unmarked"],
-    "entryregs": ["entry", "entry-df", "entry-args", "full", "full-df", "leaf-write", "raw"],
+    "entryregs": ["entry", "entry-df", "entry-args", "full", "full-df", "lite", "lite-df", "leaf-write", "raw"],
 }
 
 
