@@ -195,6 +195,9 @@ static inline void task_set_parent(struct task *t, struct task *p)
 	t->parent = p;
 	t->ppid = p ? p->tgid : 0;
 }
+/* Sets t's descriptor table (every change of a task's files goes through here, so that
+ * files.h's current_files stays current->files). */
+void task_set_files(struct task *t, struct fdtable *files);
 void ring_activate(struct task *t); /* cpu0.prog_cs/ss, ring0_prog and the IDT for t's ring */
 long proc_wait(int pid, int *status, int options, bool kernel_status);
 long do_execve(const char *path, char *const *argv, char *const *envp, struct trapframe *tf);

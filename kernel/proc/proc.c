@@ -92,7 +92,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	} else if (!(c->mm = mm_copy(p->mm))) {
 		goto fail;
 	}
-	c->files = (flags & CLONE_FILES) ? fdtable_get(p->files) : fdtable_clone(p->files);
+	task_set_files(c, (flags & CLONE_FILES) ? fdtable_get(p->files) : fdtable_clone(p->files));
 	c->fs = (flags & CLONE_FS) ? fs_context_get(p->fs) : fs_context_clone(p->fs);
 	if (flags & CLONE_SIGHAND) {
 		c->sighand = p->sighand;
@@ -618,7 +618,7 @@ void do_exit(int status)
 		fdtable_put(t->files);
 	if (t->fs)
 		fs_context_put(t->fs);
-	t->files = NULL;
+	task_set_files(t, NULL);
 	t->fs = NULL;
 	struct mm *mm = t->mm;
 	t->mm = NULL;
@@ -861,7 +861,7 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 		snprintf(err, errlen, "out of memory for a task");
 		return -ENOMEM;
 	}
-	c->files = fdtable_new_console();
+	task_set_files(c, fdtable_new_console());
 	c->fs = fs_context_new();
 	c->sighand = sighand_copy(NULL);
 	task_set_parent(c, current);

@@ -92,6 +92,7 @@ void sched_init(void)
 	all_tasks = t;
 	ntasks = 1;
 	cpu0.cur = t;
+	current_files = t->files;
 	cpu0.kstack_top = t->kstack_top;
 	cpu0.prog_cs = SEL_UCODE;
 	cpu0.prog_ss = SEL_UDATA;
@@ -265,6 +266,7 @@ static void switch_to(struct task *prev, struct task *next)
 	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 	__asm__ volatile("fxrstor %0" ::"m"(next->fpu));
 	cpu0.cur = next;
+	current_files = next->files;
 	nr_switches++;
 	if (prev->state == T_ZOMBIE && prev->autoreap)
 		dead_task = prev;
@@ -470,7 +472,16 @@ void waitq_wake_all(struct waitq *q)
 
 /* --- files.h: the process-core half ---------------------------------------------------- */
 
-struct fdtable *current_fdtable(void) { return current->files; }
+/* files.h: current->files, for the fd paths' one load; kept by switch_to, by the first
+ * task's setup and by task_set_files. */
+struct fdtable *current_files;
+
+void task_set_files(struct task *t, struct fdtable *files)
+{
+	t->files = files;
+	if (t == current)
+		current_files = files;
+}
 struct fs_context *current_fs_context(void) { return current->fs; }
 const char *current_name(void) { return current->name; }
 int current_pid(void) { return current->pid; }

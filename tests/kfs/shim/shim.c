@@ -57,9 +57,8 @@ void irq_restore(uint64_t s) { (void)s; }
 uint64_t time_monotonic_ns(void) { return test_now_ns; }
 uint64_t time_realtime_ns(void) { return 1700000000ULL * 1000000000ULL + test_now_ns; }
 
-struct fdtable *test_fdt;
+struct fdtable *current_files; /* test_fdt (shim.h): the kernel's inline current_fdtable reads it */
 struct fs_context *test_fs;
-struct fdtable *current_fdtable(void) { return test_fdt; }
 struct fs_context *current_fs_context(void) { return test_fs; }
 const char *current_name(void) { return "kfs-test"; }
 int current_pid(void) { return 42; }
