@@ -151,8 +151,8 @@ r0_leaf:
  * wants DF clear; its iretq restores DF). Contract 2 as on the full path: every register
  * but rcx, r11 and rax comes back, DF too; the caller's stack is read once (the return
  * address) and never written; the program resumes from the frame, never with `ret`. The
- * counts: 23 instructions to the call (r0_entry's 4 included), 22 after it, against 42
- * and 36 on the full path. */
+ * counts: 29 instructions to the call (r0_entry's 4 and the call included), 22 after it,
+ * against 43 and 36 on the full path (bench/paths.md). */
 	.globl r0_lite
 r0_lite:
 	swapgs					/* GS base = the per-CPU area, as on the full path */
