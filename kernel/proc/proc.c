@@ -599,6 +599,7 @@ void do_exit(int status)
 	else if (status & 0x7f) /* a fatal signal ends the whole process */
 		kill_other_threads(status);
 	trace_exit(t, status);
+	leaf_calls_settle(t); /* its leaf and lite calls since its last switch, for account_exit */
 	account_exit(t);
 	if (t->tgid != t->pid) { /* a thread: its leader may be a zombie waiting for it */
 		struct task *l = task_find(t->tgid);

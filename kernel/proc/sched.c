@@ -241,10 +241,11 @@ void ring_activate(struct task *t)
 	idt_load(cpu0.ring0_prog);
 }
 
-/* The leaf paths of the ring-0 entry and of the `syscall` instruction count in cpu0 (one
- * instruction each); the task they belong to gets them here, before anyone else can read
- * its counters. */
-static void leaf_calls_settle(struct task *t)
+/* The leaf paths of the ring-0 entry and of the `syscall` instruction, and the ring-0
+ * entry's lite path, count in cpu0 (one instruction each); the task they belong to gets
+ * them here, before anyone else can read its counters: at a switch away from it, and in
+ * do_exit before account_exit adds its counts to its parent's. */
+void leaf_calls_settle(struct task *t)
 {
 	t->nsyscalls += cpu0.leaf_calls + cpu0.leaf_insn_calls;
 	t->nsyscalls_entry += cpu0.leaf_calls;

@@ -151,7 +151,7 @@ r0_leaf:
  * wants DF clear; its iretq restores DF). Contract 2 as on the full path: every register
  * but rcx, r11 and rax comes back, DF too; the caller's stack is read once (the return
  * address) and never written; the program resumes from the frame, never with `ret`. The
- * counts: 29 instructions to the call (r0_entry's 4 and the call included), 22 after it,
+ * counts: 27 instructions to the call (r0_entry's 4 and the call included), 22 after it,
  * against 43 and 36 on the full path (bench/paths.md). */
 	.globl r0_lite
 r0_lite:
@@ -174,9 +174,9 @@ r0_lite:
 	movq %r10, TF_R10(%rsp)
 	movq %r8, TF_R8(%rsp)
 	movq %r9, TF_R9(%rsp)
-	movq CPU0_CUR(%rip), %r11		/* r11 = current task */
-	incq TASK_NSYSCALLS(%r11)		/* ps's SYSCALLS column */
-	incq TASK_NSYSCALLS_ENTRY(%r11)		/* kexec -v: calls through the entry */
+	incq CPU0_LEAF_CALLS(%rip)		/* ps's SYSCALLS and kexec -v's entry count, as the leaf
+						 * path counts (leaf_calls_settle moves it into the task at a
+						 * switch or exit); a call that sleeps is settled at its switch */
 	movq %r10, %rcx				/* 4th argument: r10 in the kernel ABI, rcx in C's */
 	sti					/* the call runs with interrupts on (it may sleep) */
 	call *syscall_table(,%rax,8)		/* sys_NAME: r0_path sends only implemented numbers here */
