@@ -49,18 +49,6 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
-bool file_readable(struct file *f)
-{
-	uint32_t a = f->flags & O_ACCMODE;
-	return a == O_RDONLY || a == O_RDWR;
-}
-
-bool file_writable(struct file *f)
-{
-	uint32_t a = f->flags & O_ACCMODE;
-	return a == O_WRONLY || a == O_RDWR;
-}
-
 long wsrc_copy(void *dst, struct wsrc src, size_t off, size_t n)
 {
 	if (src.kernel) {

@@ -39,7 +39,12 @@ void pidfd_notify(void);
 long pidfd_pid(int fd);                 /* waitid(P_PIDFD): the pid fd names, or -EBADF */
 
 /* --- implemented by the process core ----------------------------------------------- */
-struct fdtable *current_fdtable(void);
+/* The current task's descriptor table: current->files, mirrored by the process core
+ * (sched.c: at every switch and when the current task's table changes), so that the fd
+ * paths read it with one load instead of a call (a call would make read and write save
+ * their arguments in callee-saved registers). */
+extern struct fdtable *current_files;
+static inline struct fdtable *current_fdtable(void) { return current_files; }
 struct fs_context *current_fs_context(void);
 const char *current_name(void);                 /* for log lines */
 int current_pid(void);

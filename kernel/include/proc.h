@@ -19,8 +19,9 @@ struct percpu {
 	uint64_t prog_ss;       /* 48 */
 	uint64_t ring0_prog;    /* 56 1 while the current task is a ring-0 program (issue 4): only
 				 * then is a CPL-0 frame with a lower-half RIP a program's frame */
-	uint64_t leaf_calls;    /* 64 calls the ring-0 entry's leaf path made for the current task
-				 * (entry_ring0.S); switch_to adds them to the task's counters */
+	uint64_t leaf_calls;    /* 64 calls the ring-0 entry's leaf and lite paths made for the
+				 * current task (entry_ring0.S); switch_to and do_exit add them to
+				 * the task's counters (leaf_calls_settle) */
 	uint64_t leaf_insn_calls; /* 72 the same for the `syscall` instruction's leaf path
 				   * (syscall.S, ring-3 programs) */
 };
@@ -79,6 +80,8 @@ struct task {
 	int pid, tgid;
 	enum task_state state;
 	char name[16];
+	int ppid;                       /* parent ? parent->tgid : 0, kept by task_set_parent for
+					 * getppid's leaf path (one load); in name's padding */
 	struct task *parent;
 	struct task *next_all;          /* every task, by creation */
 	struct task *next_run;          /* run queue */
@@ -187,6 +190,17 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 /* The calls of the last task proc_wait reaped, with its threads and same-ring children:
  * through the ring-0 entry, and through the syscall instruction. */
 extern uint64_t last_reaped_entry, last_reaped_insn;
+/* Sets t's parent and the ppid getppid reads (every parent change goes through here). */
+static inline void task_set_parent(struct task *t, struct task *p)
+{
+	t->parent = p;
+	t->ppid = p ? p->tgid : 0;
+}
+/* Sets t's descriptor table (every change of a task's files goes through here, so that
+ * files.h's current_files stays current->files). */
+void task_set_files(struct task *t, struct fdtable *files);
+/* Moves cpu0's leaf/lite call counts into t (the current task) before its counters are read. */
+void leaf_calls_settle(struct task *t);
 void ring_activate(struct task *t); /* cpu0.prog_cs/ss, ring0_prog and the IDT for t's ring */
 long proc_wait(int pid, int *status, int options, bool kernel_status);
 long do_execve(const char *path, char *const *argv, char *const *envp, struct trapframe *tf);

@@ -105,6 +105,27 @@ struct file *file_alloc(struct inode *ip, uint32_t flags, const struct file_ops 
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 struct file *fget(int fd);              /* referenced, or NULL for a bad fd */
+/* fdget/fdput: fd's file for the length of one system call, with a reference only when the
+ * descriptor table is shared (CLONE_FILES: another thread could close fd meanwhile). An
+ * unshared table changes only by its own task's calls, and a task runs one call at a time
+ * (signal handlers and exit run after the call returns), so its file stays installed, and
+ * referenced by the table, until fdput. Linux's fdget does the same. */
+struct fd { struct file *file; bool put; };
+static inline struct fd fdget(int fd)
+{
+	struct fdtable *t = current_fdtable();
+	if (!t || (unsigned)fd >= RZ_FD_MAX)
+		return (struct fd){ NULL, false };
+	struct file *f = t->fd[fd];
+	if (__builtin_expect(t->refs > 1, 0))
+		return (struct fd){ file_get(f), true };
+	return (struct fd){ f, false };
+}
+static inline void fdput(struct fd f)
+{
+	if (f.put)
+		file_put(f.file);
+}
 /* Installs f at the lowest free fd >= min and below fd_limit() (f's reference moves to the
  * table): fd or -EMFILE. */
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
@@ -112,13 +133,21 @@ int fd_limit(void);                     /* RLIMIT_NOFILE, at most RZ_FD_MAX */
 long fd_close(struct fdtable *t, int fd);
 /* Opens ip (already looked up) with open(2)'s flags: the new file or NULL with *err. */
 struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err);
-bool file_readable(struct file *f);
+static inline bool file_readable(const struct file *f)
+{
+	uint32_t a = f->flags & O_ACCMODE;
+	return a == O_RDONLY || a == O_RDWR;
+}
 /* A descriptor on an object with no name (anonymous inode, f->priv = priv): fd or -errno.
  * flags: the access mode, O_NONBLOCK, O_CLOEXEC. */
 long anon_fd_install(const struct file_ops *ops, void *priv, uint32_t flags);
 /* fd's file if its operations are ops (referenced), else NULL with -EBADF or -EINVAL. */
 struct file *fget_kind(int fd, const struct file_ops *ops, long *err);
-bool file_writable(struct file *f);
+static inline bool file_writable(const struct file *f)
+{
+	uint32_t a = f->flags & O_ACCMODE;
+	return a == O_WRONLY || a == O_RDWR;
+}
 extern const struct file_ops regular_fops, dir_fops;
 
 /* --- synthetic nodes (/proc: fs/procfs.c) --------------------------------------------- */
