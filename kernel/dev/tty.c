@@ -4,7 +4,8 @@
  * reader's context, and only as many as the reader needs (one line in canonical mode), so
  * that whatever is typed after stays in the queue for the shell's own line editor; the
  * signal characters typed while a program runs in the foreground (taken at interrupt time,
- * pending input discarded, SIGINT/SIGQUIT to console_foreground_pid()); blocking reads
+ * pending input discarded, SIGINT/SIGQUIT/SIGTSTP to the foreground group; a second ^C
+ * within a second is SIGKILL, with a line saying so); blocking reads
  * (VMIN/VTIME in raw mode, O_NONBLOCK); output through OPOST/ONLCR; the tty ioctls;
  * poll readiness. Does not own the UART (serial.c) or the line editing rules (ldisc.c). */
 #include "vfs.h"
@@ -77,11 +78,14 @@ static void raise_sig(int r)
 		if (twice)
 			sig = SIGKILL;
 	}
-	if (con_pgrp > 0 && !pgrp_kill(con_pgrp, sig, SI_KERNEL, 0))
+	if (con_pgrp > 0 && !pgrp_kill(con_pgrp, sig, SI_KERNEL, 0)) {
+		if (sig == SIGKILL)
+			printk("[console] second ^C within a second: SIGKILL to process group %d\n", con_pgrp);
 		return;
+	}
 	int pid = console_foreground_pid();
-	if (pid > 0)
-		signal_send(pid, sig);
+	if (pid > 0 && !signal_send(pid, sig) && sig == SIGKILL)
+		printk("[console] second ^C within a second: SIGKILL to pid %d\n", pid);
 }
 
 bool tty_rx_intercept(uint8_t c)
@@ -117,13 +121,14 @@ static void pump(size_t want)
 }
 
 /* A read from a background group of the console's session: SIGTTIN to the group and the
- * call restarts once it is continued (-EIO when the reader ignores or blocks SIGTTIN). */
+ * call restarts once it is continued (-EIO when the reader ignores or blocks SIGTTIN, or
+ * when its group is orphaned: nobody would continue it; Linux's order). */
 static long background_read(void)
 {
 	int pg = current_pgid();
 	if (con_sid <= 0 || current_sid() != con_sid || pg == con_pgrp || !pgrp_exists(con_pgrp, con_sid))
 		return 0;
-	if (signal_ignored_or_blocked(SIGTTIN))
+	if (signal_ignored_or_blocked(SIGTTIN) || pgrp_orphaned(pg))
 		return -EIO;
 	pgrp_kill(pg, SIGTTIN, SI_KERNEL, 0);
 	return -ERESTARTSYS;

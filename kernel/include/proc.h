@@ -217,6 +217,7 @@ void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max);
 void pgrp_new_session(struct task *t);     /* t leads a new session and group (the shell's exec) */
 long pgrp_kill(int pgid, int sig, int code, int sender); /* every process of a group */
 bool pgrp_exists(int pgid, int sid);
+void pgrp_exit(struct task *t);           /* its process ends: groups it leaves orphaned (SIGHUP, SIGCONT) */
 long pgrp_kill_all(int sig);              /* kill(-1): all but pid 1 and the caller */       /* a live process of that group (in that session; sid 0: any) */
 /* rlimit.c (current_rlimit: files.h) */
 void rlimit_defaults(struct task *t);

@@ -626,6 +626,8 @@ void do_exit(int status)
 	sighand_put(t->sighand);
 	t->sighand = NULL;
 	signal_flush_queue(t); /* nothing is sent to it any more (no sighand): free its queue */
+	if (!group_alive_besides(t))
+		pgrp_exit(t); /* groups it leaves orphaned with a stopped member: SIGHUP, SIGCONT */
 	bool orphan_zombies = false;
 	for (struct task *c = all_tasks; c; c = c->next_all) {
 		if (c->pid == 1)

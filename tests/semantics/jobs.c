@@ -16,6 +16,25 @@
  *              reports CLD_STOPPED; SIGCONT discards a pending stop signal and a stop
  *              signal a pending SIGCONT
  *   kill-stopped SIGKILL ends a stopped child
+ *   orphan     orphaned process groups, as Linux: SIGTSTP/SIGTTIN/SIGTTOU to a process of an
+ *              orphaned group (the test's own: it leads its session) are discarded, not
+ *              left pending, SIGSTOP still stops it; a group left orphaned by its link's
+ *              exit (the parent of its leader, then a member whose parent is outside the
+ *              group) with a stopped member: each member gets SIGHUP, then SIGCONT (which
+ *              ends the stop); a group left orphaned with no stopped member gets nothing
+ *
+ * The console modes, for tests/qemu/test_jobs.py (and the host in a pseudo-terminal): the
+ * program must lead its session with the terminal as its controlling one (the kernel shell
+ * gives every program that), and someone types what it asks for:
+ *   jobs --console     a small job-control shell's steps: a child in the foreground stopped
+ *                      by ^Z (SIGTSTP, WUNTRACED), continued in the foreground (SIGCONT,
+ *                      WCONTINUED) and ended by ^C (SIGINT: status 130); a background read
+ *                      stops the reader (SIGTTIN), one ignoring SIGTTIN gets EIO, and so does
+ *                      a reader in an orphaned group; TIOCSCTTY from the session leader that
+ *                      already has the terminal 0, from another process EPERM; TIOCGPGRP and
+ *                      TIOCGSID; each step prints "jobs: console: STEP ok"
+ *   jobs --ignore-int  ignores SIGINT and echoes each line read ("jobs: still here: LINE")
+ *                      until killed: the kernel's double ^C must end it
  *
  * Usage: jobs            the test
  *        jobs --pause    (after execve, for EACCES) sleeps until killed */
@@ -23,6 +42,8 @@
 #include "../ring0/r0test.h"
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -338,6 +359,181 @@ static void kill_stopped(void)
 	CHECK_EQ(reap(c), SIGKILL);
 }
 
+static int answer_fd;
+
+/* Whether sig is pending for the caller. */
+static int is_pending(int sig)
+{
+	sigset_t p;
+	sigpending(&p);
+	return sigismember(&p, sig);
+}
+
+/* Whether a terminal stop signal is pending, written to answer_fd: the answer to a real-time
+ * signal, which comes after the lower-numbered stop signals. */
+static void on_rt(int s)
+{
+	(void)s;
+	char r = is_pending(SIGTSTP) || is_pending(SIGTTIN) || is_pending(SIGTTOU) ? 'p' : 'k';
+	if (write(answer_fd, &r, 1) != 1)
+		_exit(3);
+}
+
+/* The test's group is orphaned (it leads its session; its parent is in another): a child in
+ * it takes no terminal stop signal, and none stays pending. */
+static void orphan_stops(void)
+{
+	int pp[2];
+	CHECK(pipe(pp) == 0, "pipe");
+	pid_t c = fork();
+	if (c == 0) {
+		answer_fd = pp[1];
+		signal(SIGRTMIN + 1, on_rt);
+		if (write(pp[1], "r", 1) != 1)
+			_exit(3);
+		for (;;)
+			pause();
+	}
+	char ready = 0;
+	CHECK(read(pp[0], &ready, 1) == 1 && ready == 'r', "child ready");
+	int stops[] = {SIGTSTP, SIGTTIN, SIGTTOU};
+	for (int i = 0; i < 3; i++) {
+		CHECK(kill(c, stops[i]) == 0, "kill %d", stops[i]);
+		CHECK(kill(c, SIGRTMIN + 1) == 0, "kill SIGRTMIN+1");
+		struct pollfd pf = {pp[0], POLLIN, 0};
+		char r = 0;
+		/* 10 s: only a stopped child (the failure) would take that long */
+		CHECK(poll(&pf, 1, 10000) == 1 && read(pp[0], &r, 1) == 1, "signal %d in an orphaned group: no answer (stopped?)",
+		      stops[i]);
+		CHECK(r == 'k', "signal %d left pending in an orphaned group (%c)", stops[i], r);
+		int st = 0;
+		CHECK_EQ(waitpid(c, &st, WUNTRACED | WNOHANG), 0);
+	}
+	CHECK(kill(c, SIGSTOP) == 0, "SIGSTOP");
+	int st = -1;
+	CHECK(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP, "SIGSTOP still stops: %#x",
+	      st);
+	kill(c, SIGKILL);
+	CHECK_EQ(reap(c), SIGKILL);
+	close(pp[0]);
+	close(pp[1]);
+}
+
+/* What a member of the group got: H (SIGHUP), C (SIGCONT), in the order of the letters (the
+ * order the handlers run in is not what is checked: Linux sets up both frames at once, so
+ * SIGCONT's handler runs first, inside SIGHUP's). */
+struct seen {
+	volatile int hup[2], cont[2];
+	volatile pid_t pid[2];
+};
+static struct seen *seen;
+static int seen_slot;
+
+static void on_hupcont(int s)
+{
+	if (s == SIGHUP)
+		seen->hup[seen_slot]++;
+	else
+		seen->cont[seen_slot]++;
+}
+
+static void got(int slot, char *out)
+{
+	int k = 0;
+	for (int i = 0; i < seen->hup[slot] && k < 6; i++)
+		out[k++] = 'H';
+	for (int i = 0; i < seen->cont[slot] && k < 6; i++)
+		out[k++] = 'C';
+	out[k] = 0;
+}
+
+static void member(int slot)
+{
+	seen_slot = slot;
+	seen->pid[slot] = getpid();
+	signal(SIGHUP, on_hupcont);
+	signal(SIGCONT, on_hupcont);
+}
+
+/* A group G = {C, D}, D a child of C, C a child of P in the test's group: P links G to the
+ * session. how 0: P ends (with stop, once C stopped itself); how 1: C ends (with stop, once D
+ * stopped itself), and with it G's last link. want_c, want_d: what each logs (C's empty when
+ * it is gone). */
+static void orphan_case(int how, int stop, const char *want_c, const char *want_d)
+{
+	memset((void *)seen, 0, sizeof(*seen));
+	pid_t p = fork();
+	if (p == 0) { /* P, in the test's group */
+		pid_t c = fork();
+		if (c == 0) { /* C: leads G */
+			setpgid(0, 0);
+			member(0);
+			pid_t d = fork();
+			if (d == 0) { /* D */
+				member(1);
+				if (how == 1 && stop)
+					kill(getpid(), SIGSTOP);
+				for (;;)
+					pause();
+			}
+			int st;
+			if (how == 1 && stop)
+				waitpid(d, &st, WUNTRACED);
+			while (!seen->pid[1])
+				nap(1);
+			if (how == 1)
+				_exit(0); /* G orphaned: D's parent is now outside the session */
+			if (stop)
+				kill(getpid(), SIGSTOP);
+			for (;;)
+				pause();
+		}
+		setpgid(c, c);
+		int st = 0;
+		if (how == 1)
+			_exit(waitpid(c, &st, 0) != c || st != 0);
+		if (stop)
+			waitpid(c, &st, WUNTRACED);
+		while (!seen->pid[1])
+			nap(1);
+		_exit(0); /* G orphaned: C's parent is gone, D's is in G */
+	}
+	int st = -1;
+	CHECK(waitpid(p, &st, 0) == p && st == 0, "P: %#x", st);
+	char c_got[8], d_got[8];
+	for (int i = 0; i < 500; i++) {
+		got(0, c_got);
+		got(1, d_got);
+		if (strlen(c_got) >= strlen(want_c) && strlen(d_got) >= strlen(want_d))
+			break;
+		nap(10);
+	}
+	if (!*want_c && !*want_d)
+		nap(200); /* nothing should come: give it the chance to */
+	got(0, c_got);
+	got(1, d_got);
+	CHECK(!strcmp(c_got, want_c), "case %d%s: C got '%s', not '%s'", how, stop ? " stopped" : "", c_got, want_c);
+	CHECK(!strcmp(d_got, want_d), "case %d%s: D got '%s', not '%s'", how, stop ? " stopped" : "", d_got, want_d);
+	if (seen->pid[1] > 0)
+		kill(-seen->pid[0], SIGKILL); /* G's id is C's pid */
+}
+
+static void orphan(void)
+{
+	orphan_stops();
+	seen = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(seen != MAP_FAILED, "mmap");
+	if (seen == MAP_FAILED)
+		return;
+	/* P, the parent of C, leaves: G orphaned with C stopped: SIGHUP, SIGCONT to C and D */
+	orphan_case(0, 1, "HC", "HC");
+	/* the same without a stopped member: nothing */
+	orphan_case(0, 0, "", "");
+	/* C (the member whose parent is outside G) leaves, D stopped: SIGHUP, SIGCONT to D */
+	orphan_case(1, 1, "", "HC");
+	munmap(seen, 4096);
+}
+
 int main(int argc, char **argv)
 {
 	self = argv[0];
@@ -359,5 +555,6 @@ int main(int argc, char **argv)
 	R0_PART("kill-group", kill_group());
 	R0_PART("stop-cont", stop_cont());
 	R0_PART("kill-stopped", kill_stopped());
+	R0_PART("orphan", orphan());
 	R0_DONE();
 }

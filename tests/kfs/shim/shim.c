@@ -82,6 +82,7 @@ long pgrp_kill(int pgid, int sig, int code, int sender)
 	test_pgrp_kills++;
 	return pgid == 42 ? 0 : -ESRCH;
 }
+bool pgrp_orphaned(int pgid) { (void)pgid; return false; }
 bool signal_ignored_or_blocked(int sig) { (void)sig; return false; }
 int test_sig_pid, test_sig_num, test_sig_count;
 long signal_send(int pid, int sig)
