@@ -43,6 +43,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -534,11 +535,147 @@ static void orphan(void)
 	munmap(seen, 4096);
 }
 
+/* --- the console modes ------------------------------------------------------------------- */
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("jobs: console: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+}
+
+static int con_fail;
+#define CON_CHECK(cond, ...) do { if (!(cond)) { con_fail++; say("FAIL line %d: " #cond, __LINE__); say(__VA_ARGS__); } } while (0)
+
+/* A child in a group of its own (both sides set it, as shells do). */
+static pid_t job(void (*body)(void))
+{
+	pid_t c = fork();
+	if (c == 0) {
+		setpgid(0, 0);
+		body();
+		_exit(0);
+	}
+	setpgid(c, c);
+	return c;
+}
+
+static void body_pause(void)
+{
+	for (;;)
+		pause();
+}
+
+static void body_read(void)
+{
+	char b[16];
+	_exit(read(0, b, sizeof(b)) < 0 ? 10 + errno % 100 : 1);
+}
+
+static void body_read_ignoring(void)
+{
+	signal(SIGTTIN, SIG_IGN);
+	body_read();
+}
+
+/* D, a child of a job's leader that ends at once: D's group is then orphaned. */
+static void body_orphan_read(void)
+{
+	pid_t leader = getpid();
+	pid_t d = fork();
+	if (d == 0) {
+		while (getppid() == leader)
+			nap(5);
+		char b[16];
+		char r = read(0, b, sizeof(b)) < 0 && errno == EIO ? 'E' : 'x';
+		_exit(write(answer_fd, &r, 1) != 1);
+	}
+	_exit(0);
+}
+
+static void console(void)
+{
+	pid_t me = getpid();
+	signal(SIGTTOU, SIG_IGN); /* a shell's tcsetpgrp from the background */
+	int v = -1;
+	CON_CHECK(ioctl(0, TIOCGSID, &v) == 0 && v == me, "TIOCGSID %d (session %d)", v, me);
+	CON_CHECK(tcgetpgrp(0) == me, "tcgetpgrp %d", tcgetpgrp(0));
+	CON_CHECK(ioctl(0, TIOCSCTTY, 0) == 0, "TIOCSCTTY of our own terminal: errno %d", errno);
+	say("ids ok");
+
+	/* ^Z stops the foreground job; it is continued in the foreground; ^C ends it */
+	pid_t c = job(body_pause);
+	CON_CHECK(tcsetpgrp(0, c) == 0, "tcsetpgrp: errno %d", errno);
+	CON_CHECK(tcgetpgrp(0) == c, "tcgetpgrp %d", tcgetpgrp(0));
+	say("type ^Z");
+	int st = -1;
+	CON_CHECK(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP, "status %#x", st);
+	CON_CHECK(tcsetpgrp(0, me) == 0, "tcsetpgrp back: errno %d", errno);
+	say("stopped by SIGTSTP");
+	CON_CHECK(tcsetpgrp(0, c) == 0 && kill(-c, SIGCONT) == 0, "fg: errno %d", errno);
+	CON_CHECK(waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st), "status %#x", st);
+	say("continued; type ^C");
+	CON_CHECK(waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "status %#x", st);
+	tcsetpgrp(0, me);
+	say("ended by SIGINT, status %d", WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st));
+	say("fg ok");
+
+	/* a background read: SIGTTIN stops the reader; ignoring it, EIO */
+	c = job(body_read);
+	CON_CHECK(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTTIN, "status %#x", st);
+	kill(c, SIGKILL);
+	waitpid(c, &st, 0);
+	c = job(body_read_ignoring);
+	CON_CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 10 + EIO, "status %#x", st);
+	say("ttin ok");
+
+	/* a background read from an orphaned group: EIO */
+	int pp[2];
+	CON_CHECK(pipe(pp) == 0, "pipe");
+	answer_fd = pp[1];
+	c = job(body_orphan_read);
+	close(pp[1]);
+	CON_CHECK(waitpid(c, &st, 0) == c && st == 0, "status %#x", st);
+	char r = 0;
+	CON_CHECK(read(pp[0], &r, 1) == 1 && r == 'E', "the orphaned reader's read: %c (E: EIO)", r);
+	close(pp[0]);
+	say("orphan ok");
+
+	/* TIOCSCTTY from a process that does not lead its session */
+	pid_t k = fork();
+	if (k == 0)
+		_exit(ioctl(0, TIOCSCTTY, 0) == -1 && errno == EPERM ? 0 : 1);
+	CON_CHECK(waitpid(k, &st, 0) == k && st == 0, "TIOCSCTTY from a non-leader: %#x", st);
+	say("sctty ok");
+	say(con_fail ? "FAILED" : "all ok");
+}
+
 int main(int argc, char **argv)
 {
 	self = argv[0];
 	if (argc == 2 && !strcmp(argv[1], "--pause"))
 		sleeper();
+	if (argc == 2 && !strcmp(argv[1], "--console")) {
+		console();
+		return con_fail != 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--ignore-int")) {
+		signal(SIGINT, SIG_IGN);
+		char line[128];
+		printf("jobs: ignoring SIGINT\n");
+		fflush(stdout);
+		while (fgets(line, sizeof(line), stdin)) {
+			line[strcspn(line, "\n")] = 0;
+			printf("jobs: still here: %s\n", line);
+			fflush(stdout);
+		}
+		return 0;
+	}
 	fflush(stdout);
 	pid_t t = fork();
 	if (t > 0) { /* the test runs in a session of its own */
