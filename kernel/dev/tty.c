@@ -6,8 +6,9 @@
  * signal characters typed while a program runs in the foreground (taken at interrupt time,
  * pending input discarded, SIGINT/SIGQUIT/SIGTSTP to the foreground group; a second ^C
  * within a second is SIGKILL, with a line saying so); blocking reads
- * (VMIN/VTIME in raw mode, O_NONBLOCK); output through OPOST/ONLCR; the tty ioctls;
- * poll readiness. Does not own the UART (serial.c) or the line editing rules (ldisc.c). */
+ * (VMIN/VTIME in raw mode, O_NONBLOCK); output through OPOST/ONLCR; the tty ioctls, with
+ * the controlling terminal's (TIOCSCTTY, TIOCNOTTY: which process has the console as its
+ * controlling terminal is struct task's ctty, kept by pgrp.c); poll readiness. Does not own the UART (serial.c) or the line editing rules (ldisc.c). */
 #include "vfs.h"
 #include "tty.h"
 #include "console.h"
@@ -16,11 +17,13 @@
 #include <asm/ioctls.h>
 #include <asm/termios.h>
 
+#define SIGHUP 1
 #define SIGINT 2
 #define SIGQUIT 3
 #define SIGKILL 9
 #define SIGTSTP 20
 #define SIGTTIN 21
+#define SIGCONT 18
 #define SI_KERNEL 0x80
 
 static struct ldisc con;
@@ -52,6 +55,13 @@ struct ldisc *tty_console_ldisc(void)
 }
 
 static uint64_t last_intr_ns; /* the last ^C, for the second one within a second */
+
+/* The console is the caller's controlling terminal: its session owns the console and the
+ * caller has not given it up (TIOCNOTTY). */
+static bool has_ctty(void)
+{
+	return con_sid > 0 && current_sid() == con_sid && current_ctty();
+}
 
 void tty_set_foreground(int sid, int pgid)
 {
@@ -126,7 +136,7 @@ static void pump(size_t want)
 static long background_read(void)
 {
 	int pg = current_pgid();
-	if (con_sid <= 0 || current_sid() != con_sid || pg == con_pgrp || !pgrp_exists(con_pgrp, con_sid))
+	if (!has_ctty() || pg == con_pgrp || !pgrp_exists(con_pgrp, con_sid))
 		return 0;
 	if (signal_ignored_or_blocked(SIGTTIN) || pgrp_orphaned(pg))
 		return -EIO;
@@ -204,6 +214,47 @@ static unsigned int tty_poll(struct file *f)
 	return (ldisc_readable(&con) ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 
+/* TIOCSCTTY, Linux's rules: a session leader that has the console already: 0; anyone else
+ * but a session leader without a controlling terminal: EPERM; a console that is still
+ * another session's (its leader lives): EPERM (Linux lets CAP_SYS_ADMIN take it with
+ * arg 1; not done here); else the console becomes the session's, its group in front. */
+static long set_ctty(void)
+{
+	int sid = current_sid();
+	bool leader = sid == current_tgid();
+	if (leader && con_sid == sid)
+		return 0;
+	if (!leader)
+		return -EPERM;
+	if (con_sid > 0 && con_sid != sid && session_leader_alive(con_sid))
+		return -EPERM;
+	con_sid = sid;
+	con_pgrp = current_pgid();
+	ctty_set(0, true);
+	return 0;
+}
+
+/* TIOCNOTTY: the caller gives the console up (ENOTTY when it is not its terminal); when the
+ * session leader does, the whole session loses it and the foreground group gets SIGHUP,
+ * then SIGCONT (Linux's disassociate_ctty). */
+static long give_up_ctty(void)
+{
+	if (!has_ctty())
+		return -ENOTTY;
+	if (current_sid() != current_tgid()) {
+		ctty_set(0, false);
+		return 0;
+	}
+	int pg = con_pgrp, sid = con_sid;
+	con_sid = con_pgrp = 0;
+	ctty_set(sid, false);
+	if (pg > 0) {
+		pgrp_kill(pg, SIGHUP, SI_KERNEL, 0);
+		pgrp_kill(pg, SIGCONT, SI_KERNEL, 0);
+	}
+	return 0;
+}
+
 static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 {
 	(void)f;
@@ -234,7 +285,7 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	case TIOCGPGRP:
 	case TIOCGSID: {
 		int v = cmd == TIOCGPGRP ? con_pgrp : con_sid;
-		if (v <= 0 || current_sid() != con_sid)
+		if (v <= 0 || !has_ctty())
 			return -ENOTTY; /* not the caller's controlling terminal */
 		return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 	}
@@ -242,7 +293,7 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		int pg;
 		if (copy_from_user(&pg, arg, sizeof(pg)))
 			return -EFAULT;
-		if (con_sid <= 0 || current_sid() != con_sid)
+		if (!has_ctty())
 			return -ENOTTY;
 		if (pg < 0)
 			return -EINVAL;
@@ -271,16 +322,9 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	case TCXONC:
 		return 0; /* nothing to drain or to pause: output is written as it comes */
 	case TIOCSCTTY:
-		/* the console becomes the caller's controlling terminal: a session leader's only,
-		 * and only when it already is its session's terminal (the shell gives every
-		 * program's session the console) */
-		if (current_sid() != current_tgid())
-			return -EPERM;
-		return con_sid == current_sid() ? 0 : -EPERM;
+		return set_ctty();
 	case TIOCNOTTY:
-		/* giving the terminal up is not modelled (every program's session keeps the
-		 * console): ENOTTY, the answer for a request this terminal does not support */
-		return -ENOTTY;
+		return give_up_ctty();
 	default:
 		return -ENOTTY;
 	}

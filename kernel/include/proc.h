@@ -134,6 +134,8 @@ struct task {
 	struct krlimit rlim[RZ_NLIMITS]; /* resource limits (rlimit.c): the same in every thread */
 	int pgid, sid;                  /* process group and session (pgrp.c): inherited over fork */
 	bool execed;                    /* it ran execve since fork: setpgid by the parent -> EACCES */
+	bool ctty;                      /* the console is its controlling terminal (when its session
+					 * is the console's, dev/tty.c): fork copies, setsid clears */
 	struct tracer *traced;          /* exec -t / kexec -t: where its calls are printed, or
 					 * NULL (sys/trace.c; inherited over fork/clone) */
 };

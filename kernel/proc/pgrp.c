@@ -185,7 +185,29 @@ SYSCALL_DEFINE0(setsid)
 	if (pgrp_exists(pid, 0))
 		return -EPERM;
 	for (struct task *o = all_tasks; o; o = o->next_all)
-		if (o->tgid == pid)
+		if (o->tgid == pid) {
 			o->pgid = o->sid = pid;
+			o->ctty = false; /* a new session has no controlling terminal */
+		}
 	return pid;
+}
+
+/* --- the controlling terminal (files.h: for dev/tty.c, which owns the console's session) --- */
+
+bool current_ctty(void) { return current->ctty; }
+
+/* The caller's process (sid 0), or every process of session sid, has (on) or has not the
+ * console as its controlling terminal. */
+void ctty_set(int sid, bool on)
+{
+	for (struct task *o = all_tasks; o; o = o->next_all)
+		if (sid ? o->sid == sid : o->tgid == current->tgid)
+			o->ctty = on;
+}
+
+/* The leader of session sid is alive (Linux's terminal forgets its session when it ends). */
+bool session_leader_alive(int sid)
+{
+	struct task *t = sid > 0 ? process_find(sid) : NULL;
+	return t && t->sid == sid;
 }

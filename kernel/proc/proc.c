@@ -126,6 +126,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->umask = p->umask;
 	c->pgid = p->pgid;
 	c->sid = p->sid;
+	c->ctty = p->ctty;
 	c->image = proc_image_get(p->image);
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim)); /* kept by execve too */
 	c->ring = p->ring;
@@ -891,6 +892,7 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 		return (int)e;
 	}
 	pgrp_new_session(c); /* the console's controlling process, its group in the foreground */
+	c->ctty = true;
 	tty_set_foreground(c->sid, c->pgid);
 	sched_make_runnable(c);
 	return c->pid;

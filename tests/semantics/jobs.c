@@ -32,7 +32,10 @@
  *                      stops the reader (SIGTTIN), one ignoring SIGTTIN gets EIO, and so does
  *                      a reader in an orphaned group; TIOCSCTTY from the session leader that
  *                      already has the terminal 0, from another process EPERM; TIOCGPGRP and
- *                      TIOCGSID; each step prints "jobs: console: STEP ok"
+ *                      TIOCGSID; TIOCNOTTY from a member (only it loses the terminal) and
+ *                      from the leader (SIGHUP and SIGCONT to the foreground group, the
+ *                      session loses it), then TIOCSCTTY takes it back; each step prints
+ *                      "jobs: console: STEP ok"
  *   jobs --ignore-int  ignores SIGINT and echoes each line read ("jobs: still here: LINE")
  *                      until killed: the kernel's double ^C must end it
  *
@@ -599,6 +602,15 @@ static void body_orphan_read(void)
 	_exit(0);
 }
 
+static volatile sig_atomic_t hups, conts;
+static void on_hupcont_count(int s)
+{
+	if (s == SIGHUP)
+		hups++;
+	else
+		conts++;
+}
+
 static void console(void)
 {
 	pid_t me = getpid();
@@ -653,6 +665,30 @@ static void console(void)
 		_exit(ioctl(0, TIOCSCTTY, 0) == -1 && errno == EPERM ? 0 : 1);
 	CON_CHECK(waitpid(k, &st, 0) == k && st == 0, "TIOCSCTTY from a non-leader: %#x", st);
 	say("sctty ok");
+
+	/* TIOCNOTTY from a process that does not lead the session: only it loses the terminal */
+	k = fork();
+	if (k == 0) {
+		int bad = ioctl(0, TIOCNOTTY) != 0;
+		errno = 0;
+		bad |= (tcgetpgrp(0) != -1 || errno != ENOTTY) << 1;
+		_exit(bad);
+	}
+	CON_CHECK(waitpid(k, &st, 0) == k && st == 0, "TIOCNOTTY from a non-leader: %#x", st);
+	CON_CHECK(tcgetpgrp(0) == me, "the leader's terminal after a member's TIOCNOTTY: %d", tcgetpgrp(0));
+	/* from the leader: the session loses it, the foreground group (ours) gets SIGHUP and
+	 * SIGCONT; TIOCSCTTY takes it back */
+	signal(SIGHUP, on_hupcont_count);
+	signal(SIGCONT, on_hupcont_count);
+	CON_CHECK(ioctl(0, TIOCNOTTY) == 0, "TIOCNOTTY: errno %d", errno);
+	CON_CHECK(hups == 1 && conts == 1, "after TIOCNOTTY: %d SIGHUP, %d SIGCONT", hups, conts);
+	errno = 0;
+	CON_CHECK(tcgetpgrp(0) == -1 && errno == ENOTTY, "tcgetpgrp without a terminal: errno %d", errno);
+	CON_CHECK(ioctl(0, TIOCSCTTY, 0) == 0, "TIOCSCTTY again: errno %d", errno);
+	CON_CHECK(tcgetpgrp(0) == me, "tcgetpgrp after TIOCSCTTY: %d", tcgetpgrp(0));
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCONT, SIG_DFL);
+	say("notty ok");
 	say(con_fail ? "FAILED" : "all ok");
 }
 
