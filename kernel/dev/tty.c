@@ -23,6 +23,7 @@
 #define SIGKILL 9
 #define SIGTSTP 20
 #define SIGTTIN 21
+#define SIGTTOU 22
 #define SIGCONT 18
 #define SI_KERNEL 0x80
 
@@ -130,17 +131,21 @@ static void pump(size_t want)
 	}
 }
 
-/* A read from a background group of the console's session: SIGTTIN to the group and the
- * call restarts once it is continued (-EIO when the reader ignores or blocks SIGTTIN, or
- * when its group is orphaned: nobody would continue it; Linux's order). */
-static long background_read(void)
+/* A background group of the console's session reads (sig SIGTTIN) or writes with TOSTOP,
+ * changes the terminal's settings or foreground group (SIGTTOU): sig to its group and the
+ * call restarts once it is continued. Linux's order (tty_check_change): a caller that
+ * ignores or blocks sig goes on (EIO for a read); an orphaned group gets EIO (nobody would
+ * continue it). 0: the call goes on. */
+static long job_check(int sig)
 {
 	int pg = current_pgid();
 	if (!has_ctty() || pg == con_pgrp || !pgrp_exists(con_pgrp, con_sid))
 		return 0;
-	if (signal_ignored_or_blocked(SIGTTIN) || pgrp_orphaned(pg))
+	if (signal_ignored_or_blocked(sig))
+		return sig == SIGTTIN ? -EIO : 0;
+	if (pgrp_orphaned(pg))
 		return -EIO;
-	pgrp_kill(pg, SIGTTIN, SI_KERNEL, 0);
+	pgrp_kill(pg, sig, SI_KERNEL, 0);
 	return -ERESTARTSYS;
 }
 
@@ -148,7 +153,7 @@ static long tty_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	(void)pos;
 	char kbuf[512];
-	long bg = background_read();
+	long bg = job_check(SIGTTIN);
 	if (bg)
 		return bg;
 	if (n == 0)
@@ -196,6 +201,11 @@ static long tty_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 	(void)f, (void)pos;
 	char kbuf[256];
 	size_t done = 0;
+	if (con.t.c_lflag & TOSTOP) {
+		long bg = job_check(SIGTTOU);
+		if (bg)
+			return bg;
+	}
 	while (done < n) {
 		size_t k = MIN(n - done, sizeof(kbuf));
 		if (wsrc_copy(kbuf, src, done, k))
@@ -265,6 +275,9 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	case TCSETSW:
 	case TCSETSF: {
 		struct termios t;
+		long bg = job_check(SIGTTOU);
+		if (bg)
+			return bg;
 		if (copy_from_user(&t, arg, sizeof(t)))
 			return -EFAULT;
 		uint64_t irq = irq_save();
@@ -291,12 +304,17 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	}
 	case TIOCSPGRP: {
 		int pg;
-		if (copy_from_user(&pg, arg, sizeof(pg)))
-			return -EFAULT;
+		long bg = job_check(SIGTTOU);
+		if (bg)
+			return bg == -EIO ? -ENOTTY : bg; /* Linux's answer for an orphaned caller */
 		if (!has_ctty())
 			return -ENOTTY;
+		if (copy_from_user(&pg, arg, sizeof(pg)))
+			return -EFAULT;
 		if (pg < 0)
 			return -EINVAL;
+		if (!pgrp_exists(pg, 0))
+			return -ESRCH;
 		if (!pgrp_exists(pg, con_sid))
 			return -EPERM;
 		con_pgrp = pg;
@@ -308,7 +326,10 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		irq_restore(irq);
 		return copy_to_user(arg, &n, sizeof(n)) ? -EFAULT : 0;
 	}
-	case TCFLSH:
+	case TCFLSH: {
+		long bg = job_check(SIGTTOU);
+		if (bg)
+			return bg;
 		if (arg == TCIFLUSH || arg == TCIOFLUSH) {
 			uint64_t irq = irq_save();
 			ldisc_flush(&con);
@@ -318,6 +339,7 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 			return -EINVAL;
 		}
 		return 0;
+	}
 	case TCSBRK:
 	case TCXONC:
 		return 0; /* nothing to drain or to pause: output is written as it comes */

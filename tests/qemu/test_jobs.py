@@ -15,6 +15,7 @@ One boot; every step types at the serial console and waits for what a terminal s
   RING/console-*   `jobs --console` (tests/semantics/jobs.c) under exec and kexec: a job in
                    the foreground stopped by Ctrl-Z, continued, ended by Ctrl-C with status
                    130; SIGTTIN and EIO for background reads, EIO in an orphaned group;
+                   SIGTTOU for a background write with TOSTOP and a background tcsetpgrp;
                    TIOCSCTTY, TIOCGSID, tcgetpgrp/tcsetpgrp, TIOCNOTTY (member, leader)
   RING/double-intr `jobs --ignore-int` ignores SIGINT: one Ctrl-C leaves it running (it
                    still answers a line), a second one within a second makes the kernel send
@@ -37,7 +38,7 @@ from harness import Machine, Results, Timeout, test_args
 
 SH_PROMPT = r"\n/ # "
 CTRL_C, CTRL_Z = "\x03", "\x1a"
-CONSOLE_STEPS = ["ids", "fg", "ttin", "orphan", "sctty", "notty"]
+CONSOLE_STEPS = ["ids", "fg", "ttin", "ttou", "orphan", "sctty", "notty"]
 
 
 class Seq:

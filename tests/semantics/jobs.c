@@ -30,7 +30,9 @@
  *                      by ^Z (SIGTSTP, WUNTRACED), continued in the foreground (SIGCONT,
  *                      WCONTINUED) and ended by ^C (SIGINT: status 130); a background read
  *                      stops the reader (SIGTTIN), one ignoring SIGTTIN gets EIO, and so does
- *                      a reader in an orphaned group; TIOCSCTTY from the session leader that
+ *                      a reader in an orphaned group; a background write stops the writer
+ *                      (SIGTTOU) with TOSTOP only, unless it ignores SIGTTOU, a background
+ *                      tcsetpgrp always; TIOCSCTTY from the session leader that
  *                      already has the terminal 0, from another process EPERM; TIOCGPGRP and
  *                      TIOCGSID; TIOCNOTTY from a member (only it loses the terminal) and
  *                      from the leader (SIGHUP and SIGCONT to the foreground group, the
@@ -48,6 +50,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -553,7 +556,14 @@ static void say(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static int con_fail;
+static int con_fail, step_fail;
+
+/* "STEP ok" when nothing failed since the last step, else "STEP FAILED". */
+static void step_done(const char *step)
+{
+	say("%s %s", step, con_fail == step_fail ? "ok" : "FAILED");
+	step_fail = con_fail;
+}
 #define CON_CHECK(cond, ...) do { if (!(cond)) { con_fail++; say("FAIL line %d: " #cond, __LINE__); say(__VA_ARGS__); } } while (0)
 
 /* A child in a group of its own (both sides set it, as shells do). */
@@ -562,6 +572,7 @@ static pid_t job(void (*body)(void))
 	pid_t c = fork();
 	if (c == 0) {
 		setpgid(0, 0);
+		signal(SIGTTOU, SIG_DFL); /* the shell's is ignored */
 		body();
 		_exit(0);
 	}
@@ -585,6 +596,39 @@ static void body_read_ignoring(void)
 {
 	signal(SIGTTIN, SIG_IGN);
 	body_read();
+}
+
+static void body_write(void)
+{
+	_exit(write(1, "jobs: console: (a background write)\n", 36) == 36 ? 0 : 10 + errno % 100);
+}
+
+static void body_write_ignoring(void)
+{
+	signal(SIGTTOU, SIG_IGN);
+	body_write();
+}
+
+static void body_setpgrp(void)
+{
+	_exit(tcsetpgrp(0, getpgrp()) == 0 ? 0 : 10 + errno % 100);
+}
+
+/* A job that must stop with sig: it is, and is killed. */
+static void stops_with(void (*body)(void), int sig, const char *what)
+{
+	int st = -1;
+	pid_t c = job(body);
+	CON_CHECK(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == sig, "%s: status %#x", what, st);
+	kill(c, SIGKILL);
+	waitpid(c, &st, 0);
+}
+
+static void exits_with(void (*body)(void), int code, const char *what)
+{
+	int st = -1;
+	pid_t c = job(body);
+	CON_CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == code, "%s: status %#x", what, st);
 }
 
 /* D, a child of a job's leader that ends at once: D's group is then orphaned. */
@@ -619,7 +663,7 @@ static void console(void)
 	CON_CHECK(ioctl(0, TIOCGSID, &v) == 0 && v == me, "TIOCGSID %d (session %d)", v, me);
 	CON_CHECK(tcgetpgrp(0) == me, "tcgetpgrp %d", tcgetpgrp(0));
 	CON_CHECK(ioctl(0, TIOCSCTTY, 0) == 0, "TIOCSCTTY of our own terminal: errno %d", errno);
-	say("ids ok");
+	step_done("ids");
 
 	/* ^Z stops the foreground job; it is continued in the foreground; ^C ends it */
 	pid_t c = job(body_pause);
@@ -636,7 +680,7 @@ static void console(void)
 	CON_CHECK(waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "status %#x", st);
 	tcsetpgrp(0, me);
 	say("ended by SIGINT, status %d", WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st));
-	say("fg ok");
+	step_done("fg");
 
 	/* a background read: SIGTTIN stops the reader; ignoring it, EIO */
 	c = job(body_read);
@@ -645,7 +689,21 @@ static void console(void)
 	waitpid(c, &st, 0);
 	c = job(body_read_ignoring);
 	CON_CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 10 + EIO, "status %#x", st);
-	say("ttin ok");
+	step_done("ttin");
+
+	/* SIGTTOU: a background write with TOSTOP (not without), a background tcsetpgrp or
+	 * tcsetattr (always); one that ignores SIGTTOU goes on */
+	struct termios t, t0;
+	CON_CHECK(tcgetattr(0, &t0) == 0, "tcgetattr: errno %d", errno);
+	exits_with(body_write, 0, "a background write without TOSTOP");
+	t = t0;
+	t.c_lflag |= TOSTOP;
+	CON_CHECK(tcsetattr(0, TCSANOW, &t) == 0, "TOSTOP: errno %d", errno);
+	stops_with(body_write, SIGTTOU, "a background write with TOSTOP");
+	exits_with(body_write_ignoring, 0, "a background write with TOSTOP, SIGTTOU ignored");
+	CON_CHECK(tcsetattr(0, TCSANOW, &t0) == 0, "no TOSTOP: errno %d", errno);
+	stops_with(body_setpgrp, SIGTTOU, "a background tcsetpgrp");
+	step_done("ttou");
 
 	/* a background read from an orphaned group: EIO */
 	int pp[2];
@@ -657,14 +715,14 @@ static void console(void)
 	char r = 0;
 	CON_CHECK(read(pp[0], &r, 1) == 1 && r == 'E', "the orphaned reader's read: %c (E: EIO)", r);
 	close(pp[0]);
-	say("orphan ok");
+	step_done("orphan");
 
 	/* TIOCSCTTY from a process that does not lead its session */
 	pid_t k = fork();
 	if (k == 0)
 		_exit(ioctl(0, TIOCSCTTY, 0) == -1 && errno == EPERM ? 0 : 1);
 	CON_CHECK(waitpid(k, &st, 0) == k && st == 0, "TIOCSCTTY from a non-leader: %#x", st);
-	say("sctty ok");
+	step_done("sctty");
 
 	/* TIOCNOTTY from a process that does not lead the session: only it loses the terminal */
 	k = fork();
@@ -688,7 +746,7 @@ static void console(void)
 	CON_CHECK(tcgetpgrp(0) == me, "tcgetpgrp after TIOCSCTTY: %d", tcgetpgrp(0));
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGCONT, SIG_DFL);
-	say("notty ok");
+	step_done("notty");
 	say(con_fail ? "FAILED" : "all ok");
 }
 
