@@ -6,7 +6,8 @@ One boot; every step types at the serial console and waits for what a terminal s
   exec/sh-*        busybox's interactive shell (`exec /bin/sh -i`): `sleep 1000000`, Ctrl-Z
                    (0x1a): the shell says it stopped, `jobs` lists it Stopped, `fg` continues
                    it (it is still running: Ctrl-C ends it), `echo $?` prints 130 and `jobs`
-                   then lists nothing; `sleep 1000000 &`: `jobs` says Running, `kill %1`
+                   then lists nothing; again Ctrl-Z, then `bg`: `jobs` says Running, `kill
+                   %1` and `wait` end it; `sleep 1000000 &`: `jobs` says Running, `kill %1`
                    ends it (Terminated), `wait` returns; `exit` gives the kernel shell back
                    (exit 0) and it still answers. (sleep 30 would end on its own: under
                    -icount with sleep=off the guest's idle time passes in a moment.)
@@ -31,6 +32,7 @@ import os
 import pty
 import re
 import select
+import signal
 import sys
 import time
 
@@ -82,16 +84,14 @@ class Seq:
                 pass
 
 
-def busybox_shell(res, m):
-    s = Seq(res, m, "exec/sh-")
-    s.type("exec /bin/sh -i")
-    s.wait("start", SH_PROMPT)
+def sleep_then_ctrl_z(s, m, prefix):
+    """`sleep 1000000` in the foreground, stopped by ^Z."""
     s.type("sleep 1000000")
-    s.wait("running", r"sleep 1000000\n")
+    s.wait(prefix + "running", r"sleep 1000000\n")
     # The echo of Enter comes from busybox's line editor, before it puts the terminal back
     # in canonical mode with ISIG and gives the job the terminal: a ^Z typed in that moment
     # is only a byte for the line editor (which ignores it), as on Linux. So: a pause, and
-    # ^Z again while no "Stopped" comes.
+    # ^Z again while the terminal does not echo it.
     time.sleep(1.5)
     for _ in range(6):
         s.type(CTRL_Z, enter=False)
@@ -100,7 +100,26 @@ def busybox_shell(res, m):
             break
         except Timeout:
             pass
-    s.wait("ctrl-z-stopped", r"\[1\]\+ +Stopped +sleep 1000000[\s\S]*?" + SH_PROMPT)
+    s.wait(prefix + "ctrl-z-stopped", r"\[1\]\+ +Stopped +sleep 1000000[\s\S]*?" + SH_PROMPT)
+
+
+def kill_and_wait(res, s, prefix):
+    """kill %1 and wait: the shell reports it Terminated (after kill's prompt or wait's)."""
+    s.type("kill %1")
+    killed = s.wait(prefix + "kill", r"kill %1[\s\S]*?" + SH_PROMPT, absent=r"can't kill")
+    s.type("wait")
+    waited = s.wait(prefix + "wait", r"wait[\s\S]*?" + SH_PROMPT)
+    if not s.broken:
+        both = (killed or "") + (waited or "")
+        res.check(s.prefix + prefix + "terminated", re.search(r"\[1\]\+ +Terminated +sleep 1000000\n", both),
+                  "no 'Terminated' in %r" % both[-300:])
+
+
+def busybox_shell(res, m):
+    s = Seq(res, m, "exec/sh-")
+    s.type("exec /bin/sh -i")
+    s.wait("start", SH_PROMPT)
+    sleep_then_ctrl_z(s, m, "")
     s.type("jobs")
     s.wait("jobs-stopped", r"jobs\n\[1\]\+ +Stopped +sleep 1000000[\s\S]*?" + SH_PROMPT)
     s.type("fg")
@@ -113,17 +132,19 @@ def busybox_shell(res, m):
     s.wait("status-130", r"echo \$\?\n130[\s\S]*?" + SH_PROMPT)
     s.type("jobs")
     s.wait("jobs-empty", r"jobs\n/ # ")
+    # ^Z, then bg: it runs in the background
+    sleep_then_ctrl_z(s, m, "bg-")
+    s.type("bg")
+    s.wait("bg-resumed", r"bg\n\[1\] sleep 1000000[\s\S]*?" + SH_PROMPT)
+    s.type("jobs")
+    s.wait("bg-jobs-running", r"jobs\n\[1\]\+ +Running +sleep 1000000[\s\S]*?" + SH_PROMPT)
+    kill_and_wait(res, s, "bg-")
+    # started in the background with &
     s.type("sleep 1000000 &")
-    s.wait("bg", r"sleep 1000000 &[\s\S]*?" + SH_PROMPT)
+    s.wait("amp", r"sleep 1000000 &[\s\S]*?" + SH_PROMPT)
     s.type("jobs")
     s.wait("jobs-running", r"jobs\n\[1\]\+ +Running +sleep 1000000[\s\S]*?" + SH_PROMPT)
-    s.type("kill %1")
-    killed = s.wait("kill", r"kill %1[\s\S]*?" + SH_PROMPT, absent=r"can't kill")
-    s.type("wait")
-    waited = s.wait("wait", r"wait[\s\S]*?" + SH_PROMPT)
-    if not s.broken:  # the shell reports the end before a prompt: after kill's or wait's
-        res.check("exec/sh-terminated", re.search(r"\[1\]\+ +Terminated +sleep 1000000\n", (killed or "") + (waited or "")),
-                  "no 'Terminated' in %r" % ((killed or "") + (waited or ""))[-300:])
+    kill_and_wait(res, s, "")
     s.type("jobs")
     s.wait("jobs-none", r"jobs\n/ # ", absent=r"Running|Stopped")
     s.type("exit")
@@ -168,6 +189,10 @@ def host_console(res, prog):
     """jobs --console on the host in a pseudo-terminal: the reference for the console steps."""
     pid, fd = pty.fork()
     if pid == 0:
+        # a terminal's session starts with the default actions (make run in the background
+        # by a shell without job control passes SIGINT and SIGQUIT ignored)
+        for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
+            signal.signal(sig, signal.SIG_DFL)
         os.execv(prog, [prog, "--console"])
     buf = b""
     end = time.monotonic() + 60
@@ -193,7 +218,7 @@ def host_console(res, prog):
     out = buf.decode(errors="replace").replace("\r", "")
     want = [r"ended by SIGINT, status 130"] + [r"jobs: console: %s ok" % p for p in CONSOLE_STEPS] + ["all ok"]
     missing = [w for w in want if not re.search(w, out)]
-    res.check("host/console", not missing, "missing %r in %r" % (missing, out[-600:]))
+    res.check("host/console", not missing, "output %r; missing %r" % (out[-400:], missing))
 
 
 def main():

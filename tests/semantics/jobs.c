@@ -572,7 +572,11 @@ static pid_t job(void (*body)(void))
 	pid_t c = fork();
 	if (c == 0) {
 		setpgid(0, 0);
-		signal(SIGTTOU, SIG_DFL); /* the shell's is ignored */
+		/* as a shell does for a job: the defaults, whatever we inherited ignored (a
+		 * background make ignores SIGINT) */
+		int sigs[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU};
+		for (int i = 0; i < 5; i++)
+			signal(sigs[i], SIG_DFL);
 		body();
 		_exit(0);
 	}
