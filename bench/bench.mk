@@ -15,7 +15,11 @@
 #                         cases of lat_syscall (BENCH_MODEL_PROGS) in ring0, ring3, linux and
 #                         linux-nomitig under icount with bench/plugin/transitions.so, into
 #                         results/events.csv and results/model.csv (bench/bench_model.py; a
-#                         MODEL: cycles = instructions + events x bench/model-costs.csv)
+#                         MODEL: cycles = instructions + events x bench/model-costs.csv);
+#                         also the `model` rows of latency.csv and README.md's model section
+#   make bench-model-table  recompute the model from the counts already in
+#                         results/events.csv (after a change to bench/model-costs.csv;
+#                         runs nothing, seconds)
 #   make test-bench       the harness's parsing and report on canned output, and that every
 #                         program and case is registered in bench.mk, init.c and the
 #                         harness (fast)
@@ -43,7 +47,7 @@ BENCH_LINUX_INITRD := $(BENCH_OUT)/linux-initramfs.cpio
 BENCH_RZ_INITRD    := $(BENCH_OUT)/ringzero-initramfs.cpio
 BENCH_RESULTS  := results
 
-.PHONY: bench bench-progs bench-ringzero bench-model test-bench
+.PHONY: bench bench-progs bench-ringzero bench-model bench-model-table test-bench
 bench-progs: $(BENCH_BINS) $(BENCH_INIT)
 
 $(BENCH_OUT)/bin/%: bench/%.c bench/bench.h $(R0CC_DEPS)
@@ -135,6 +139,9 @@ bench-model: $(BOOTSTRAP_BENCH) $(PLUGIN_SO) $(BENCH_BINS) $(BENCH_VMLINUZ) $(BE
 		--rz-initrd $(BENCH_RZ_INITRD) --vmlinuz $(BENCH_VMLINUZ) --linux-initrd $(BENCH_LINUX_INITRD) \
 		--results $(BENCH_RESULTS) --build $(BENCH_OUT) --programs $(BENCH_MODEL_PROGS) \
 		--scale $(BENCH_MODEL_SCALE)
+
+bench-model-table:
+	$(Q)python3 bench/bench_model.py --from-events $(BENCH_RESULTS)/events.csv --results $(BENCH_RESULTS)
 
 TEST_GROUPS += test-bench
 test-bench:

@@ -5,8 +5,11 @@
 #   make kernel               $(BUILD)/kernel/ringzero.elf (PVH-bootable ELF64)
 #   make run [EXTRA=DIR]      boot to the shell on this terminal; DIR's files are added at
 #                             the root of the initramfs (DIR/x/prog becomes /x/prog)
+#   make run NET=1 [NET_PORT=8080]  the same with a virtio-net device on QEMU's user network,
+#                             host 127.0.0.1:NET_PORT forwarded to guest port 80
 #   make debug / make gdb     QEMU stopped with its gdb stub / gdb attached with symbols
 #   make test-kernel          the QEMU harness tests -> $(RESULTS)/kernel.txt
+#   make test-net             the network device (virtio-net) -> $(RESULTS)/net.txt
 #
 # Other fragments may add directories to the initramfs with INITRAMFS_DIRS += DIR (the
 # contents of DIR are copied to the root, like EXTRA).
@@ -42,7 +45,8 @@ KERNEL_LDFLAGS := -m elf_x86_64 -static -nostdlib -z max-page-size=0x1000 -z noe
 	--build-id=none -T kernel/kernel.ld
 
 KERNEL_C_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c kernel/mm/*.c kernel/fs/*.c \
-	kernel/dev/*.c kernel/lib/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c)
+	kernel/dev/*.c kernel/lib/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c \
+	kernel/net/*.c kernel/net/lwip/*.c)
 KERNEL_S_SRCS := $(wildcard kernel/arch/x86_64/*.S kernel/mm/*.S)
 # The ELF loader (loader/loader.mk names its sources; until it does, every loader/*.c),
 # compiled with the kernel's flags.
@@ -51,6 +55,9 @@ KERNEL_OBJS   := $(patsubst kernel/%.c,$(KERNEL_OUT)/%.o,$(KERNEL_C_SRCS)) \
 	$(patsubst kernel/%.S,$(KERNEL_OUT)/%.o,$(KERNEL_S_SRCS)) \
 	$(patsubst loader/%.c,$(KERNEL_OUT)/loader/%.o,$(KERNEL_LOADER_SRCS)) \
 	$(KERNEL_OUT)/vdso/image.o
+# lwIP, the TCP/IP stack under kernel/net/ (its objects from Debian's source package)
+include kernel/net/lwip/lwip.mk
+KERNEL_OBJS += $(LWIP_OBJS)
 
 # The vDSO (kernel/vdso/): user code, linked into a position-independent shared object with
 # no relocations (checked), embedded by image.S. -mno-red-zone: at CPL 0 its fallback calls
@@ -143,14 +150,20 @@ $(INITRAMFS): initramfs-force
 	$(Q)(cd $(INITRAMFS_DIR) && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; printf '  %-8s %s\n' CPIO $@; fi
 
+# NET=1: a virtio-net device on QEMU's user network, host 127.0.0.1:$(NET_PORT) forwarded to
+# guest port 80 (tests/qemu/qemu-run prints it). NET_PORT=0: no forward.
+NET ?= 0
+NET_PORT ?= 8080
+QEMU_NET_ENV := RZ_NET=$(NET) RZ_NET_PORT=$(NET_PORT)
+
 run: $(KERNEL_ELF) $(INITRAMFS) | $(BOOTSTRAP)
-	$(Q)$(QEMU_RUN) -nographic -kernel $(KERNEL_ELF) -initrd $(INITRAMFS)
+	$(Q)$(QEMU_NET_ENV) $(QEMU_RUN) -nographic -kernel $(KERNEL_ELF) -initrd $(INITRAMFS)
 
 # QEMU waits for gdb on :1234 with the console here; attach from another terminal with
 # `make gdb`. No isa-debug-exit device, so a kernel panic halts instead of ending QEMU.
 debug: $(KERNEL_ELF) $(INITRAMFS) $(KERNEL_OUT)/gdbinit
 	@echo "QEMU is stopped; in another terminal: make gdb  (or gdb -x $(KERNEL_OUT)/gdbinit)"
-	$(Q)RZ_NO_DEBUG_EXIT=1 $(QEMU_RUN) -nographic -s -S -kernel $(KERNEL_ELF) -initrd $(INITRAMFS)
+	$(Q)RZ_NO_DEBUG_EXIT=1 $(QEMU_NET_ENV) $(QEMU_RUN) -nographic -s -S -kernel $(KERNEL_ELF) -initrd $(INITRAMFS)
 
 gdb: $(KERNEL_OUT)/gdbinit
 	gdb -q -x $(KERNEL_OUT)/gdbinit
@@ -167,6 +180,14 @@ test-kernel: $(KERNEL_ELF) $(INITRAMFS) | $(BOOTSTRAP)
 	@mkdir -p $(RESULTS)
 	$(Q)python3 tests/qemu/test_kernel.py --kernel $(KERNEL_ELF) --initrd $(INITRAMFS) \
 		--results $(RESULTS)/kernel.txt --cases tests/qemu/shell.cases
+
+# The network device without a TCP/IP stack (tests/qemu/test_net.py): three boots.
+TEST_GROUPS += test-net
+.PHONY: test-net
+test-net: $(KERNEL_ELF) $(INITRAMFS) | $(BOOTSTRAP)
+	@mkdir -p $(RESULTS)
+	$(call say,TEST,net)
+	$(Q)python3 tests/qemu/test_net.py --kernel $(KERNEL_ELF) --initrd $(INITRAMFS) --results $(RESULTS)/net.txt
 
 # The process core's test programs and busybox in the initramfs, and the test-ring3 group.
 -include tests/kernel-progs/kprogs.mk

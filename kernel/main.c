@@ -3,7 +3,9 @@
  *   serial (so everything after can print) -> GDT/TSS, IDT (so faults are reported) ->
  *   PVH start_info copied out -> CPU features (CR4 bits) -> frame allocator, heap -> final page
  *   tables (direct map, no identity map, W^X) -> ACPI, APICs, serial receive interrupt
- *   -> banner -> heap self-test -> initramfs -> interrupts on -> shell. */
+ *   -> banner -> heap self-test -> initramfs -> the network device (if any), the TCP/IP stack
+ *   -> interrupts on
+ *   -> shell. */
 #include "acpi.h"
 #include "apic.h"
 #include "bootinfo.h"
@@ -13,8 +15,10 @@
 #include "gdt.h"
 #include "idt.h"
 #include "lib.h"
+#include "netstack.h"
 #include "memlayout.h"
 #include "mm.h"
+#include "netdev.h"
 #include "power.h"
 #include "proc.h"
 #include "vdso.h"
@@ -80,6 +84,8 @@ void kmain(uint64_t start_info_phys)
 	syscall_table_init();
 	vdso_init();
 	time_init();
+	netdev_init(); /* the device first: net_init attaches the stack to it */
+	net_init();
 	printk("console: COM1, %s input\n", rx_irq ? "interrupt-driven (IRQ 4 via I/O APIC)" : "polled");
 	if (rx_irq)
 		sti();

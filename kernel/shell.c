@@ -1,6 +1,6 @@
 /* shell.c: the kernel's console shell. Owns the prompt "rz# ", splitting a line into
  * words and the built-in commands: help, ls [DIR], cat FILE, echo, mem, poweroff, and
- * exec/kexec [-v] [-t [-o FILE]] (a program in ring 3 / ring 0: a new session whose group is
+ * net (net/netdiag.c), exec/kexec [-v] [-t [-o FILE]] (a program in ring 3 / ring 0: a new session whose group is
  * the console's foreground; a second ^C within a second kills it, dev/tty.c), ps (with each RING). Unknown commands
  * get one line of error. Does not own line editing (dev/console.c) or the file tree
  * (fs/ramfs.c). Hidden commands for the tests of exception reporting, both fatal (a fault
@@ -11,6 +11,7 @@
 #include "fs.h"
 #include "lib.h"
 #include "mm.h"
+#include "netdev.h"
 #include "pagecache.h"
 #include "power.h"
 #include "proc.h"
@@ -248,6 +249,7 @@ static const struct cmd cmds[] = {
 	{"exec", "[-v] [-t [-o FILE]] PATH [ARG...]", "run a program in ring 3, wait, say how it ended (-v: its calls; -t: trace them)", cmd_exec},
 	{"ps", "", "list the processes", cmd_ps},
 	{"kexec", "[-v] [-t [-o FILE]] PATH [ARG...]", "run a trusted program in ring 0, as exec", cmd_exec},
+	{"net", "[arp IP [N]|send LEN]", "the network device: MAC, link, counters; an ARP probe", net_shell},
 	{"poweroff", "", "turn the machine off", cmd_poweroff},
 	{"fault-test", NULL, NULL, cmd_fault_test}, /* hidden: help == NULL */
 	{"overflow-test", NULL, NULL, cmd_overflow_test},

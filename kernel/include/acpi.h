@@ -13,5 +13,8 @@ struct sdt_header {
 
 void acpi_init(uint64_t rsdp_phys); /* 0: search the BIOS area */
 const struct sdt_header *acpi_find(const char sig[4]); /* NULL if absent */
+/* The DSDT (named by the FADT, not by the XSDT), or NULL. Its AML is not interpreted:
+ * dev/virtio_mmio.c only reads the resource templates of its devices. */
+const struct sdt_header *acpi_dsdt(void);
 
 #endif

@@ -13,6 +13,66 @@
 #include "types.h"
 #include "vfs.h"
 #include "wait.h"
+#include <asm/socket.h>         /* SOL_SOCKET, SO_* */
+
+/* The values of Linux's socket(7), socket(2), send(2) and cmsg(3) that the UAPI headers do
+ * not carry (they live in glibc's and musl's <sys/socket.h>). */
+#define AF_UNSPEC 0
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define AF_NETLINK 16
+#define AF_MAX 46
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_RAW 3
+#define SOCK_SEQPACKET 5
+#define SOCK_TYPE_MASK 0xf
+#define SOCK_NONBLOCK O_NONBLOCK
+#define SOCK_CLOEXEC O_CLOEXEC
+#define MSG_OOB 0x1
+#define MSG_PEEK 0x2
+#define MSG_DONTROUTE 0x4
+#define MSG_CTRUNC 0x8
+#define MSG_TRUNC 0x20
+#define MSG_DONTWAIT 0x40
+#define MSG_EOR 0x80
+#define MSG_WAITALL 0x100
+#define MSG_NOSIGNAL 0x4000
+#define MSG_MORE 0x8000
+#define MSG_WAITFORONE 0x10000
+#define MSG_CMSG_CLOEXEC 0x40000000
+#define SHUT_RD 0
+#define SHUT_WR 1
+#define SHUT_RDWR 2
+#define SCM_RIGHTS 1
+#define SCM_CREDENTIALS 2
+#define SOMAXCONN 4096                  /* net.core.somaxconn: listen's backlog is cut to it */
+#define SOCK_BUF_DEFAULT 212992         /* net.core.[rw]mem_default: SO_SNDBUF/SO_RCVBUF at start */
+#define SOCK_BUF_MAX 212992             /* net.core.[rw]mem_max: the most a program may set */
+#define SOCK_ADDR_MAX 128               /* sizeof(struct sockaddr_storage) */
+
+/* Ancillary data records (cmsg(3)), as the caller lays them out in msg_control. */
+struct kcmsghdr {
+	uint64_t cmsg_len;              /* header and data, without the trailing padding */
+	int cmsg_level, cmsg_type;
+};
+#define KCMSG_ALIGN(n) (((n) + 7) & ~(size_t)7)
+#define KCMSG_HDR KCMSG_ALIGN(sizeof(struct kcmsghdr))
+#define KCMSG_LEN(n) (KCMSG_HDR + (n))
+#define KCMSG_SPACE(n) (KCMSG_HDR + KCMSG_ALIGN(n))
+
+/* SO_PEERCRED's value, SCM_CREDENTIALS's data. */
+struct kucred {
+	int32_t pid;
+	uint32_t uid, gid;
+};
+void sock_cred_current(struct kucred *c);   /* the calling process's */
+
+/* struct sock's so_flags: the boolean SOL_SOCKET options socket.c keeps for every family. */
+#define SOCKF_REUSEADDR 0x1
+#define SOCKF_REUSEPORT 0x2
+#define SOCKF_KEEPALIVE 0x4
 
 struct sock;
 
@@ -76,6 +136,8 @@ struct sock {
 	uint32_t rcvbuf, sndbuf;        /* SO_RCVBUF/SO_SNDBUF as getsockopt reports them */
 	uint32_t so_flags;              /* SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE... (SOCKF_*) */
 	uint64_t rcvtimeo_ns, sndtimeo_ns;  /* SO_RCVTIMEO/SO_SNDTIMEO, 0 none */
+	bool listening;                 /* SO_ACCEPTCONN: listen() succeeded (socket.c sets it) */
+	int linger_onoff, linger_sec;   /* SO_LINGER as set (kept and reported) */
 };
 
 /* An address family: fills s->ops and s->priv for (type, protocol), or -EPROTONOSUPPORT,
@@ -86,6 +148,18 @@ struct net_family {
 	/* socketpair(2), for families that have it (AF_UNIX); NULL: -EOPNOTSUPP */
 	long (*pair)(struct sock *a, struct sock *b);
 };
+
+/* Families register themselves here (AF_UNIX is registered by socket.c itself; inet.c may
+ * call this from its init, or define the weak symbols `inet_family` / `inet6_family` that
+ * socket.c registers at its first use). 0 or -EINVAL. */
+long net_register_family(const struct net_family *f);
+
+/* One sleep of a family's blocking operation: the caller tested its condition (with
+ * interrupts disabled if an interrupt handler can change it) and found it false. Sleeps on
+ * s->wait until sock_wake, a signal or the socket's timeout (SO_SNDTIMEO when send, else
+ * SO_RCVTIMEO, counted from the first sleep of the call: *deadline starts at 0). 0 when
+ * woken (test again), -EAGAIN when nonblock or timed out, -ERESTARTSYS for a signal. */
+long sock_wait(struct sock *s, bool nonblock, bool send, uint64_t *deadline);
 
 void sock_wake(struct sock *s);         /* readiness may have changed: wake sleepers, pollers */
 /* The socket open on fd (referenced through its file: file_put(s->file) when done), or

@@ -20,9 +20,30 @@ struct netdev {
 	 * during the call. */
 	void (*receive)(struct netdev *d, const void *frame, size_t len);
 	void *stack_priv;               /* the stack's per-device state */
+
+	/* Added by the driver (net/virtio_net.c) for diagnostics; the stack may read them. */
+	const char *name;               /* "virtio-net" */
+	bool link_up;                   /* VIRTIO_NET_S_LINK_UP (true when the device cannot say) */
+	struct netdev_stats {
+		uint64_t rx_frames, rx_bytes;   /* good frames received (given to receive, or dropped) */
+		uint64_t rx_errors;             /* malformed: shorter than an Ethernet header, longer
+						 * than NETDEV_FRAME_MAX, or a bad used element */
+		uint64_t rx_dropped;            /* good frames with no stack attached (receive NULL) */
+		uint64_t tx_frames, tx_bytes;   /* frames queued for transmission */
+		uint64_t tx_errors;             /* refused: len 0 or above NETDEV_FRAME_MAX */
+		uint64_t tx_busy;               /* -EAGAIN: transmit ring full */
+	} stats;
+	/* Diagnostics (net/netdiag.c, the shell's `net arp`): when set, sees every good received
+	 * frame just before receive, in the same context. */
+	void (*monitor)(struct netdev *d, const void *frame, size_t len);
 };
 
 /* The device the driver found at boot, or NULL (no NET=1). */
 struct netdev *netdev_get(void);
+/* Boot: finds and starts the device (net/virtio_net.c), printing what it found, or why it
+ * is not used; without a device it prints nothing and netdev_get() stays NULL. */
+void netdev_init(void);
+/* The shell's `net` command (net/netdiag.c). */
+void net_shell(int argc, char **argv);
 
 #endif

@@ -1,7 +1,7 @@
 /* time.c: clocks and the timer. Owns TSC calibration (against the PIT's channel 0, read
  * back by latch; 20 ms), CLOCK_MONOTONIC from the TSC, CLOCK_REALTIME as the RTC's
  * date at boot plus the monotonic clock, the local APIC timer at HZ (periodic; calibrated
- * against the TSC), the tick handler (sched_tick) and the time system calls:
+ * against the TSC), the tick handler (sched_tick, and the network stack's timeouts: net_tick) and the time system calls:
  * clock_gettime, clock_getres, gettimeofday, time, nanosleep, clock_nanosleep.
  * Without a usable PIT (it reads back nothing), 1 GHz is assumed for both the TSC and the
  * APIC timer, which is what QEMU gives under -icount shift=0. */
@@ -9,6 +9,7 @@
 #include "apic.h"
 #include "idt.h"
 #include "lib.h"
+#include "netstack.h"
 #include "syscall.h"
 #include "uaccess.h"
 #include "vdso.h"
@@ -73,6 +74,7 @@ uint64_t time_boot_real_ns(void) { return boot_real_ns; }
 static void timer_irq(void)
 {
 	ticks++;
+	net_tick();
 	sched_tick();
 }
 

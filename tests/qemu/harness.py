@@ -53,13 +53,17 @@ class Timeout(Exception):
 
 
 class Machine:
-    def __init__(self, kernel, initrd, log=None, mem="256M", icount=True, overall=45.0, extra_args=()):
+    def __init__(self, kernel, initrd, log=None, mem="256M", icount=True, overall=45.0, extra_args=(),
+                 net=False, net_port=0):
         args = [QEMU_RUN, "-display", "none", "-serial", "stdio", "-monitor", "none",
                 "-kernel", kernel, "-initrd", initrd]
         if icount:
             args += ["-icount", "shift=0,sleep=off"]
         args += list(extra_args)
-        env = dict(os.environ, RZ_ACCEL="tcg", RZ_MEM=mem)
+        # net: the virtio-net device on QEMU's user network, as `make run NET=1` (qemu-run
+        # builds the arguments for both); net_port 0: no host port forward.
+        env = dict(os.environ, RZ_ACCEL="tcg", RZ_MEM=mem, RZ_NET="1" if net else "0",
+                   RZ_NET_PORT=str(net_port))
         self.log = open(log, "a") if log else None
         if self.log:
             self.log.write("\n=== boot: %s\n" % " ".join(args))

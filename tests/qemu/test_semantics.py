@@ -34,6 +34,8 @@ PROGRAMS = [
     ("ipc", "", ["posix-shm", "posix-sem", "msg", "sem", "shm"], 120),
     ("vdso", "", ["auxv", "agree", "monotonic", "readonly", "maps", "getcpu", "fork"], 60),
     ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped", "orphan"], 120),
+    ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "nb-accept", "nb-connect",
+                          "addrinuse", "udp", "ipv6", "names", "many", "errors"], 240),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]

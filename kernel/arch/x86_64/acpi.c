@@ -1,5 +1,6 @@
 /* acpi.c: locating ACPI tables. Owns the RSDP (from PVH start_info, else the legacy search
- * of 0xe0000..0xfffff), the XSDT/RSDT walk and checksum checks, and lookup by signature.
+ * of 0xe0000..0xfffff), the XSDT/RSDT walk and checksum checks, lookup by signature, and the DSDT's address
+ * (from the FADT).
  * Does not interpret any table (power.c reads the FADT, apic.c the MADT) and has no AML
  * interpreter. Tables are read through the direct map (they lie below 4 GiB). */
 #include "acpi.h"
@@ -60,4 +61,20 @@ const struct sdt_header *acpi_find(const char sig[4])
 			return s;
 	}
 	return NULL;
+}
+
+const struct sdt_header *acpi_dsdt(void)
+{
+	const struct sdt_header *f = acpi_find("FACP");
+	if (!f)
+		return NULL;
+	uint64_t addr = 0;
+	if (f->length >= 148)
+		addr = *(const uint64_t *)((const uint8_t *)f + 140); /* X_DSDT */
+	if (!addr && f->length >= 44)
+		addr = *(const uint32_t *)((const uint8_t *)f + 40);  /* DSDT */
+	if (!addr || addr >= 0x100000000ULL)
+		return NULL;
+	const struct sdt_header *d = P2V(addr);
+	return !memcmp(d->sig, "DSDT", 4) && sum_ok(d, d->length) ? d : NULL;
 }

@@ -1,8 +1,9 @@
 /* apic.c: interrupt controllers. Owns masking the legacy 8259 PICs (after moving them to
  * vectors 0x20..0x2f so a stray one cannot look like an exception), enabling this CPU's
  * local APIC in xAPIC mode (MMIO through the direct map, spurious vector 0xff), EOI, and
- * the I/O APIC's redirection table: all inputs masked at start, ISA IRQs routed on
- * request using the MADT's interrupt source overrides. Does not own what an IRQ does
+ * the I/O APICs' redirection tables (every I/O APIC of the MADT): all inputs masked at
+ * start, ISA IRQs routed on request using the MADT's interrupt source overrides, other
+ * GSIs (virtio-mmio on the second I/O APIC) with the trigger mode their driver gives. Does not own what an IRQ does
  * (handlers are registered with idt.c) or the LAPIC timer (later, for preemption). */
 #include "apic.h"
 #include "acpi.h"
@@ -18,8 +19,15 @@
 #define LAPIC_SVR 0x0f0
 
 static volatile uint32_t *lapic;
-static volatile uint32_t *ioapic;
-static int ioapic_gsi_base, ioapic_pins;
+/* The I/O APICs of the MADT (microvm with ioapic2 has two: GSIs 0..23 and 24..47); the
+ * first one found serves ISA IRQs. */
+#define IOAPIC_MAX 4
+struct ioapic {
+	volatile uint32_t *regs;
+	int gsi_base, pins;
+};
+static struct ioapic ioapics[IOAPIC_MAX];
+static int nioapics;
 
 struct override {
 	uint8_t irq;
@@ -31,15 +39,29 @@ static int noverrides;
 
 static uint32_t lapic_read(int reg) { return lapic[reg / 4]; }
 static void lapic_write(int reg, uint32_t v) { lapic[reg / 4] = v; }
-static uint32_t ioapic_read(int reg)
+static uint32_t ioapic_read(volatile uint32_t *io, int reg)
 {
-	ioapic[0] = reg;
-	return ioapic[4];
+	io[0] = reg;
+	return io[4];
 }
-static void ioapic_write(int reg, uint32_t v)
+static void ioapic_write(volatile uint32_t *io, int reg, uint32_t v)
 {
-	ioapic[0] = reg;
-	ioapic[4] = v;
+	io[0] = reg;
+	io[4] = v;
+}
+
+static void ioapic_add(uint64_t phys, int gsi_base)
+{
+	if (nioapics == IOAPIC_MAX)
+		return;
+	struct ioapic *a = &ioapics[nioapics++];
+	a->regs = P2V(phys);
+	a->gsi_base = gsi_base;
+	a->pins = ((ioapic_read(a->regs, 1) >> 16) & 0xff) + 1;
+	for (int i = 0; i < a->pins; i++) {
+		ioapic_write(a->regs, 0x10 + 2 * i, 1u << 16); /* masked */
+		ioapic_write(a->regs, 0x11 + 2 * i, 0);
+	}
 }
 
 static void pic_disable(void)
@@ -56,16 +78,15 @@ static void pic_disable(void)
 	outb(0xa1, 0xff);
 }
 
-static void parse_madt(uint64_t *ioapic_phys)
+static void parse_madt(void)
 {
 	const struct sdt_header *m = acpi_find("APIC");
 	if (!m)
 		return;
 	const uint8_t *p = (const uint8_t *)m + sizeof(*m) + 8, *end = (const uint8_t *)m + m->length;
 	for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
-		if (p[0] == 1 && !*ioapic_phys) { /* I/O APIC: id, 0, address, GSI base */
-			*ioapic_phys = *(const uint32_t *)(p + 4);
-			ioapic_gsi_base = *(const uint32_t *)(p + 8);
+		if (p[0] == 1) { /* I/O APIC: id, 0, address, GSI base */
+			ioapic_add(*(const uint32_t *)(p + 4), (int)*(const uint32_t *)(p + 8));
 		} else if (p[0] == 2 && p[2] == 0 && noverrides < 16) { /* ISA source override */
 			overrides[noverrides].irq = p[3];
 			overrides[noverrides].gsi = *(const uint32_t *)(p + 4);
@@ -89,40 +110,40 @@ bool apic_init(void)
 	lapic_write(LAPIC_TPR, 0);
 	lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS); /* software enable */
 
-	uint64_t io = 0;
-	parse_madt(&io);
-	if (!io)
-		io = 0xfec00000;
-	ioapic = P2V(io);
-	ioapic_pins = ((ioapic_read(1) >> 16) & 0xff) + 1;
-	for (int i = 0; i < ioapic_pins; i++) {
-		ioapic_write(0x10 + 2 * i, 1u << 16); /* masked */
-		ioapic_write(0x11 + 2 * i, 0);
-	}
+	parse_madt();
+	if (!nioapics)
+		ioapic_add(0xfec00000, 0);
 	return true;
+}
+
+bool ioapic_route_gsi(uint32_t gsi, int vector, bool level, bool active_low)
+{
+	for (int i = 0; i < nioapics; i++) {
+		struct ioapic *a = &ioapics[i];
+		int pin = (int)gsi - a->gsi_base;
+		if (pin < 0 || pin >= a->pins)
+			continue;
+		uint32_t lo = vector; /* fixed delivery, physical destination */
+		if (active_low)
+			lo |= 1u << 13;
+		if (level)
+			lo |= 1u << 15;
+		ioapic_write(a->regs, 0x11 + 2 * pin, lapic_id() << 24);
+		ioapic_write(a->regs, 0x10 + 2 * pin, lo);
+		return true;
+	}
+	return false;
 }
 
 bool ioapic_route_isa_irq(int irq, int vector)
 {
-	if (!ioapic)
-		return false;
 	uint32_t gsi = irq, flags = 0;
 	for (int i = 0; i < noverrides; i++)
 		if (overrides[i].irq == irq) {
 			gsi = overrides[i].gsi;
 			flags = overrides[i].flags;
 		}
-	int pin = (int)gsi - ioapic_gsi_base;
-	if (pin < 0 || pin >= ioapic_pins)
-		return false;
-	uint32_t lo = vector; /* fixed delivery, physical destination */
-	if ((flags & 3) == 3)
-		lo |= 1u << 13; /* active low */
-	if (((flags >> 2) & 3) == 3)
-		lo |= 1u << 15; /* level triggered */
-	ioapic_write(0x11 + 2 * pin, lapic_id() << 24);
-	ioapic_write(0x10 + 2 * pin, lo);
-	return true;
+	return ioapic_route_gsi(gsi, vector, ((flags >> 2) & 3) == 3, (flags & 3) == 3);
 }
 
 void lapic_eoi(void)
