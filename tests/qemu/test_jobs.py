@@ -18,7 +18,8 @@ One boot; every step types at the serial console and waits for what a terminal s
                    130; SIGTTIN and EIO for background reads, EIO in an orphaned group;
                    SIGTTOU for a background write with TOSTOP and a background tcsetpgrp;
                    TIOCSCTTY, TIOCGSID, tcgetpgrp/tcsetpgrp, TIOCNOTTY (member, leader)
-  RING/double-intr `jobs --ignore-int` ignores SIGINT: one Ctrl-C leaves it running (it
+  RING/double-intr `jobs --ignore-int` ignores SIGINT (double-intr-blocked: `--block-int`
+                   blocks it): one Ctrl-C leaves it running (it
                    still answers a line), a second one within a second makes the kernel send
                    SIGKILL, say so ("[console] second ^C within a second: SIGKILL to process
                    group N") and the shell report "killed by SIGKILL"; the shell answers
@@ -240,6 +241,8 @@ def main():
                 console_prog(res, m, mode)
                 double_intr(res, m, mode, "%s /bin/jobs --ignore-int" % mode, r"jobs: ignoring SIGINT\n",
                             r"jobs: still here: ping\n", "double-intr")
+                double_intr(res, m, mode, "%s /bin/jobs --block-int" % mode, r"jobs: blocking SIGINT\n",
+                            r"jobs: still here: ping\n", "double-intr-blocked")
             double_intr(res, m, "exec", "exec /bin/sh -c 'trap \"\" INT; echo trapped; while read x; do echo still:$x; done'",
                         r"\ntrapped\n", r"still:ping\n", "trap-intr")
             m.type("poweroff")

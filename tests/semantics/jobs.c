@@ -40,6 +40,7 @@
  *                      "jobs: console: STEP ok"
  *   jobs --ignore-int  ignores SIGINT and echoes each line read ("jobs: still here: LINE")
  *                      until killed: the kernel's double ^C must end it
+ *   jobs --block-int   the same with SIGINT blocked (sigprocmask) instead
  *
  * Usage: jobs            the test
  *        jobs --pause    (after execve, for EACCES) sleeps until killed */
@@ -763,10 +764,17 @@ int main(int argc, char **argv)
 		console();
 		return con_fail != 0;
 	}
-	if (argc == 2 && !strcmp(argv[1], "--ignore-int")) {
-		signal(SIGINT, SIG_IGN);
+	if (argc == 2 && (!strcmp(argv[1], "--ignore-int") || !strcmp(argv[1], "--block-int"))) {
+		int block = argv[1][2] == 'b';
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		if (block)
+			sigprocmask(SIG_BLOCK, &set, NULL);
+		else
+			signal(SIGINT, SIG_IGN);
 		char line[128];
-		printf("jobs: ignoring SIGINT\n");
+		printf("jobs: %s SIGINT\n", block ? "blocking" : "ignoring");
 		fflush(stdout);
 		while (fgets(line, sizeof(line), stdin)) {
 			line[strcspn(line, "\n")] = 0;
