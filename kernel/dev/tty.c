@@ -5,7 +5,8 @@
  * that whatever is typed after stays in the queue for the shell's own line editor; the
  * signal characters typed while a program runs in the foreground (taken at interrupt time,
  * pending input discarded, SIGINT/SIGQUIT/SIGTSTP to the foreground group; a second ^C
- * within a second is SIGKILL, with a line saying so); blocking reads
+ * within a second is SIGKILL, with a line saying so; in raw mode, a ^C while the last one
+ * is still unread); blocking reads
  * (VMIN/VTIME in raw mode, O_NONBLOCK); output through OPOST/ONLCR; the tty ioctls, with
  * the controlling terminal's (TIOCSCTTY, TIOCNOTTY: which process has the console as its
  * controlling terminal is struct task's ctty, kept by pgrp.c); poll readiness. Does not own the UART (serial.c) or the line editing rules (ldisc.c). */
@@ -76,9 +77,22 @@ static int sig_of(int r)
 	return r == LD_SIGINT ? SIGINT : r == LD_SIGQUIT ? SIGQUIT : SIGTSTP;
 }
 
-/* To the foreground group; when it has no process left, to the shell's program. A second
- * ^C within a second of the first sends SIGKILL instead: no program keeps the console by
- * ignoring SIGINT. */
+/* sig to the foreground group; when it has no process left, to the shell's program. With
+ * why, a SIGKILL is announced on the console. */
+static void send_foreground(int sig, const char *why)
+{
+	if (con_pgrp > 0 && !pgrp_kill(con_pgrp, sig, SI_KERNEL, 0)) {
+		if (why)
+			printk("[console] %s: SIGKILL to process group %d\n", why, con_pgrp);
+		return;
+	}
+	int pid = console_foreground_pid();
+	if (pid > 0 && !signal_send(pid, sig) && why)
+		printk("[console] %s: SIGKILL to pid %d\n", why, pid);
+}
+
+/* A second ^C within a second of the first sends SIGKILL instead: no program keeps the
+ * console by ignoring or blocking SIGINT. */
 static void raise_sig(int r)
 {
 	int sig = sig_of(r);
@@ -86,23 +100,35 @@ static void raise_sig(int r)
 		uint64_t now = time_monotonic_ns();
 		bool twice = last_intr_ns && now - last_intr_ns < 1000000000ULL;
 		last_intr_ns = twice ? 0 : now;
-		if (twice)
-			sig = SIGKILL;
+		if (twice) {
+			send_foreground(SIGKILL, "second ^C within a second");
+			return;
+		}
 	}
-	if (con_pgrp > 0 && !pgrp_kill(con_pgrp, sig, SI_KERNEL, 0)) {
-		if (sig == SIGKILL)
-			printk("[console] second ^C within a second: SIGKILL to process group %d\n", con_pgrp);
-		return;
-	}
-	int pid = console_foreground_pid();
-	if (pid > 0 && !signal_send(pid, sig) && sig == SIGKILL)
-		printk("[console] second ^C within a second: SIGKILL to pid %d\n", pid);
+	send_foreground(sig, NULL);
+}
+
+/* With ISIG off (raw mode) ^C is the program's byte; a second one while the first still
+ * waits unread means the program does not read the console: SIGKILL, so that no program
+ * keeps the console by turning ISIG off either. A program that reads gets both. */
+static bool raw_intr(uint8_t c)
+{
+	if (c != 0x03 || console_foreground_pid() <= 0)
+		return false;
+	if (!console_rx_holds(c) && !ldisc_holds(&con, c))
+		return false;
+	console_rx_flush();
+	ldisc_flush(&con);
+	send_foreground(SIGKILL, "^C twice, unread (the terminal is in raw mode)");
+	return true;
 }
 
 bool tty_rx_intercept(uint8_t c)
 {
-	if (!con_ready || !(con.t.c_lflag & ISIG) || !c)
+	if (!con_ready || !c)
 		return false;
+	if (!(con.t.c_lflag & ISIG))
+		return raw_intr(c);
 	if (c != con.t.c_cc[VINTR] && c != con.t.c_cc[VQUIT] && c != con.t.c_cc[VSUSP])
 		return false;
 	if (console_foreground_pid() <= 0)

@@ -24,6 +24,9 @@ One boot; every step types at the serial console and waits for what a terminal s
                    SIGKILL, say so ("[console] second ^C within a second: SIGKILL to process
                    group N") and the shell report "killed by SIGKILL"; the shell answers
   exec/trap-intr   the same for busybox sh running `trap '' INT` and a read loop
+  RING/raw-intr    `jobs --raw` turns ISIG off: ^C is a byte it reads (twice, one at a time:
+                   not killed); once it reads no more, ^C ^C (the first still unread) makes
+                   the kernel send SIGKILL and say so; `stty sane` then
   host/console     the host (the reference) runs the same `jobs --console` in a
                    pseudo-terminal (Python's pty module) and types the same keys
 
@@ -197,6 +200,25 @@ def double_intr(res, m, mode, command, ready, answer, name):
     s.recover()
 
 
+def raw_mode(res, m, mode):
+    """A program with ISIG off gets ^C as a byte while it reads; once it reads no more, a
+    second ^C while the first waits unread makes the kernel send SIGKILL."""
+    s = Seq(res, m, "%s/raw-intr-" % mode)
+    s.type("%s /bin/jobs --raw" % mode)
+    s.wait("ready", r"jobs: raw: reading\n")
+    for i in (1, 2):  # each read before the next comes: nothing is killed
+        s.type(CTRL_C, enter=False)
+        s.wait("byte-%d" % i, r"jobs: raw: byte 3\n")
+    s.type("q", enter=False)
+    s.wait("not-reading", r"jobs: raw: not reading\n")
+    s.type(CTRL_C + CTRL_C, enter=False)
+    s.wait("message", r"\[console\] \^C twice, unread \(the terminal is in raw mode\): SIGKILL to process group \d+\n")
+    s.wait("killed", r"killed by SIGKILL\nrz# ")
+    s.type("exec /bin/stty sane")  # the terminal stays raw after it, as on Linux
+    s.wait("stty-sane", r"exit 0\nrz# ")
+    s.recover()
+
+
 def host_console(res, prog):
     """jobs --console on the host in a pseudo-terminal: the reference for the console steps."""
     pid, fd = pty.fork()
@@ -254,6 +276,7 @@ def main():
                             r"jobs: still here: ping\n", "double-intr")
                 double_intr(res, m, mode, "%s /bin/jobs --block-int" % mode, r"jobs: blocking SIGINT\n",
                             r"jobs: still here: ping\n", "double-intr-blocked")
+                raw_mode(res, m, mode)
             double_intr(res, m, "exec", "exec /bin/sh -c 'trap \"\" INT; echo trapped; while read x; do echo still:$x; done'",
                         r"\ntrapped\n", r"still:ping\n", "trap-intr")
             m.type("poweroff")

@@ -41,6 +41,8 @@
  *   jobs --ignore-int  ignores SIGINT and echoes each line read ("jobs: still here: LINE")
  *                      until killed: the kernel's double ^C must end it
  *   jobs --block-int   the same with SIGINT blocked (sigprocmask) instead
+ *   jobs --raw         turns ISIG off (raw mode), prints each byte read ("jobs: raw: byte N")
+ *                      until q, then reads no more: two unread ^C make the kernel kill it
  *
  * Usage: jobs            the test
  *        jobs --pause    (after execve, for EACCES) sleeps until killed */
@@ -763,6 +765,25 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "--console")) {
 		console();
 		return con_fail != 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--raw")) {
+		/* raw mode: reads bytes ("byte N") until q, then stops reading */
+		struct termios t;
+		tcgetattr(0, &t);
+		t.c_lflag &= ~(ISIG | ICANON | ECHO);
+		t.c_cc[VMIN] = 1;
+		t.c_cc[VTIME] = 0;
+		tcsetattr(0, TCSANOW, &t);
+		printf("jobs: raw: reading\n");
+		fflush(stdout);
+		unsigned char b;
+		while (read(0, &b, 1) == 1 && b != 'q') {
+			printf("jobs: raw: byte %d\n", b);
+			fflush(stdout);
+		}
+		printf("jobs: raw: not reading\n");
+		fflush(stdout);
+		sleeper();
 	}
 	if (argc == 2 && (!strcmp(argv[1], "--ignore-int") || !strcmp(argv[1], "--block-int"))) {
 		int block = argv[1][2] == 'b';
