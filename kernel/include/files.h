@@ -56,6 +56,10 @@ void tty_set_foreground(int sid, int pgid);     /* the console's session and for
 int current_sid(void), current_pgid(void);
 long pgrp_kill(int pgid, int sig, int code, int sender); /* every process of a group (pgrp.c) */
 bool pgrp_exists(int pgid, int sid);
+bool current_ctty(void);                        /* the console is the caller's controlling terminal */
+void ctty_set(int sid, bool on);                /* ...of the caller's process (sid 0) or of session sid */
+bool session_leader_alive(int sid);
+bool pgrp_orphaned(int pgid);                   /* no member's parent links it to its session (pgrp.c) */
 bool signal_ignored_or_blocked(int sig);         /* by the current thread (signal.c) */
 /* signalfd: the current task's pending signals; taking one of set (the lowest number)
  * without running its handler, as rt_sigtimedwait does. signal_take returns its number,

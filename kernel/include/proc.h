@@ -137,6 +137,8 @@ struct task {
 	struct krlimit rlim[RZ_NLIMITS]; /* resource limits (rlimit.c): the same in every thread */
 	int pgid, sid;                  /* process group and session (pgrp.c): inherited over fork */
 	bool execed;                    /* it ran execve since fork: setpgid by the parent -> EACCES */
+	bool ctty;                      /* the console is its controlling terminal (when its session
+					 * is the console's, dev/tty.c): fork copies, setsid clears */
 	struct tracer *traced;          /* exec -t / kexec -t: where its calls are printed, or
 					 * NULL (sys/trace.c; inherited over fork/clone) */
 };
@@ -231,6 +233,7 @@ void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max);
 void pgrp_new_session(struct task *t);     /* t leads a new session and group (the shell's exec) */
 long pgrp_kill(int pgid, int sig, int code, int sender); /* every process of a group */
 bool pgrp_exists(int pgid, int sid);
+void pgrp_exit(struct task *t);           /* its process ends: groups it leaves orphaned (SIGHUP, SIGCONT) */
 long pgrp_kill_all(int sig);              /* kill(-1): all but pid 1 and the caller */       /* a live process of that group (in that session; sid 0: any) */
 /* rlimit.c (current_rlimit: files.h) */
 void rlimit_defaults(struct task *t);

@@ -126,6 +126,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->umask = p->umask;
 	c->pgid = p->pgid;
 	c->sid = p->sid;
+	c->ctty = p->ctty;
 	c->image = proc_image_get(p->image);
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim)); /* kept by execve too */
 	c->ring = p->ring;
@@ -627,6 +628,8 @@ void do_exit(int status)
 	sighand_put(t->sighand);
 	t->sighand = NULL;
 	signal_flush_queue(t); /* nothing is sent to it any more (no sighand): free its queue */
+	if (!group_alive_besides(t))
+		pgrp_exit(t); /* groups it leaves orphaned with a stopped member: SIGHUP, SIGCONT */
 	bool orphan_zombies = false;
 	for (struct task *c = all_tasks; c; c = c->next_all) {
 		if (c->pid == 1)
@@ -890,6 +893,7 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 		return (int)e;
 	}
 	pgrp_new_session(c); /* the console's controlling process, its group in the foreground */
+	c->ctty = true;
 	tty_set_foreground(c->sid, c->pgid);
 	sched_make_runnable(c);
 	return c->pid;

@@ -33,7 +33,7 @@ PROGRAMS = [
     ("longcall", "", ["read", "write", "append", "munmap"], 240),
     ("ipc", "", ["posix-shm", "posix-sem", "msg", "sem", "shm"], 120),
     ("vdso", "", ["auxv", "agree", "monotonic", "readonly", "maps", "getcpu", "fork"], 60),
-    ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped"], 120),
+    ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped", "orphan"], 120),
     ("epoll", "", ["lt", "et", "oneshot", "hup", "dup-close", "fds", "nested", "pwait", "eintr", "errors", "sockets",
                "many"],
      120),

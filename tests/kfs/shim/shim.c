@@ -75,6 +75,10 @@ long pgrp_kill(int pgid, int sig, int code, int sender)
 	test_pgrp_kills++;
 	return pgid == 42 ? 0 : -ESRCH;
 }
+bool current_ctty(void) { return true; }
+void ctty_set(int sid, bool on) { (void)sid, (void)on; }
+bool session_leader_alive(int sid) { return sid == 42; }
+bool pgrp_orphaned(int pgid) { (void)pgid; return false; }
 bool signal_ignored_or_blocked(int sig) { (void)sig; return false; }
 int test_sig_pid, test_sig_num, test_sig_count;
 long signal_send(int pid, int sig)
