@@ -73,6 +73,9 @@ void sock_cred_current(struct kucred *c);   /* the calling process's */
 #define SOCKF_REUSEADDR 0x1
 #define SOCKF_REUSEPORT 0x2
 #define SOCKF_KEEPALIVE 0x4
+#define SOCKF_BROADCAST 0x8
+#define SOCKF_OOBINLINE 0x10
+#define SOCKF_PASSCRED 0x20             /* AF_UNIX: SCM_CREDENTIALS with every message */
 
 struct sock;
 
@@ -138,6 +141,7 @@ struct sock {
 	uint64_t rcvtimeo_ns, sndtimeo_ns;  /* SO_RCVTIMEO/SO_SNDTIMEO, 0 none */
 	bool listening;                 /* SO_ACCEPTCONN: listen() succeeded (socket.c sets it) */
 	int linger_onoff, linger_sec;   /* SO_LINGER as set (kept and reported) */
+	int rcvlowat;                   /* SO_RCVLOWAT: a stream read waits for this many bytes (>= 1) */
 };
 
 /* An address family: fills s->ops and s->priv for (type, protocol), or -EPROTONOSUPPORT,
@@ -162,6 +166,10 @@ long net_register_family(const struct net_family *f);
 long sock_wait(struct sock *s, bool nonblock, bool send, uint64_t *deadline);
 
 void sock_wake(struct sock *s);         /* readiness may have changed: wake sleepers, pollers */
+/* The same, saying which POLL* bits may have become ready (the poll head's key, vfs.h): an
+ * edge-triggered epoll item is not woken by a change that is not its (the peer consuming
+ * what this socket sent is POLLOUT, not new input). sock_wake is key 0, "anything". */
+void sock_wake_key(struct sock *s, unsigned int key);
 /* The socket open on fd (referenced through its file: file_put(s->file) when done), or
  * NULL with -EBADF or -ENOTSOCK in *err. */
 struct sock *sock_fget(int fd, long *err);

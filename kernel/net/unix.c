@@ -44,6 +44,7 @@ struct skb {
 	struct unix_sock *owner;        /* the sender, charged for len (referenced) */
 	size_t len, off;                /* data bytes; bytes already read (stream) */
 	struct unix_fds *fds;           /* SCM_RIGHTS files (referenced), or NULL */
+	struct kucred cred;             /* the sender's (SCM_CREDENTIALS) */
 	uint32_t from_len;              /* the sender's address (datagrams), 0: unbound */
 	uint8_t from[UNIX_ADDR_MAX];
 	uint8_t data[];
@@ -100,11 +101,17 @@ static void us_put(struct unix_sock *u)
 		kfree(u);
 }
 
-static void us_wake(struct unix_sock *u)
+/* key: the POLL* bits that may have become ready, 0 anything (sock_wake_key) */
+static void us_wake_key(struct unix_sock *u, unsigned int key)
 {
 	if (u->s)
-		sock_wake(u->s);
+		sock_wake_key(u->s, key);
 	waitq_wake_all(&u->connq);
+}
+
+static void us_wake(struct unix_sock *u)
+{
+	us_wake_key(u, 0);
 }
 
 static void us_set_err(struct unix_sock *u, int e)
@@ -130,7 +137,7 @@ static void skb_free(struct skb *b)
 	fds_free(b->fds);
 	o->wmem -= b->len;
 	kfree(b);
-	us_wake(o);
+	us_wake_key(o, POLLOUT | POLLWRNORM | POLLWRBAND);     /* room to send */
 	us_put(o);
 }
 
@@ -143,7 +150,7 @@ static void skb_queue(struct unix_sock *u, struct skb *b)
 		u->rq = b;
 	u->rq_tail = b;
 	u->rq_bytes += b->len - b->off;
-	us_wake(u);
+	us_wake_key(u, POLLIN | POLLRDNORM);                    /* input */
 }
 
 static void skb_unqueue_head(struct unix_sock *u)
@@ -168,6 +175,7 @@ static struct skb *skb_new(struct unix_sock *u, size_t len)
 	u->wmem += len;
 	memcpy(b->from, u->addr, u->addrlen);
 	b->from_len = u->addrlen;
+	sock_cred_current(&b->cred);
 	return b;
 }
 
@@ -272,8 +280,9 @@ static void bind_list(struct unix_sock *u, const uint8_t *addr, uint32_t len, st
 	bound = u;
 }
 
-/* A new S_IFSOCK node at path (a kernel string): referenced, or -errno. */
-static long make_node(const char *path, struct inode **out)
+/* A new S_IFSOCK node at path (a kernel string): referenced, or -errno; -EINVAL when the
+ * socket has a name already (after the name's own errors, as Linux). */
+static long make_node(const char *path, struct inode **out, bool bound_already)
 {
 	struct inode *start, *dir, *ip = NULL;
 	const char *name;
@@ -293,6 +302,8 @@ static long make_node(const char *path, struct inode **out)
 		err = -EADDRINUSE;
 	else if (slash || dir->nlink == 0 || dir->sops)
 		err = -ENOENT;
+	else if (bound_already) /* Linux looks at the name first */
+		err = -EINVAL;
 	else if (!(ip = inode_new(S_IFSOCK | (0777 & ~mask))))
 		err = -ENOMEM;
 	else if ((err = dir_link(dir, ip, name, nlen))) {
@@ -330,16 +341,16 @@ static long unix_bind(struct sock *s, const void *addr, uint32_t len)
 	long err = addr_parse(addr, len, a, &alen);
 	if (err)
 		return err;
-	if (u->addrlen)
-		return -EINVAL;
 	if (is_abstract(a)) {
+		if (u->addrlen)
+			return -EINVAL;
 		if (find_abstract(a, alen))
 			return -EADDRINUSE;
 		bind_list(u, a, alen, NULL);
 		return 0;
 	}
 	struct inode *ip;
-	if ((err = make_node((const char *)a + 2, &ip)))
+	if ((err = make_node((const char *)a + 2, &ip, u->addrlen != 0)))
 		return err;
 	bind_list(u, a, alen, ip);
 	return 0;
@@ -526,8 +537,6 @@ static long unix_shutdown(struct sock *s, int how)
 {
 	struct unix_sock *u = s->priv;
 	int mode = (how + 1) & (RCV_SHUT | SEND_SHUT);
-	if (u->type != SOCK_DGRAM && u->state != US_CONNECTED)
-		return -ENOTCONN;
 	u->shut |= mode;
 	us_wake(u);
 	struct unix_sock *p = u->peer;
@@ -552,18 +561,29 @@ static void unix_release(struct sock *s)
 
 /* --- ancillary data ----------------------------------------------------------------------- */
 
-/* The SCM_RIGHTS of a send's control data (NULL when none): 0, -EINVAL, -EBADF, -ENOMEM. */
-static long scm_in(const struct sock_msg *m, struct unix_fds **out)
+/* What a send's control data carries: its SCM_RIGHTS files (*out, NULL when none) and
+ * SCM_CREDENTIALS (*cred, when *has_cred). 0, -EINVAL, -EBADF, -ENOMEM. Everything runs as
+ * root here, so any credentials may be sent, as root may on Linux. */
+static long scm_in(const struct sock_msg *m, struct unix_fds **out, struct kucred *cred, bool *has_cred)
 {
 	const uint8_t *c = m->control;
 	size_t off = 0;
 	*out = NULL;
+	*has_cred = false;
 	while (c && off + sizeof(struct kcmsghdr) <= m->controllen) {
 		struct kcmsghdr h;
 		memcpy(&h, c + off, sizeof(h));
-		if (h.cmsg_len < sizeof(h) || h.cmsg_len > m->controllen - off)
+		if (h.cmsg_len < sizeof(h) || h.cmsg_len > m->controllen - off || h.cmsg_level != SOL_SOCKET)
 			goto inval;
-		if (h.cmsg_level != SOL_SOCKET || h.cmsg_type != SCM_RIGHTS || *out)
+		if (h.cmsg_type == SCM_CREDENTIALS) {
+			if (h.cmsg_len != KCMSG_LEN(sizeof(*cred)))
+				goto inval;
+			memcpy(cred, c + off + KCMSG_HDR, sizeof(*cred));
+			*has_cred = true;
+			off += KCMSG_ALIGN(h.cmsg_len);
+			continue;
+		}
+		if (h.cmsg_type != SCM_RIGHTS || *out)
 			goto inval;
 		size_t n = (h.cmsg_len - KCMSG_HDR) / sizeof(int);
 		if (h.cmsg_len < KCMSG_HDR || n == 0 || n > SCM_MAX_FD)
@@ -589,6 +609,25 @@ inval:
 	fds_free(*out);
 	*out = NULL;
 	return -EINVAL;
+}
+
+/* SCM_CREDENTIALS for a receiver with SO_PASSCRED (MSG_CTRUNC when there is no room). */
+static void scm_creds_out(struct sock_msg *m, size_t csize, const struct kucred *cred)
+{
+	size_t room = csize - m->controllen;
+	if (room < KCMSG_LEN(sizeof(*cred))) {
+		m->out_flags |= MSG_CTRUNC;
+		return;
+	}
+	struct kcmsghdr h = {KCMSG_LEN(sizeof(*cred)), SOL_SOCKET, SCM_CREDENTIALS};
+	memcpy((uint8_t *)m->control + m->controllen, &h, sizeof(h));
+	memcpy((uint8_t *)m->control + m->controllen + KCMSG_HDR, cred, sizeof(*cred));
+	m->controllen += MIN(KCMSG_SPACE(sizeof(*cred)), room);
+}
+
+static bool passcred(struct sock *s)
+{
+	return s->so_flags & SOCKF_PASSCRED;
 }
 
 /* Installs the files of a received message in the caller's table and records them in m's
@@ -622,7 +661,7 @@ static void scm_out(struct sock_msg *m, size_t csize, struct unix_fds *fds, int 
 /* --- sending ------------------------------------------------------------------------------ */
 
 static long stream_send(struct sock *s, struct unix_sock *u, struct sock_msg *m, bool nonblock,
-			struct unix_fds *fds)
+			struct unix_fds *fds, const struct kucred *cred)
 {
 	size_t total = m->data.left, sent = 0;
 	uint64_t deadline = 0;
@@ -654,6 +693,8 @@ static long stream_send(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 		}
 		b->fds = fds;
 		fds = NULL;
+		if (cred)
+			b->cred = *cred;
 		skb_queue(p, b);
 		sent += k;
 	}
@@ -663,7 +704,7 @@ static long stream_send(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 
 /* One message (datagram or seqpacket record) to t, or to the peer when t is NULL. */
 static long msg_send(struct sock *s, struct unix_sock *u, struct unix_sock *t, struct sock_msg *m,
-		     bool nonblock, struct unix_fds **fds)
+		     bool nonblock, struct unix_fds **fds, const struct kucred *cred)
 {
 	size_t len = m->data.left;
 	uint64_t deadline = 0;
@@ -709,6 +750,8 @@ static long msg_send(struct sock *s, struct unix_sock *u, struct unix_sock *t, s
 		}
 		b->fds = *fds;
 		*fds = NULL;
+		if (cred)
+			b->cred = *cred;
 		skb_queue(to, b);
 		return (long)len;
 	}
@@ -720,7 +763,9 @@ static long unix_sendmsg(struct sock *s, struct sock_msg *m, int flags, bool non
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	struct unix_fds *fds;
-	long err = scm_in(m, &fds);
+	struct kucred cred;
+	bool has_cred;
+	long err = scm_in(m, &fds, &cred, &has_cred);
 	if (err)
 		return err;
 	if (u->type == SOCK_STREAM) {
@@ -730,13 +775,13 @@ static long unix_sendmsg(struct sock *s, struct sock_msg *m, int flags, bool non
 			fds_free(fds);
 			return err;
 		}
-		return stream_send(s, u, m, nonblock, fds);
+		return stream_send(s, u, m, nonblock, fds, has_cred ? &cred : NULL);
 	}
 	struct unix_sock *t = NULL;
 	if (m->addr && u->type == SOCK_DGRAM)
 		err = find_target(m->addr, m->addrlen, u->type, &t);
 	if (!err)
-		err = msg_send(s, u, t, m, nonblock, &fds);
+		err = msg_send(s, u, t, m, nonblock, &fds, has_cred ? &cred : NULL);
 	us_put(t);
 	fds_free(fds);
 	return err;
@@ -781,6 +826,8 @@ static long msg_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m, in
 		m->addrlen = b->from_len;
 	}
 	long r = (flags & MSG_TRUNC) ? (long)b->len : (long)n;
+	if (passcred(s))
+		scm_creds_out(m, csize, &b->cred);
 	if (!(flags & MSG_PEEK)) {
 		if (b->fds) {
 			scm_out(m, csize, b->fds, flags);
@@ -810,9 +857,11 @@ static long stream_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 	if (u->state != US_CONNECTED)
 		return -EINVAL;
 	size_t want = m->data.left, copied = 0;
-	size_t target = (flags & MSG_WAITALL) ? want : 1;
+	size_t target = (flags & MSG_WAITALL) ? want : MIN((size_t)MAX(s->rcvlowat, 1), want);
 	bool peek = flags & MSG_PEEK;
 	uint64_t deadline = 0;
+	struct kucred first;
+	uint32_t asize = m->addr ? m->addrlen : 0;
 	if (m->addr)
 		m->addrlen = 0;
 	while (copied < want) {
@@ -831,9 +880,20 @@ static long stream_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 		}
 		if (b->fds && copied && !peek)
 			break; /* a message with files starts a new read */
+		if (passcred(s) && copied && memcmp(&first, &b->cred, sizeof(first)))
+			break; /* so does one from another sender */
 		size_t n = MIN(want - copied, b->len - off);
 		if (msg_iter_push(&m->data, b->data + off, n))
 			return copied ? (long)copied : -EFAULT;
+		if (!copied) {
+			first = b->cred;
+			if (m->addr) { /* the sender's name, as Linux */
+				memcpy(m->addr, b->from, MIN(asize, b->from_len));
+				m->addrlen = b->from_len;
+			}
+			if (passcred(s))
+				scm_creds_out(m, csize, &b->cred);
+		}
 		copied += n;
 		if (peek)
 			continue;
@@ -872,8 +932,8 @@ static long unix_recvmsg(struct sock *s, struct sock_msg *m, int flags, bool non
 
 static long unix_setsockopt(struct sock *s, int level, int name, const void *val, uint32_t len)
 {
-	(void)s, (void)level, (void)name, (void)val, (void)len;
-	return -ENOPROTOOPT;
+	(void)s, (void)name, (void)val, (void)len;
+	return level == SOL_SOCKET ? -ENOPROTOOPT : -EOPNOTSUPP;
 }
 
 static long unix_getsockopt(struct sock *s, int level, int name, void *val, uint32_t *len)
@@ -887,7 +947,7 @@ static long unix_getsockopt(struct sock *s, int level, int name, void *val, uint
 		*len = MIN((uint32_t)sizeof(c), *len);
 		return 0;
 	}
-	return -ENOPROTOOPT;
+	return level == SOL_SOCKET ? -ENOPROTOOPT : -EOPNOTSUPP;
 }
 
 static long unix_ioctl(struct sock *s, unsigned int cmd, uint64_t arg)

@@ -33,7 +33,12 @@ PROGRAMS = [
     ("longcall", "", ["read", "write", "append", "munmap"], 240),
     ("ipc", "", ["posix-shm", "posix-sem", "msg", "sem", "shm"], 120),
     ("vdso", "", ["auxv", "agree", "monotonic", "readonly", "maps", "getcpu", "fork"], 60),
-    ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped"], 120),
+    ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped", "orphan"], 120),
+    ("epoll", "", ["lt", "et", "oneshot", "hup", "dup-close", "fds", "nested", "pwait", "eintr", "errors", "sockets",
+               "many"],
+     120),
+    ("sockets_unix", "", ["pair", "path", "abstract", "shutdown", "peer-close", "sndbuf", "nonblock", "rights",
+                          "peercred", "peek", "dgram", "poll", "churn", "badargs", "backlog", "vanish"], 240),
     ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "nb-accept", "nb-connect",
                           "addrinuse", "udp", "ipv6", "names", "many", "errors"], 240),
 ]
