@@ -31,6 +31,7 @@ struct inet_sock {
 	enum inet_state state;
 	bool v6only, nodelay;
 	bool shut_rd, shut_wr;
+	bool connect_pending;   /* TCP: a non-blocking connect() answered EINPROGRESS */
 	struct tcp_pcb *tcp;    /* NULL once lwIP has freed it (reset, refused) */
 	struct udp_pcb *udp;
 	int err;                /* an error that came while s was NULL (for s->so_error) */

@@ -142,6 +142,9 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	names_from(c, newpcb);
 	if (c->nodelay)
 		tcp_nagle_disable(newpcb);
+	/* counted against the listener's backlog until accept() takes it: once the queue is
+	 * full lwIP drops new SYNs (the clients retry), as Linux does */
+	tcp_backlog_delayed(newpcb);
 	l->queue[(l->qhead + l->qlen++) % l->qcap] = c;
 	inet_wake(l);
 	return ERR_OK;
@@ -283,6 +286,8 @@ static long tcp_accept_op(struct sock *s, struct sock *child, bool nonblock)
 	l->qhead = (l->qhead + 1) % l->qcap;
 	l->qlen--;
 	l->spare[l->nspare++] = fresh;
+	if (c->tcp)
+		tcp_backlog_accepted(c->tcp);
 	c->s = child;
 	child->priv = c;
 	child->ops = &tcp_ops;
@@ -330,6 +335,7 @@ static long tcp_connect_op(struct sock *s, const void *addr, uint32_t len, bool 
 		names_from(c, c->tcp);
 		net_flush();
 		if (nonblock) {
+			c->connect_pending = true;
 			r = -EINPROGRESS;
 			break;
 		}
@@ -348,13 +354,16 @@ static long tcp_connect_op(struct sock *s, const void *addr, uint32_t len, bool 
 		r = c->state == INET_CONNECTED ? 0 : take_error(s);
 		break;
 	case INET_CONNECTED:
-		r = -EISCONN;
+		/* the first connect() after a non-blocking one reports its success (Linux) */
+		r = c->connect_pending ? 0 : -EISCONN;
+		c->connect_pending = false;
 		break;
 	case INET_LISTEN:
 		r = -EISCONN;
 		break;
 	case INET_DEAD:
-		r = s->so_error ? take_error(s) : -ECONNABORTED;
+		r = s->so_error ? take_error(s) : c->connect_pending ? -ECONNREFUSED : -ECONNABORTED;
+		c->connect_pending = false;
 		break;
 	}
 	net_unlock(f);
@@ -455,6 +464,8 @@ static long rx_copy(struct inet_sock *c, struct msg_iter *it, size_t off, size_t
 static long tcp_recvmsg_op(struct sock *s, struct sock_msg *m, int flags, bool nonblock)
 {
 	struct inet_sock *c = s->priv;
+	if (flags & MSG_OOB)
+		return -EINVAL;         /* no urgent data is ever kept (Linux: EINVAL without any) */
 	if (c->state == INET_NEW || c->state == INET_LISTEN)
 		return -ENOTCONN;
 	size_t want = m->data.left, got = 0;
@@ -645,7 +656,9 @@ static unsigned int tcp_poll_op(struct sock *s)
 		m |= POLLRDHUP;
 	if (c->rx_fin && c->shut_wr)
 		m |= POLLHUP;
-	if (c->shut_wr || (c->tcp && tcp_sndbuf(c->tcp) > 0 && tcp_sndqueuelen(c->tcp) < TCP_SND_QUEUELEN - 1))
+	/* writable with room for a full segment (Linux: a third of the buffer), or after SHUT_WR
+	 * (where write fails at once) */
+	if (c->shut_wr || (c->tcp && tcp_sndbuf(c->tcp) >= TCP_MSS && tcp_sndqueuelen(c->tcp) < TCP_SND_QUEUELEN - 1))
 		m |= POLLOUT | POLLWRNORM;
 	return m;
 }

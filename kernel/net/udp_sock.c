@@ -138,6 +138,8 @@ static long udp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 static long udp_recvmsg_op(struct sock *s, struct sock_msg *m, int flags, bool nonblock)
 {
 	struct inet_sock *c = s->priv;
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
 	uint64_t deadline = 0;
 	long r = 0;
 	uint64_t f = net_lock();

@@ -34,7 +34,7 @@ PROGRAMS = [
     ("ipc", "", ["posix-shm", "posix-sem", "msg", "sem", "shm"], 120),
     ("vdso", "", ["auxv", "agree", "monotonic", "readonly", "maps", "getcpu", "fork"], 60),
     ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped"], 120),
-    ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "nb-accept", "nb-connect",
+    ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "nb-accept", "nb-connect", "backlog",
                           "addrinuse", "udp", "ipv6", "names", "many", "errors"], 240),
 ]
 

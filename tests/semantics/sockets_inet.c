@@ -13,7 +13,10 @@
  *   nb-accept   accept on a non-blocking listener: EAGAIN, then POLLIN and accept4 with
  *               SOCK_NONBLOCK|SOCK_CLOEXEC
  *   nb-connect  non-blocking connect: 0 or EINPROGRESS, POLLOUT, SO_ERROR 0; to a closed
- *               port: POLLOUT|POLLERR and SO_ERROR ECONNREFUSED (cleared by reading it)
+ *               port: POLLOUT|POLLERR and SO_ERROR ECONNREFUSED (cleared by reading it); the
+ *               next connect() reports the finished one with 0, then EISCONN
+ *   backlog     40 non-blocking clients at a listener with backlog 1: at least one accepted,
+ *               the rest closed, and the listener still serves a client
  *   addrinuse   EADDRINUSE for TCP and UDP, SO_REUSEADDR over a TIME_WAIT connection
  *   udp         datagrams keep their boundaries (sizes 1, 0, 1000), recvfrom's source,
  *               MSG_TRUNC (msg_flags, and the real length with the flag), MSG_PEEK,
@@ -332,6 +335,10 @@ static void nb_connect(void)
 	int err = -1;
 	socklen_t len = sizeof(err);
 	CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0, "SO_ERROR %d", err);
+	if (r == -1) /* the next connect() reports the finished one, the one after is EISCONN */
+		CHECK(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0, "connect after EINPROGRESS");
+	errno = 0;
+	CHECK(connect(c, (struct sockaddr *)&a, sizeof(a)) == -1 && errno == EISCONN, "connect when connected");
 	close(c);
 	close(l);
 
@@ -350,6 +357,40 @@ static void nb_connect(void)
 		CHECK(r == -1 && errno == ECONNREFUSED, "refused at once: %d", r);
 	}
 	close(c);
+}
+
+/* A flood of connections at a listener with a backlog of 1: some are accepted, none crashes
+ * anything, and the listener serves a normal client afterwards. */
+static void backlog(void)
+{
+	int port, l = listener(AF_INET, SOCK_NONBLOCK, &port);
+	CHECK(listen(l, 1) == 0, "listen again with backlog 1");
+	enum { N = 40 };
+	int c[N], n = 0;
+	struct sockaddr_in a = lo4(port);
+	for (int i = 0; i < N; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		int r = connect(c[i], (struct sockaddr *)&a, sizeof(a));
+		CHECK(r == 0 || errno == EINPROGRESS, "flood connect %d", i);
+	}
+	CHECK(poll1(l, POLLIN, 5000) & POLLIN, "a connection to accept");
+	int s;
+	while ((s = accept(l, NULL, NULL)) >= 0) {
+		n++;
+		close(s);
+	}
+	CHECK(errno == EAGAIN, "accept drained");
+	CHECK(n >= 1 && n <= N, "%d accepted", n);
+	for (int i = 0; i < N; i++)
+		close(c[i]);
+	CHECK(fcntl(l, F_SETFL, 0) == 0, "blocking listener");
+	int x = connect_to(AF_INET, port), y = accept(l, NULL, NULL);
+	CHECK(y >= 0, "accept after the flood");
+	char b = 0;
+	CHECK(write(x, "!", 1) == 1 && read(y, &b, 1) == 1 && b == '!', "data after the flood");
+	close(x);
+	close(y);
+	close(l);
 }
 
 /* --- addresses in use ------------------------------------------------------------------------ */
@@ -677,6 +718,7 @@ int main(void)
 	R0_PART("sndbuf", sndbuf());
 	R0_PART("nb-accept", nb_accept());
 	R0_PART("nb-connect", nb_connect());
+	R0_PART("backlog", backlog());
 	R0_PART("addrinuse", addrinuse());
 	R0_PART("udp", udp());
 	R0_PART("ipv6", ipv6());
