@@ -40,7 +40,7 @@
 #define MEMP_NUM_FRAG_PBUF      32
 #define MEMP_NUM_ARP_QUEUE      32
 #define MEMP_NUM_ND6_QUEUE      32
-#define PBUF_POOL_SIZE          128
+#define PBUF_POOL_SIZE          16      /* unused by the glue: frames come in PBUF_RAM */
 
 /* protocols */
 #define LWIP_IPV4               1
