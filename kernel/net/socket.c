@@ -272,6 +272,8 @@ static long sock_create(int family, int type, int protocol, struct sock **out, i
 	if (*flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
 	type &= SOCK_TYPE_MASK;
+	if (type >= 11)                 /* SOCK_MAX */
+		return -EINVAL;
 	if (family < 0 || family >= AF_MAX)
 		return -EAFNOSUPPORT;
 	const struct net_family *fam = family_of(family);

@@ -272,8 +272,9 @@ static void bind_list(struct unix_sock *u, const uint8_t *addr, uint32_t len, st
 	bound = u;
 }
 
-/* A new S_IFSOCK node at path (a kernel string): referenced, or -errno. */
-static long make_node(const char *path, struct inode **out)
+/* A new S_IFSOCK node at path (a kernel string): referenced, or -errno; -EINVAL when the
+ * socket has a name already (after the name's own errors, as Linux). */
+static long make_node(const char *path, struct inode **out, bool bound_already)
 {
 	struct inode *start, *dir, *ip = NULL;
 	const char *name;
@@ -293,6 +294,8 @@ static long make_node(const char *path, struct inode **out)
 		err = -EADDRINUSE;
 	else if (slash || dir->nlink == 0 || dir->sops)
 		err = -ENOENT;
+	else if (bound_already) /* Linux looks at the name first */
+		err = -EINVAL;
 	else if (!(ip = inode_new(S_IFSOCK | (0777 & ~mask))))
 		err = -ENOMEM;
 	else if ((err = dir_link(dir, ip, name, nlen))) {
@@ -330,16 +333,16 @@ static long unix_bind(struct sock *s, const void *addr, uint32_t len)
 	long err = addr_parse(addr, len, a, &alen);
 	if (err)
 		return err;
-	if (u->addrlen)
-		return -EINVAL;
 	if (is_abstract(a)) {
+		if (u->addrlen)
+			return -EINVAL;
 		if (find_abstract(a, alen))
 			return -EADDRINUSE;
 		bind_list(u, a, alen, NULL);
 		return 0;
 	}
 	struct inode *ip;
-	if ((err = make_node((const char *)a + 2, &ip)))
+	if ((err = make_node((const char *)a + 2, &ip, u->addrlen != 0)))
 		return err;
 	bind_list(u, a, alen, ip);
 	return 0;
@@ -526,8 +529,6 @@ static long unix_shutdown(struct sock *s, int how)
 {
 	struct unix_sock *u = s->priv;
 	int mode = (how + 1) & (RCV_SHUT | SEND_SHUT);
-	if (u->type != SOCK_DGRAM && u->state != US_CONNECTED)
-		return -ENOTCONN;
 	u->shut |= mode;
 	us_wake(u);
 	struct unix_sock *p = u->peer;
@@ -872,8 +873,8 @@ static long unix_recvmsg(struct sock *s, struct sock_msg *m, int flags, bool non
 
 static long unix_setsockopt(struct sock *s, int level, int name, const void *val, uint32_t len)
 {
-	(void)s, (void)level, (void)name, (void)val, (void)len;
-	return -ENOPROTOOPT;
+	(void)s, (void)name, (void)val, (void)len;
+	return level == SOL_SOCKET ? -ENOPROTOOPT : -EOPNOTSUPP;
 }
 
 static long unix_getsockopt(struct sock *s, int level, int name, void *val, uint32_t *len)
@@ -887,7 +888,7 @@ static long unix_getsockopt(struct sock *s, int level, int name, void *val, uint
 		*len = MIN((uint32_t)sizeof(c), *len);
 		return 0;
 	}
-	return -ENOPROTOOPT;
+	return level == SOL_SOCKET ? -ENOPROTOOPT : -EOPNOTSUPP;
 }
 
 static long unix_ioctl(struct sock *s, unsigned int cmd, uint64_t arg)
