@@ -24,6 +24,7 @@
 #include <linux/tcp.h>
 
 #define CHUNK 4000              /* bytes copied per step (one kmalloc'd frame) */
+#define SMALL_SEND 512          /* sends up to this size copy through the kernel stack */
 #define QUEUE_MAX 128           /* connections waiting for accept() at most */
 #define MEM_RETRY_NS 10000000   /* a writer short of lwIP heap tries again after 10 ms */
 
@@ -377,7 +378,10 @@ static long tcp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 	if (c->state != INET_CONNECTED && c->state != INET_DEAD)
 		return c->state == INET_CONNECTING && nonblock ? -EAGAIN : -ENOTCONN;
 	size_t left = m->data.left, sent = 0;
-	char *buf = kmalloc(CHUNK);
+	/* small sends (the request/response kind) copy through the stack, larger ones through
+	 * a kmalloc'd chunk */
+	char small[SMALL_SEND];
+	char *buf = left <= SMALL_SEND ? small : kmalloc(CHUNK);
 	if (!buf)
 		return -ENOMEM;
 	uint64_t deadline = 0;
@@ -436,7 +440,8 @@ static long tcp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 		left -= n;
 	}
 	net_unlock(f);
-	kfree(buf);
+	if (buf != small)
+		kfree(buf);
 	return sent ? (long)sent : r;
 }
 
