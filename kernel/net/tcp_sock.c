@@ -232,8 +232,7 @@ static long tcp_listen_op(struct sock *s, int backlog)
 			break;
 	long r = c->queue && c->spare && c->nspare == cap ? 0 : -ENOMEM;
 	uint64_t f = net_lock();
-	if (!r && !c->tcp->local_port) {
-		ip_set_option(c->tcp, SOF_REUSEADDR);
+	if (!r && !c->tcp->local_port) {        /* listen() on an unbound socket: a free port */
 		r = inet_err(tcp_bind(c->tcp, c->family == AF_INET || c->v6only ? &c->tcp->local_ip : IP_ANY_TYPE, 0));
 	}
 	if (!r) {
