@@ -4,7 +4,7 @@
  * SO_ERROR; ECONNREFUSED from the peer's RST), send through lwIP's send buffer (tcp_sndbuf:
  * a blocked writer sleeps until lwIP's sent callback), receive from a queue of pbufs
  * (tcp_recved reopens the window as the program reads; MSG_PEEK, MSG_WAITALL), shutdown,
- * names, TCP_NODELAY, SO_KEEPALIVE and TCP_KEEP*, IPV6_V6ONLY, FIONREAD/SIOCOUTQ, poll
+ * names, TCP_NODELAY, TCP_CORK and MSG_MORE, SO_KEEPALIVE and TCP_KEEP*, IP_TOS/IP_TTL, IPV6_V6ONLY, FIONREAD/SIOCOUTQ, poll
  * bits, and close (FIN, or RST when unread data is left or SO_LINGER is 0; a closing
  * connection's pcb, TIME_WAIT included, then belongs to lwIP).
  *
@@ -372,7 +372,6 @@ static long tcp_connect_op(struct sock *s, const void *addr, uint32_t len, bool 
 
 static long tcp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool nonblock)
 {
-	(void)flags;       /* MSG_MORE, MSG_NOSIGNAL: socket.c's; lwIP's Nagle decides */
 	struct inet_sock *c = s->priv;
 	if (c->state != INET_CONNECTED && c->state != INET_DEAD)
 		return c->state == INET_CONNECTING && nonblock ? -EAGAIN : -ENOTCONN;
@@ -434,7 +433,8 @@ static long tcp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 			r = inet_err(e);
 			break;
 		}
-		tcp_output(c->tcp);
+		if (!c->cork && !(flags & MSG_MORE))
+			tcp_output(c->tcp);     /* else lwIP sends on the next ACK or timer */
 		sent += n;
 		left -= n;
 	}
@@ -574,6 +574,12 @@ static long tcp_setsockopt_op(struct sock *s, int level, int name, const void *v
 			tcp_nagle_disable(pcb);
 		else if (pcb)
 			tcp_nagle_enable(pcb);
+	} else if (level == IPPROTO_TCP && name == TCP_CORK) {
+		c->cork = v != 0;
+		if (pcb && !c->cork && c->state == INET_CONNECTED)
+			tcp_output(pcb);
+	} else if (level == IPPROTO_IP && c->tcp) {
+		r = inet_ip_setopt(&c->tcp->tos, &c->tcp->ttl, level, name, v);
 	} else if (level == IPPROTO_TCP && (name == TCP_KEEPIDLE || name == TCP_KEEPINTVL || name == TCP_KEEPCNT)) {
 		if (v < 1 || v > (name == TCP_KEEPCNT ? 127 : 32767))
 			r = -EINVAL;
@@ -604,6 +610,10 @@ static long tcp_getsockopt_op(struct sock *s, int level, int name, void *val, ui
 	struct tcp_pcb *pcb = c->state != INET_LISTEN ? c->tcp : NULL;
 	if (level == IPPROTO_TCP && name == TCP_NODELAY)
 		return inet_opt_put_int(val, len, c->nodelay);
+	if (level == IPPROTO_TCP && name == TCP_CORK)
+		return inet_opt_put_int(val, len, c->cork);
+	if (level == IPPROTO_IP && c->tcp)
+		return inet_ip_getopt(c->tcp->tos, c->tcp->ttl, level, name, val, len);
 	if (level == IPPROTO_TCP && name == TCP_MAXSEG)
 		return inet_opt_put_int(val, len, pcb && c->state == INET_CONNECTED ? pcb->mss : TCP_MSS);
 	if (level == IPPROTO_TCP && name == TCP_KEEPIDLE)

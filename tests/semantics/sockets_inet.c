@@ -20,10 +20,12 @@
  *   addrinuse   EADDRINUSE for TCP and UDP, SO_REUSEADDR over a TIME_WAIT connection
  *   udp         datagrams keep their boundaries (sizes 1, 0, 1000), recvfrom's source,
  *               MSG_TRUNC (msg_flags, and the real length with the flag), MSG_PEEK,
- *               FIONREAD, connected UDP and getpeername
+ *               FIONREAD, connected UDP and getpeername, EDESTADDRREQ, EACCES for a
+ *               broadcast without SO_BROADCAST
  *   ipv6        TCP and UDP echo over ::1; an AF_INET6 listener on :: accepts an IPv4
  *               client as ::ffff:127.0.0.1; IPV6_V6ONLY
- *   names       unbound and unconnected names, ENOTCONN, TCP_NODELAY, SO_KEEPALIVE, FIONREAD
+ *   names       unbound and unconnected names, ENOTCONN, TCP_NODELAY, SO_KEEPALIVE, FIONREAD,
+ *               MSG_PEEK then MSG_WAITALL, TCP_CORK, IP_TTL (64 by default), IP_TOS
  *   many        1 000 connections opened and closed; on ringzero MemFree is back at its
  *               level after a warm-up (nothing leaks per connection)
  *   errors      bad pointers (EFAULT) and lengths (EINVAL), EAFNOSUPPORT, EPROTONOSUPPORT,
@@ -495,6 +497,16 @@ static void udp_family(int family)
 	errno = 0;
 	int c = socket(family, SOCK_DGRAM, 0);
 	CHECK(send(c, "x", 1, 0) == -1 && errno == EDESTADDRREQ, "send unconnected");
+	if (family == AF_INET) {
+		struct sockaddr_in bc = {.sin_family = AF_INET, .sin_port = htons(9), .sin_addr.s_addr = INADDR_BROADCAST};
+		errno = 0;
+		CHECK(sendto(c, "x", 1, 0, (struct sockaddr *)&bc, sizeof(bc)) == -1 && errno == EACCES,
+		      "broadcast without SO_BROADCAST");
+		int on = 1, v = -1;
+		socklen_t vl = sizeof(v);
+		CHECK(setsockopt(c, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)) == 0, "SO_BROADCAST");
+		CHECK(getsockopt(c, SOL_SOCKET, SO_BROADCAST, &v, &vl) == 0 && v == 1, "SO_BROADCAST reads %d", v);
+	}
 	close(c);
 	close(a);
 	close(b);
@@ -584,6 +596,25 @@ static void names(void)
 	CHECK_EQ(recv(b1, buf, 3, MSG_PEEK), 3);
 	CHECK_EQ(recv(b1, buf, 8, MSG_WAITALL | MSG_DONTWAIT), 5);
 	CHECK(!memcmp(buf, "12345", 5), "bytes after a peek");
+	/* TCP_CORK holds bytes back until it is taken off (or 200 ms), then they go */
+	CHECK(setsockopt(a1, IPPROTO_TCP, TCP_CORK, &one, sizeof(one)) == 0, "TCP_CORK on");
+	CHECK(getsockopt(a1, IPPROTO_TCP, TCP_CORK, &v, &len) == 0 && v == 1, "TCP_CORK reads %d", v);
+	CHECK_EQ(write(a1, "corked", 6), 6);
+	int zero = 0;
+	CHECK(setsockopt(a1, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero)) == 0, "TCP_CORK off");
+	CHECK_EQ(read_full(b1, buf, 6), 6);
+	CHECK(!memcmp(buf, "corked", 6), "corked bytes");
+	CHECK(getsockopt(a1, IPPROTO_IP, IP_TTL, &v, &len) == 0 && v == 64, "IP_TTL default %d", v);
+	int ttl = 32, tos = 0x10;
+	CHECK(setsockopt(a1, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == 0, "IP_TTL");
+	CHECK(getsockopt(a1, IPPROTO_IP, IP_TTL, &v, &len) == 0 && v == 32, "IP_TTL reads %d", v);
+	CHECK(setsockopt(a1, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)) == 0, "IP_TOS");
+	CHECK(getsockopt(a1, IPPROTO_IP, IP_TOS, &v, &len) == 0 && v == 0x10, "IP_TOS reads %#x", v);
+	ttl = 0;
+	errno = 0;
+	CHECK(setsockopt(a1, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == -1 && errno == EINVAL, "IP_TTL 0");
+	CHECK_EQ(write(a1, "x", 1), 1);        /* still works with TTL 32 and a TOS */
+	CHECK_EQ(read_full(b1, buf, 1), 1);
 	close(a1);
 	close(b1);
 }

@@ -67,6 +67,8 @@
 #define LWIP_IPV6_REASS         1
 #define IPV6_FRAG_COPYHEADER    1       /* 64-bit pointers do not fit in the fragment header */
 #define SO_REUSE                1
+#define IP_DEFAULT_TTL          64      /* Linux's default (IP_TTL, IPV6_UNICAST_HOPS) */
+#define IP_SOF_BROADCAST        1       /* UDP broadcasts need SO_BROADCAST, as on Linux */
 #define LWIP_SO_RCVBUF          0
 #define LWIP_BROADCAST_PBUF_ALLOC 0
 
