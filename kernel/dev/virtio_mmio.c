@@ -10,9 +10,11 @@
  * (_HID LNRO0005) whose _CRS is a Memory32Fixed(base, 0x200) descriptor followed by an
  * extended Interrupt descriptor (GSI, trigger mode, polarity): on QEMU 7.2 the GSIs are 24 +
  * n, on the second I/O APIC, level triggered, active high. We do not interpret AML: we scan
- * the DSDT's bytes for those two resource descriptors with a base in microvm's window. A
- * Linux-style `virtio_mmio.device=SIZE@BASE:GSI` on the kernel command line is honoured
- * too (edge triggered, as Linux assumes). An empty transport reads device ID 0.
+ * the DSDT's bytes for those two resource descriptors with a base in microvm's window. With
+ * acpi=off there is no DSDT (8 transports, GSIs 5 + n on the one I/O APIC) and QEMU instead
+ * appends a Linux-style `virtio_mmio.device=SIZE@BASE:GSI` per device to the command line
+ * (auto-kernel-cmdline), which we read too (edge triggered, as Linux assumes); a device that
+ * neither describes is reported and not used. An empty transport reads device ID 0.
  *
  * The registers are reached through the direct map, which maps everything that is not RAM
  * below 4 GiB uncached (mm/paging.c). A legacy transport (version 1: QEMU's default for
@@ -30,7 +32,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 
-#define MICROVM_VIRTIO_BASE 0xfeb00000ULL
+#define MICROVM_VIRTIO_BASE 0xfeb00000UL
 #define MICROVM_VIRTIO_SLOTS 24
 #define TRANSPORT_SIZE 0x200
 #define VIRTIO_MAGIC 0x74726976 /* "virt" */
@@ -125,11 +127,27 @@ static int scan_cmdline(struct transport *t, int max)
 	return n;
 }
 
+/* No description at all (microvm with acpi=off and no command line): say so when a device of
+ * the type sits in microvm's window, since without its GSI it cannot be used. */
+static void report_undescribed(uint32_t device_id)
+{
+	for (int i = 0; i < MICROVM_VIRTIO_SLOTS; i++) {
+		volatile uint32_t *r = P2V(MICROVM_VIRTIO_BASE + (uint64_t)i * TRANSPORT_SIZE);
+		if (r[VIRTIO_MMIO_MAGIC_VALUE / 4] == VIRTIO_MAGIC && r[VIRTIO_MMIO_DEVICE_ID / 4] == device_id) {
+			printk("virtio-mmio: device type %u at %#lx, but no DSDT or virtio_mmio.device= gives its "
+			       "interrupt; not used\n", device_id, MICROVM_VIRTIO_BASE + (uint64_t)i * TRANSPORT_SIZE);
+			return;
+		}
+	}
+}
+
 bool virtio_find(uint32_t device_id, struct virtio_dev *d)
 {
 	struct transport t[MICROVM_VIRTIO_SLOTS];
 	int n = scan_cmdline(t, MICROVM_VIRTIO_SLOTS);
 	n += scan_dsdt(t + n, MICROVM_VIRTIO_SLOTS - n);
+	if (n == 0)
+		report_undescribed(device_id);
 	for (int i = 0; i < n; i++) {
 		memset(d, 0, sizeof(*d));
 		d->phys = t[i].phys;

@@ -40,8 +40,8 @@ struct netdev {
 
 /* The device the driver found at boot, or NULL (no NET=1). */
 struct netdev *netdev_get(void);
-/* Boot: finds and starts the device (net/virtio_net.c), printing one or two lines either
- * way; without a device it prints nothing and netdev_get() stays NULL. */
+/* Boot: finds and starts the device (net/virtio_net.c), printing what it found, or why it
+ * is not used; without a device it prints nothing and netdev_get() stays NULL. */
 void netdev_init(void);
 /* The shell's `net` command (net/netdiag.c). */
 void net_shell(int argc, char **argv);

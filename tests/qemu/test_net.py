@@ -17,16 +17,24 @@ Three boots, typing at the shell like a user:
   * with QEMU's socket backend (each frame a UDP datagram to this script, which plays the
     other host): when a TCP/IP stack is attached, its ARP announcement, its ARP reply and an
     ICMP echo reply (1 KiB payload, checksums checked); a 12-byte and a 2000-byte frame are
-    rx errors, a 1514-byte one is not.
+    rx errors, a 1514-byte one is not;
+  * microvm with acpi=off: the device found through QEMU's virtio_mmio.device= on the
+    command line (edge-triggered, on the first I/O APIC) and ARP through it; with
+    auto-kernel-cmdline=off too, one line saying the device has no interrupt description;
+  * the link taken down and up again through QMP's set_link: the configuration interrupt
+    prints the change, `net` shows it, no ARP reply while it is down.
 
 Usage: test_net.py --kernel ELF --initrd CPIO --results FILE [--log FILE]
 """
 import http.client
+import json
 import os
 import re
+import shutil
 import socket
 import struct
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -287,6 +295,89 @@ def raw_link(res, a, log):
         poweroff(res, m, "raw-poweroff")
 
 
+def acpi_off(res, a, log):
+    """microvm with acpi=off: no DSDT, but QEMU then appends virtio_mmio.device=SIZE@BASE:GSI
+    to the command line (auto-kernel-cmdline), which the transport reads; with that turned
+    off too, the device is reported and not used."""
+    m = boot(res, "cmdline-boot", a, log, net=True, overall=60, extra_args=["-M", "microvm,acpi=off"])
+    if m is not None:
+        with m:
+            res.check("cmdline-boot", re.search(r"cmdline \"[^\"]*virtio_mmio\.device=512@0x[0-9a-f]+:\d+", m.banner)
+                      and re.search(r"^net: virtio-net at 0x[0-9a-f]+ \(virtio-mmio v2, slot \d+, GSI \d+ edge\)$",
+                                    m.banner, re.M), m.banner[-600:])
+            expect(res, m, "cmdline-arp", "net arp 10.0.2.2 20",
+                   [r"^net arp: 20 replies to 20 requests$", r"is at %s$" % GATEWAY_MAC], timeout=30)
+            poweroff(res, m, "cmdline-poweroff")
+    m = boot(res, "undescribed-boot", a, log, net=True, overall=30,
+             extra_args=["-M", "microvm,acpi=off,auto-kernel-cmdline=off"])
+    if m is not None:
+        with m:
+            res.check("undescribed-boot", re.search(r"^virtio-mmio: device type 1 at 0x[0-9a-f]+, but no DSDT or "
+                                                    r"virtio_mmio\.device= gives its interrupt; not used$", m.banner, re.M),
+                      m.banner[-600:])
+            expect(res, m, "undescribed-net", "net", [r"\Anet: no network device"])
+            poweroff(res, m, "undescribed-poweroff")
+
+
+def qmp(path):
+    """A QMP connection to QEMU (its greeting read, capabilities negotiated): a function that
+    runs one command and returns its reply."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    for _ in range(100):
+        try:
+            sock.connect(path)
+            break
+        except OSError:
+            time.sleep(0.1)
+    f = sock.makefile("rw")
+
+    def reply():
+        while True:
+            msg = json.loads(f.readline())
+            if "return" in msg or "error" in msg:
+                return msg
+
+    json.loads(f.readline())  # greeting
+    def run(cmd, **args):
+        f.write(json.dumps({"execute": cmd, "arguments": args}) + "\n")
+        f.flush()
+        return reply()
+    run("qmp_capabilities")
+    return run, sock
+
+
+def link_change(res, a, log):
+    """The link status (VIRTIO_NET_F_STATUS) follows QEMU's set_link through the configuration
+    interrupt; frames do not pass while the link is down."""
+    tmp = tempfile.mkdtemp(prefix="rz-net-")   # a short path: sun_path holds 108 bytes
+    path = os.path.join(tmp, "qmp.sock")
+    m = boot(res, "link-boot", a, log, net=True, overall=60, extra_args=["-qmp", "unix:%s,server=on,wait=off" % path])
+    if m is None:
+        return
+    with m:
+        run, sock = qmp(path)
+        with sock:
+            def down():
+                r = run("set_link", name="net0", up=False)
+                res.check("link-down-qmp", "return" in r, repr(r))
+                m.wait_for(r"net: link down\n", timeout=10)
+                res.record("link-down-interrupt", True)
+            step(res, "link-down-interrupt", down)
+            expect(res, m, "link-down-net", "net", [r"link down"])
+            expect(res, m, "link-down-no-frames", "net arp 10.0.2.2", [r"^net arp: no reply from 10\.0\.2\.2$"],
+                   timeout=30)
+
+            def up():
+                r = run("set_link", name="net0", up=True)
+                res.check("link-up-qmp", "return" in r, repr(r))
+                m.wait_for(r"net: link up\n", timeout=10)
+                res.record("link-up-interrupt", True)
+            step(res, "link-up-interrupt", up)
+            expect(res, m, "link-up-arp", "net arp 10.0.2.2", [r"is at %s$" % GATEWAY_MAC])
+        poweroff(res, m, "link-poweroff")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     a = test_args()
     with Results(a.results) as res:
@@ -294,6 +385,8 @@ def main():
         without_device(res, a, a.log)
         legacy_device(res, a, a.log)
         raw_link(res, a, a.log)
+        acpi_off(res, a, a.log)
+        link_change(res, a, a.log)
     return 1 if res.failed() else 0
 
 
