@@ -1,6 +1,7 @@
 /* sys_rw.c: the system calls that move file contents through a descriptor. Owns read,
  * write, pread64, pwrite64, readv, writev, preadv, pwritev (MAX_RW clamping, UIO_MAXIOV,
- * atomic vectors of up to PIPE_BUF bytes to pipes and the tty), lseek (SEEK_DATA and
+ * atomic vectors of up to PIPE_BUF bytes to pipes and the tty, a vector to a socket as one
+ * message), lseek (SEEK_DATA and
  * SEEK_HOLE included), sendfile, and the calls that would flush or advise on data (fsync,
  * fdatasync, sync, syncfs, fadvise64: checks only). Does not own what a read or write
  * does to a given kind of file (its file_ops: file.c, pipe.c, dev/), descriptors
@@ -119,6 +120,13 @@ static long do_rwv(int fd, uint64_t uiov, uint64_t cnt, bool write, int64_t off)
 	for (uint64_t i = 0; total == 0 && i < cnt; i++) {
 		if ((int64_t)iov[i].len < 0 || (sum += iov[i].len) > (uint64_t)INT64_MAX)
 			total = -EINVAL;
+	}
+	/* A socket takes the vector as one message (net/socket.c). */
+	if (total == 0 && file_is_socket(f)) {
+		total = sock_file_rwv(f, iov, (int)cnt, MIN(sum, MAX_RW), write);
+		kfree(iov);
+		file_put(f);
+		return total;
 	}
 	/* A vector of at most PIPE_BUF bytes to a pipe or the tty is one write (atomic). */
 	if (total == 0 && write && !f->ops->seekable && sum <= RZ_PIPE_BUF && cnt > 1) {

@@ -73,6 +73,9 @@ void sock_cred_current(struct kucred *c);   /* the calling process's */
 #define SOCKF_REUSEADDR 0x1
 #define SOCKF_REUSEPORT 0x2
 #define SOCKF_KEEPALIVE 0x4
+#define SOCKF_BROADCAST 0x8
+#define SOCKF_OOBINLINE 0x10
+#define SOCKF_PASSCRED 0x20             /* AF_UNIX: SCM_CREDENTIALS with every message */
 
 struct sock;
 
@@ -138,6 +141,7 @@ struct sock {
 	uint64_t rcvtimeo_ns, sndtimeo_ns;  /* SO_RCVTIMEO/SO_SNDTIMEO, 0 none */
 	bool listening;                 /* SO_ACCEPTCONN: listen() succeeded (socket.c sets it) */
 	int linger_onoff, linger_sec;   /* SO_LINGER as set (kept and reported) */
+	int rcvlowat;                   /* SO_RCVLOWAT: a stream read waits for this many bytes (>= 1) */
 };
 
 /* An address family: fills s->ops and s->priv for (type, protocol), or -EPROTONOSUPPORT,

@@ -171,6 +171,12 @@ void pollhead_release(struct pollhead *h);
  * scan again at CLOCK_MONOTONIC ns (no-op outside a scan; the earliest request wins). */
 void poll_wake_at(uint64_t mono_ns);
 
+/* --- sockets (net/socket.c) ----------------------------------------------------------- */
+/* readv/writev on a socket: the whole vector is one message (a datagram keeps its
+ * boundaries). iov: `cnt` {base, len} pairs of user addresses, len bytes in all. */
+bool file_is_socket(struct file *f);
+long sock_file_rwv(struct file *f, const void *iov, int cnt, size_t len, bool write);
+
 /* --- expected from the process core ------------------------------------------------ */
 uint64_t time_monotonic_ns(void);       /* CLOCK_MONOTONIC */
 uint64_t time_realtime_ns(void);        /* CLOCK_REALTIME */

@@ -3,8 +3,9 @@
  * open file on an anonymous S_IFSOCK inode), socket, socketpair, bind, listen, accept,
  * accept4, connect, shutdown, getsockname, getpeername, setsockopt/getsockopt at
  * SOL_SOCKET for the options every family shares (SO_TYPE, SO_DOMAIN, SO_PROTOCOL,
- * SO_ERROR, SO_ACCEPTCONN, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_SNDBUF/SO_RCVBUF
- * doubled as Linux does, SO_RCVTIMEO/SO_SNDTIMEO, SO_LINGER; the rest goes to the family),
+ * SO_ERROR, SO_ACCEPTCONN, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_BROADCAST,
+ * SO_OOBINLINE, SO_PASSCRED, SO_RCVLOWAT, SO_SNDBUF/SO_RCVBUF doubled as Linux does,
+ * SO_RCVTIMEO/SO_SNDTIMEO, SO_LINGER; the rest goes to the family),
  * sendto, recvfrom, sendmsg, recvmsg, sendmmsg, recvmmsg: copying addresses, message
  * headers, iovecs and ancillary data between user memory and the kernel (EFAULT, EINVAL,
  * never a fault), MSG_DONTWAIT and O_NONBLOCK, SIGPIPE on EPIPE unless MSG_NOSIGNAL; the
@@ -119,6 +120,8 @@ long sock_wait(struct sock *s, bool nonblock, bool send, uint64_t *deadline)
 	uint64_t irq = irq_save();
 	long err = waitq_sleep_until(&s->wait, t ? *deadline : 0);
 	irq_restore(irq);
+	if (err == -ERESTARTSYS && t)
+		return -EINTR; /* a call with a timeout is not restarted (Linux's sock_intr_errno) */
 	return err == -ETIMEDOUT ? -EAGAIN : err;
 }
 
@@ -139,6 +142,7 @@ static struct sock *sock_new(int family, int type, int protocol)
 	s->protocol = protocol;
 	waitq_init(&s->wait);
 	s->rcvbuf = s->sndbuf = SOCK_BUF_DEFAULT;
+	s->rcvlowat = 1;
 	return s;
 }
 
@@ -182,6 +186,8 @@ static long sock_do_recv(struct sock *s, struct sock_msg *m, int flags, bool non
 static long sock_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	(void)pos;
+	if (n == 0)
+		return 0; /* read(2) of nothing reads nothing, not an empty datagram (Linux) */
 	struct msg_seg seg = {ubuf, n};
 	struct sock_msg m = {.data = {.seg = &seg, .nseg = 1, .left = n}};
 	return sock_do_recv(file_sock(f), &m, 0, file_nonblock(f, 0));
@@ -193,6 +199,15 @@ static long sock_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 	struct msg_seg seg = {src.addr, n};
 	struct sock_msg m = {.data = {.seg = &seg, .nseg = 1, .left = n, .kernel = src.kernel}};
 	return sock_do_send(file_sock(f), &m, 0, file_nonblock(f, 0));
+}
+
+long sock_file_rwv(struct file *f, const void *iov, int cnt, size_t len, bool write)
+{
+	struct sock_msg m = {.data = {.seg = iov, .nseg = cnt, .left = len}};
+	struct sock *s = file_sock(f);
+	if (len == 0 && !write)
+		return 0;
+	return write ? sock_do_send(s, &m, 0, file_nonblock(f, 0)) : sock_do_recv(s, &m, 0, file_nonblock(f, 0));
 }
 
 static long sock_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
@@ -509,6 +524,9 @@ static uint32_t bool_flag(int name)
 	case SO_REUSEADDR: return SOCKF_REUSEADDR;
 	case SO_REUSEPORT: return SOCKF_REUSEPORT;
 	case SO_KEEPALIVE: return SOCKF_KEEPALIVE;
+	case SO_BROADCAST: return SOCKF_BROADCAST;
+	case SO_OOBINLINE: return SOCKF_OOBINLINE;
+	case SO_PASSCRED: return SOCKF_PASSCRED;
 	}
 	return 0;
 }
@@ -522,6 +540,9 @@ static long sol_set(struct sock *s, int name, const void *val, uint32_t len)
 	case SO_REUSEADDR:
 	case SO_REUSEPORT:
 	case SO_KEEPALIVE:
+	case SO_BROADCAST:
+	case SO_OOBINLINE:
+	case SO_PASSCRED:
 		if (len < sizeof(int))
 			return -EINVAL;
 		if (v)
@@ -541,6 +562,12 @@ static long sol_set(struct sock *s, int name, const void *val, uint32_t len)
 		sock_wake(s);
 		return 1;
 	}
+	case SO_RCVLOWAT:
+		if (len < sizeof(int))
+			return -EINVAL;
+		s->rcvlowat = v < 0 ? 0x7fffffff : v ? v : 1;
+		sock_wake(s);
+		return 1;
 	case SO_RCVTIMEO_OLD:
 	case SO_SNDTIMEO_OLD: {
 		struct ktimeval tv;
@@ -590,7 +617,11 @@ static long sol_get(struct sock *s, int name, void *v, uint32_t *vlen)
 	case SO_ACCEPTCONN: *iv = s->listening; return 0;
 	case SO_REUSEADDR:
 	case SO_REUSEPORT:
-	case SO_KEEPALIVE: *iv = (s->so_flags & bool_flag(name)) != 0; return 0;
+	case SO_KEEPALIVE:
+	case SO_BROADCAST:
+	case SO_OOBINLINE:
+	case SO_PASSCRED: *iv = (s->so_flags & bool_flag(name)) != 0; return 0;
+	case SO_RCVLOWAT: *iv = s->rcvlowat; return 0;
 	case SO_SNDBUF: *iv = (int)s->sndbuf; return 0;
 	case SO_RCVBUF: *iv = (int)s->rcvbuf; return 0;
 	case SO_RCVTIMEO_OLD:
@@ -716,7 +747,9 @@ static long kmsg_in(struct kmsg *k, uint64_t umsg, struct umsghdr *h, bool send)
 	k->segs = k->fast;
 	if (copy_from_user(h, umsg, sizeof(*h)))
 		return -EFAULT;
-	if (h->namelen < 0 && (send ? h->name != 0 : true))
+	if (!h->name)
+		h->namelen = 0;
+	if (h->namelen < 0)
 		return -EINVAL;
 	long err = kmsg_iov(k, h->iov, h->iovlen);
 	if (err)

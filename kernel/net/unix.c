@@ -44,6 +44,7 @@ struct skb {
 	struct unix_sock *owner;        /* the sender, charged for len (referenced) */
 	size_t len, off;                /* data bytes; bytes already read (stream) */
 	struct unix_fds *fds;           /* SCM_RIGHTS files (referenced), or NULL */
+	struct kucred cred;             /* the sender's (SCM_CREDENTIALS) */
 	uint32_t from_len;              /* the sender's address (datagrams), 0: unbound */
 	uint8_t from[UNIX_ADDR_MAX];
 	uint8_t data[];
@@ -168,6 +169,7 @@ static struct skb *skb_new(struct unix_sock *u, size_t len)
 	u->wmem += len;
 	memcpy(b->from, u->addr, u->addrlen);
 	b->from_len = u->addrlen;
+	sock_cred_current(&b->cred);
 	return b;
 }
 
@@ -553,18 +555,29 @@ static void unix_release(struct sock *s)
 
 /* --- ancillary data ----------------------------------------------------------------------- */
 
-/* The SCM_RIGHTS of a send's control data (NULL when none): 0, -EINVAL, -EBADF, -ENOMEM. */
-static long scm_in(const struct sock_msg *m, struct unix_fds **out)
+/* What a send's control data carries: its SCM_RIGHTS files (*out, NULL when none) and
+ * SCM_CREDENTIALS (*cred, when *has_cred). 0, -EINVAL, -EBADF, -ENOMEM. Everything runs as
+ * root here, so any credentials may be sent, as root may on Linux. */
+static long scm_in(const struct sock_msg *m, struct unix_fds **out, struct kucred *cred, bool *has_cred)
 {
 	const uint8_t *c = m->control;
 	size_t off = 0;
 	*out = NULL;
+	*has_cred = false;
 	while (c && off + sizeof(struct kcmsghdr) <= m->controllen) {
 		struct kcmsghdr h;
 		memcpy(&h, c + off, sizeof(h));
-		if (h.cmsg_len < sizeof(h) || h.cmsg_len > m->controllen - off)
+		if (h.cmsg_len < sizeof(h) || h.cmsg_len > m->controllen - off || h.cmsg_level != SOL_SOCKET)
 			goto inval;
-		if (h.cmsg_level != SOL_SOCKET || h.cmsg_type != SCM_RIGHTS || *out)
+		if (h.cmsg_type == SCM_CREDENTIALS) {
+			if (h.cmsg_len != KCMSG_LEN(sizeof(*cred)))
+				goto inval;
+			memcpy(cred, c + off + KCMSG_HDR, sizeof(*cred));
+			*has_cred = true;
+			off += KCMSG_ALIGN(h.cmsg_len);
+			continue;
+		}
+		if (h.cmsg_type != SCM_RIGHTS || *out)
 			goto inval;
 		size_t n = (h.cmsg_len - KCMSG_HDR) / sizeof(int);
 		if (h.cmsg_len < KCMSG_HDR || n == 0 || n > SCM_MAX_FD)
@@ -590,6 +603,25 @@ inval:
 	fds_free(*out);
 	*out = NULL;
 	return -EINVAL;
+}
+
+/* SCM_CREDENTIALS for a receiver with SO_PASSCRED (MSG_CTRUNC when there is no room). */
+static void scm_creds_out(struct sock_msg *m, size_t csize, const struct kucred *cred)
+{
+	size_t room = csize - m->controllen;
+	if (room < KCMSG_LEN(sizeof(*cred))) {
+		m->out_flags |= MSG_CTRUNC;
+		return;
+	}
+	struct kcmsghdr h = {KCMSG_LEN(sizeof(*cred)), SOL_SOCKET, SCM_CREDENTIALS};
+	memcpy((uint8_t *)m->control + m->controllen, &h, sizeof(h));
+	memcpy((uint8_t *)m->control + m->controllen + KCMSG_HDR, cred, sizeof(*cred));
+	m->controllen += MIN(KCMSG_SPACE(sizeof(*cred)), room);
+}
+
+static bool passcred(struct sock *s)
+{
+	return s->so_flags & SOCKF_PASSCRED;
 }
 
 /* Installs the files of a received message in the caller's table and records them in m's
@@ -623,7 +655,7 @@ static void scm_out(struct sock_msg *m, size_t csize, struct unix_fds *fds, int 
 /* --- sending ------------------------------------------------------------------------------ */
 
 static long stream_send(struct sock *s, struct unix_sock *u, struct sock_msg *m, bool nonblock,
-			struct unix_fds *fds)
+			struct unix_fds *fds, const struct kucred *cred)
 {
 	size_t total = m->data.left, sent = 0;
 	uint64_t deadline = 0;
@@ -655,6 +687,8 @@ static long stream_send(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 		}
 		b->fds = fds;
 		fds = NULL;
+		if (cred)
+			b->cred = *cred;
 		skb_queue(p, b);
 		sent += k;
 	}
@@ -664,7 +698,7 @@ static long stream_send(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 
 /* One message (datagram or seqpacket record) to t, or to the peer when t is NULL. */
 static long msg_send(struct sock *s, struct unix_sock *u, struct unix_sock *t, struct sock_msg *m,
-		     bool nonblock, struct unix_fds **fds)
+		     bool nonblock, struct unix_fds **fds, const struct kucred *cred)
 {
 	size_t len = m->data.left;
 	uint64_t deadline = 0;
@@ -710,6 +744,8 @@ static long msg_send(struct sock *s, struct unix_sock *u, struct unix_sock *t, s
 		}
 		b->fds = *fds;
 		*fds = NULL;
+		if (cred)
+			b->cred = *cred;
 		skb_queue(to, b);
 		return (long)len;
 	}
@@ -721,7 +757,9 @@ static long unix_sendmsg(struct sock *s, struct sock_msg *m, int flags, bool non
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	struct unix_fds *fds;
-	long err = scm_in(m, &fds);
+	struct kucred cred;
+	bool has_cred;
+	long err = scm_in(m, &fds, &cred, &has_cred);
 	if (err)
 		return err;
 	if (u->type == SOCK_STREAM) {
@@ -731,13 +769,13 @@ static long unix_sendmsg(struct sock *s, struct sock_msg *m, int flags, bool non
 			fds_free(fds);
 			return err;
 		}
-		return stream_send(s, u, m, nonblock, fds);
+		return stream_send(s, u, m, nonblock, fds, has_cred ? &cred : NULL);
 	}
 	struct unix_sock *t = NULL;
 	if (m->addr && u->type == SOCK_DGRAM)
 		err = find_target(m->addr, m->addrlen, u->type, &t);
 	if (!err)
-		err = msg_send(s, u, t, m, nonblock, &fds);
+		err = msg_send(s, u, t, m, nonblock, &fds, has_cred ? &cred : NULL);
 	us_put(t);
 	fds_free(fds);
 	return err;
@@ -782,6 +820,8 @@ static long msg_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m, in
 		m->addrlen = b->from_len;
 	}
 	long r = (flags & MSG_TRUNC) ? (long)b->len : (long)n;
+	if (passcred(s))
+		scm_creds_out(m, csize, &b->cred);
 	if (!(flags & MSG_PEEK)) {
 		if (b->fds) {
 			scm_out(m, csize, b->fds, flags);
@@ -811,9 +851,11 @@ static long stream_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 	if (u->state != US_CONNECTED)
 		return -EINVAL;
 	size_t want = m->data.left, copied = 0;
-	size_t target = (flags & MSG_WAITALL) ? want : 1;
+	size_t target = (flags & MSG_WAITALL) ? want : MIN((size_t)MAX(s->rcvlowat, 1), want);
 	bool peek = flags & MSG_PEEK;
 	uint64_t deadline = 0;
+	struct kucred first;
+	uint32_t asize = m->addr ? m->addrlen : 0;
 	if (m->addr)
 		m->addrlen = 0;
 	while (copied < want) {
@@ -832,9 +874,20 @@ static long stream_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 		}
 		if (b->fds && copied && !peek)
 			break; /* a message with files starts a new read */
+		if (passcred(s) && copied && memcmp(&first, &b->cred, sizeof(first)))
+			break; /* so does one from another sender */
 		size_t n = MIN(want - copied, b->len - off);
 		if (msg_iter_push(&m->data, b->data + off, n))
 			return copied ? (long)copied : -EFAULT;
+		if (!copied) {
+			first = b->cred;
+			if (m->addr) { /* the sender's name, as Linux */
+				memcpy(m->addr, b->from, MIN(asize, b->from_len));
+				m->addrlen = b->from_len;
+			}
+			if (passcred(s))
+				scm_creds_out(m, csize, &b->cred);
+		}
 		copied += n;
 		if (peek)
 			continue;

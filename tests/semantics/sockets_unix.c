@@ -20,11 +20,13 @@
  *   rights     SCM_RIGHTS: a pipe's end and a file travel (the received fds read the same),
  *              MSG_CTRUNC with a short control buffer, MSG_CMSG_CLOEXEC, files in a message
  *              never read are closed with the socket (the pipe sees EOF)
- *   peercred   SO_PEERCRED of a socketpair and of both ends of a connection to a child
- *   peek       MSG_PEEK, FIONREAD, MSG_WAITALL across a child's separate writes
+ *   peercred   SO_PEERCRED of a socketpair and of both ends of a connection to a child,
+ *              SO_PASSCRED's SCM_CREDENTIALS
+ *   peek       MSG_PEEK, FIONREAD, MSG_WAITALL across a child's separate writes, SO_RCVLOWAT
  *   dgram      datagram boundaries, MSG_TRUNC (the flag and the full length), the sender's
  *              address, FIONREAD of the next datagram, connected datagram sockets, EPERM,
- *              ECONNREFUSED once the peer is gone, EMSGSIZE; SOCK_SEQPACKET records
+ *              ECONNREFUSED once the peer is gone, EMSGSIZE, writev/readv as one datagram;
+ *              SOCK_SEQPACKET records
  *   poll       poll and select: readable, writable, a listener with a connection waiting,
  *              POLLHUP/POLLRDHUP after the peer closes, a sleeper woken by another process
  *   churn      1 000 connect/accept/close cycles; on ringzero /proc/meminfo's MemFree (exact
@@ -378,6 +380,21 @@ static void check_path(void)
 	memset(&n1, 0, sizeof(n1));
 	CHECK_EQ(getsockname(l, (struct sockaddr *)&n1, &n1l), 0);
 	CHECK(n1l == alen && n1.sun_path[0] == dir[0] && n1.sun_path[2] == 0, "short getsockname %u", n1l);
+	/* a bound client: recvfrom on the server's end names it */
+	struct sockaddr_un cn, got;
+	socklen_t cnl = path_addr(&cn, "client"), gotl = sizeof(got);
+	unlink(cn.sun_path);
+	int bc = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK_EQ(bind(bc, (struct sockaddr *)&cn, cnl), 0);
+	CHECK_EQ(connect(bc, (struct sockaddr *)&a, alen), 0);
+	int bs = accept(l, NULL, NULL);
+	CHECK_EQ(write(bc, "named", 5), 5);
+	memset(&got, 0, sizeof(got));
+	CHECK_EQ(recvfrom(bs, buf, sizeof(buf), 0, (struct sockaddr *)&got, &gotl), 5);
+	CHECK(gotl == cnl && !strcmp(got.sun_path, cn.sun_path), "stream recvfrom source %u %s", gotl, got.sun_path);
+	close(bs);
+	close(bc);
+	unlink(cn.sun_path);
 	/* accept from a child process */
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -755,6 +772,23 @@ static void check_peercred(void)
 	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	CHECK_EQ(getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &c, &cl), 0);
 	CHECK(cl == sizeof(c) && c.pid == getpid() && c.uid == getuid() && c.gid == getgid(), "pair cred %d", (int)c.pid);
+	/* SO_PASSCRED: SCM_CREDENTIALS with each message */
+	int on = 1;
+	CHECK_EQ(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)), 0);
+	CHECK_EQ(getint(sv[1], SOL_SOCKET, SO_PASSCRED), 1);
+	CHECK_EQ(write(sv[0], "cr", 2), 2);
+	char d[4], ctl[64];
+	struct iovec iov = {d, sizeof(d)};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
+	CHECK_EQ(recvmsg(sv[1], &m, 0), 2);
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	CHECK(cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS && cm->cmsg_len == CMSG_LEN(sizeof(c)),
+	      "SCM_CREDENTIALS record");
+	if (cm) {
+		memcpy(&c, CMSG_DATA(cm), sizeof(c));
+		CHECK(c.pid == getpid() && c.uid == getuid() && c.gid == getgid(), "passed cred pid %d", (int)c.pid);
+	}
+	CHECK_EQ(m.msg_controllen, CMSG_SPACE(sizeof(c)));
 	close(sv[0]);
 	close(sv[1]);
 	int l = listener("cred", 5, SOCK_STREAM);
@@ -821,6 +855,23 @@ static void check_peek(void)
 	CHECK_EQ(recv(sv[1], b, 16, MSG_WAITALL), 16);
 	CHECK(!memcmp(b, "waitwaitwaitwait", 16), "waitall %.16s", b);
 	CHECK_EQ(wait_child(pid), 0);
+	/* SO_RCVLOWAT: a read waits for that many bytes */
+	int lw = 6;
+	CHECK_EQ(setsockopt(sv[1], SOL_SOCKET, SO_RCVLOWAT, &lw, sizeof(lw)), 0);
+	CHECK_EQ(getint(sv[1], SOL_SOCKET, SO_RCVLOWAT), 6);
+	pid = fork();
+	if (pid == 0) {
+		if (write(sv[0], "low", 3) != 3)
+			_exit(1);
+		msleep(5);
+		_exit(write(sv[0], "water", 5) == 5 ? 0 : 1);
+	}
+	memset(b, 0, sizeof(b));
+	CHECK_EQ(recv(sv[1], b, 16, 0), 8);
+	CHECK(!memcmp(b, "lowwater", 8), "rcvlowat %.8s", b);
+	CHECK_EQ(wait_child(pid), 0);
+	lw = 1;
+	CHECK_EQ(setsockopt(sv[1], SOL_SOCKET, SO_RCVLOWAT, &lw, sizeof(lw)), 0);
 	/* MSG_WAITALL ends at EOF with what came */
 	CHECK_EQ(write(sv[0], "ab", 2), 2);
 	shutdown(sv[0], SHUT_WR);
@@ -890,6 +941,23 @@ static void check_dgram(void)
 	CHECK_EQ(write(sv[0], "bbb", 3), 3);
 	CHECK_EQ(read(sv[1], buf, sizeof(buf)), 2);
 	CHECK_EQ(read(sv[1], buf, sizeof(buf)), 3);
+	/* write(2) of nothing sends an empty datagram; read(2) of nothing takes none */
+	CHECK_EQ(write(sv[0], "", 0), 0);
+	CHECK_EQ(write(sv[0], "z", 1), 1);
+	CHECK_EQ(read(sv[1], buf, 0), 0);
+	CHECK_EQ(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 0);
+	CHECK_EQ(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), 1);
+	/* writev and readv: the whole vector is one datagram */
+	static char big1[3000], big2[3000], in1[2000], in2[5000];
+	memset(big1, '1', sizeof(big1));
+	memset(big2, '2', sizeof(big2));
+	struct iovec wv[2] = {{big1, sizeof(big1)}, {big2, sizeof(big2)}};
+	CHECK_EQ(writev(sv[0], wv, 2), 6000);
+	CHECK_EQ(write(sv[0], "next", 4), 4);
+	struct iovec rv2[2] = {{in1, sizeof(in1)}, {in2, sizeof(in2)}};
+	CHECK_EQ(readv(sv[1], rv2, 2), 6000);
+	CHECK(in1[1999] == '1' && in2[999] == '1' && in2[1000] == '2' && in2[3999] == '2', "readv spread");
+	CHECK_EQ(readv(sv[1], rv2, 2), 4);
 	close(sv[0]);
 	close(sv[1]);
 	/* SOCK_SEQPACKET: records over a connection, EOF at the end */
