@@ -3,7 +3,7 @@
  * connections, accept, blocking and non-blocking connect (EINPROGRESS, then POLLOUT and
  * SO_ERROR; ECONNREFUSED from the peer's RST), send through lwIP's send buffer (tcp_sndbuf:
  * a blocked writer sleeps until lwIP's sent callback), receive from a queue of pbufs
- * (tcp_recved reopens the window as the program reads; MSG_PEEK, MSG_WAITALL), shutdown,
+ * (tcp_recved reopens the window as the program reads; MSG_PEEK, MSG_WAITALL, SO_RCVLOWAT), shutdown,
  * names, TCP_NODELAY, TCP_CORK and MSG_MORE, SO_KEEPALIVE and TCP_KEEP*, IP_TOS/IP_TTL, IPV6_V6ONLY, FIONREAD/SIOCOUTQ, poll
  * bits, and close (FIN, or RST when unread data is left or SO_LINGER is 0; a closing
  * connection's pcb, TIME_WAIT included, then belongs to lwIP).
@@ -497,7 +497,8 @@ static long tcp_recvmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 			got += n;
 			continue;
 		}
-		if (want == 0 || (got && !waitall))
+		/* SO_RCVLOWAT: a blocking read waits for that many bytes (or what it asked for) */
+		if (want == 0 || (got && !waitall && (got >= MIN((size_t)s->rcvlowat, want) || nonblock)))
 			break;
 		if (s->so_error) {
 			if (!got)
@@ -664,7 +665,7 @@ static unsigned int tcp_poll_op(struct sock *s)
 	case INET_CONNECTED:
 		break;
 	}
-	if (c->rx_len || c->rx_fin || c->shut_rd)
+	if ((c->rx_len && c->rx_len >= (uint32_t)s->rcvlowat) || c->rx_fin || c->shut_rd)
 		m |= POLLIN | POLLRDNORM;
 	if (c->rx_fin || c->shut_rd)
 		m |= POLLRDHUP;
