@@ -25,8 +25,8 @@
  *   ipv6        TCP and UDP echo over ::1; an AF_INET6 listener on :: accepts an IPv4
  *               client as ::ffff:127.0.0.1; IPV6_V6ONLY
  *   names       unbound and unconnected names, ENOTCONN, TCP_NODELAY, SO_KEEPALIVE, FIONREAD,
- *               MSG_PEEK then MSG_WAITALL, SO_RCVLOWAT (poll and a blocking read wait for
- *               4 bytes), TCP_CORK, IP_TTL (64 by default), IP_TOS
+ *               MSG_PEEK then MSG_WAITALL, SO_RCVLOWAT (POLLIN only at 4 bytes; a blocking
+ *               read that already took some bytes is not tested: Linux may never wake it), TCP_CORK, IP_TTL (64 by default), IP_TOS
  *   many        1 000 connections opened and closed; on ringzero MemFree is back at its
  *               level after a warm-up (nothing leaks per connection)
  *   errors      bad pointers (EFAULT) and lengths (EINVAL), EAFNOSUPPORT, EPROTONOSUPPORT,
@@ -602,14 +602,10 @@ static void names(void)
 	CHECK(setsockopt(b1, SOL_SOCKET, SO_RCVLOWAT, &four, sizeof(four)) == 0, "SO_RCVLOWAT");
 	CHECK_EQ(write(a1, "ab", 2), 2);
 	CHECK(!(poll1(b1, POLLIN, 100) & POLLIN), "POLLIN below SO_RCVLOWAT");
-	pid_t w = fork();
-	if (w == 0) {
-		usleep(100000);
-		_exit(write(a1, "cd", 2) == 2 ? 0 : 1);
-	}
-	CHECK_EQ(recv(b1, buf, sizeof(buf), 0), 4);     /* waited for the other two bytes */
+	CHECK_EQ(write(a1, "cd", 2), 2);
+	CHECK(poll1(b1, POLLIN, 5000) & POLLIN, "POLLIN at SO_RCVLOWAT");
+	CHECK_EQ(recv(b1, buf, sizeof(buf), 0), 4);
 	CHECK(!memcmp(buf, "abcd", 4), "bytes at SO_RCVLOWAT");
-	CHECK_EQ(reap(w), 0);
 	/* TCP_CORK holds bytes back until it is taken off (or 200 ms), then they go */
 	CHECK(setsockopt(a1, IPPROTO_TCP, TCP_CORK, &one, sizeof(one)) == 0, "TCP_CORK on");
 	CHECK(getsockopt(a1, IPPROTO_TCP, TCP_CORK, &v, &len) == 0 && v == 1, "TCP_CORK reads %d", v);
