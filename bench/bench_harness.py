@@ -722,6 +722,8 @@ def qemu_version():
 def write_machine(path, info, engines, why, boots, rz, host_notes):
     out = ["# machine.txt: where and how results/ was measured (written by bench/bench_harness.py)", ""]
     out.append("date: %s" % info["when"])
+    if info.get("commit"):
+        out.append("source: git commit %s" % info["commit"])
     out.append("run: %s, %s; guest scale %g, host scale %g; duration %.0f s" % (
         "QUICK" if info["quick"] else "full", "make bench", info["scale"]["guest"], info["scale"]["host"],
         info["duration"]))
@@ -799,6 +801,16 @@ def read_version(build):
     except OSError:
         pass
     return d
+
+
+def git_commit():
+    """The commit the tree was built from (with -dirty when it has local changes), or None."""
+    try:
+        c = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty", "--abbrev=12"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, timeout=10)
+        return c.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def main(argv=None):
@@ -907,6 +919,7 @@ def main(argv=None):
             not_run.append("%s: left out with --modes" % m)
 
     info = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "quick": a.quick, "scale": scale,
+            "commit": git_commit(),
             "linux_pkg": read_version(build), "load": (load_start, load_average())}
     for (mode, engine), b in sorted(boots.items()):
         if mode == "linux" and b["parsed"].get("vuln"):
