@@ -6,7 +6,7 @@
  *
  * Parts: `restart` (a pipe read blocked in the call, a signal with and without SA_RESTART:
  * the handler runs, the read goes on or fails with EINTR, the caller's live values intact,
- * a lite call inside the handler), `efault` (copies of 0..17 bytes at every alignment up to
+ * a lite call inside the handler; the same for open of a FIFO with no writer), `efault` (copies of 0..17 bytes at every alignment up to
  * the end of a mapping, none written past the buffer; a buffer across into an unmapped page
  * or wholly in it: EFAULT, nothing written before the buffer), `stackgrow` (a read into an
  * untouched stack array far below the stack pointer), `threadclose` (one thread blocked in
@@ -104,6 +104,45 @@ static void part_restart(void)
 		close(p[0]);
 		close(p[1]);
 	}
+	/* open of a FIFO blocks until a writer opens it: restarted, or EINTR */
+	char fifo[] = "/tmp/litepath-fifo";
+	unlink(fifo);
+	CHECK(mkfifo(fifo, 0600) == 0, "mkfifo");
+	for (int restart = 1; restart >= 0; restart--) {
+		set_handler(restart);
+		handled = 0;
+		pid_t k = fork();
+		if (k == 0) {
+			usleep(50000);
+			kill(getppid(), SIGUSR1);
+			usleep(50000);
+			if (restart) {
+				int w = open(fifo, O_WRONLY);
+				if (w < 0 || write(w, "f", 1) != 1)
+					_exit(2);
+				close(w);
+			}
+			_exit(0);
+		}
+		long a = mix(k, 9), b = mix(a, 10);
+		errno = 0;
+		int r = open(fifo, O_RDONLY);
+		if (restart) {
+			char fc = 0;
+			CHECK(r >= 0 && read(r, &fc, 1) == 1 && fc == 'f', "FIFO open restarted (%d)", r);
+		} else {
+			CHECK(r == -1 && errno == EINTR, "FIFO open without SA_RESTART: %d", r);
+		}
+		if (r >= 0)
+			close(r);
+		CHECK_EQ(handled, 1);
+		CHECK(b == mix(mix(k, 9), 10), "live values");
+		char hc;
+		CHECK(read(hpipe[0], &hc, 1) == 1, "handler's write");
+		int st;
+		CHECK(waitpid(k, &st, 0) == k && WIFEXITED(st) && WEXITSTATUS(st) == 0, "poker");
+	}
+	unlink(fifo);
 	signal(SIGUSR1, SIG_DFL);
 	close(hpipe[0]);
 	close(hpipe[1]);
