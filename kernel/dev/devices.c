@@ -23,14 +23,17 @@ static long null_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 /* /dev/zero's reads clear the caller's buffer in place (uaccess_zero: rep stosb with a fault
  * fixup), as Linux's clear_user does: a buffer that runs into an unmapped page gets the
  * bytes up to it and their count, -EFAULT only when not one byte could be written. Reads
- * longer than ZERO_CHUNK go in chunks, with a preemption point between. */
+ * of 16 bytes or more go through zero_read_long (quadwords; beyond ZERO_CHUNK in chunks,
+ * with a preemption point between). */
 #define ZERO_CHUNK (64 * 1024)
 
+/* 16 bytes or more: one uaccess_zero (quadwords) up to ZERO_CHUNK, chunks beyond. */
 static __attribute__((noinline, noclone)) long zero_read_long(struct file *f, uint64_t ubuf, size_t n)
 {
-	(void)f;
 	if (!user_range_ok(ubuf, n))
 		return -EFAULT;
+	if (n <= ZERO_CHUNK)
+		return uaccess_zero(f, ubuf, n);
 	size_t done = 0;
 	while (done < n) {
 		size_t k = MIN(n - done, (size_t)ZERO_CHUNK);
@@ -49,11 +52,11 @@ static __attribute__((noinline, noclone)) long zero_read_long(struct file *f, ui
 static long zero_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	(void)pos;
-	if (n > ZERO_CHUNK)
+	if (n >= 16)
 		return zero_read_long(f, ubuf, n);
-	if (ubuf > USER_TOP - n)        /* user_range_ok for n <= ZERO_CHUNK (no wrap) */
+	if (ubuf > USER_TOP - n)        /* user_range_ok for n < 16 (no wrap) */
 		return -EFAULT;
-	return uaccess_zero(f, ubuf, n);        /* a tail jump: f stays in the first register */
+	return uaccess_zero_short(f, ubuf, n); /* a tail jump: f stays in the first register */
 }
 
 static long full_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)

@@ -98,7 +98,8 @@ static inline __attribute__((always_inline)) long rw_quick(int fd, uint64_t ubuf
 	struct fdtable *t = current_fdtable();
 	if (__builtin_expect(!t || t->refs > 1, 0))
 		return rw_shared(fd, ubuf, n, write, -1);
-	struct file *f = (unsigned)fd < RZ_FD_MAX ? t->fd[fd] : NULL;
+	unsigned int i = (unsigned int)fd;      /* zero-extended: the register keeps fd */
+	struct file *f = i < RZ_FD_MAX ? t->fd[i] : NULL;
 	if (__builtin_expect(!f, 0))
 		return -EBADF;
 	if (__builtin_expect(!(f->rw & (write ? FILE_RW_WRITE : FILE_RW_READ)) || n > MAX_RW, 0))

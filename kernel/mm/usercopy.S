@@ -12,6 +12,7 @@
  *                          faulting quadword), or -EFAULT (14) when none could be
  *                          (n > 0). The first argument is ignored so that /dev/zero's
  *                          read operation (f, ubuf, n, pos) reaches it with a tail jump.
+ *   int64_t  uaccess_zero_short(uint64_t unused, void *dst, uint64_t n < 16)   -> the same
  *   int64_t  uaccess_strncpy(char *dst, const char *usrc, uint64_t max)
  *                       -> length (without NUL), max when no NUL within max, -1 on fault */
 	.text
@@ -43,14 +44,15 @@ uaccess_copy:
 	leaq (%rdx,%rcx,8), %rax	/* bytes left: the quadwords not copied and the tail */
 	ret
 
-	.globl uaccess_zero
+	.globl uaccess_zero, uaccess_zero_short
 uaccess_zero:
+	cmpq $16, %rdx			/* 16 bytes or more: quadwords first, as uaccess_copy */
+	jae .Lzero_quads
+uaccess_zero_short:			/* n < 16 known: the test above skipped */
 	movq %rdx, %rcx			/* count for rep stosb */
 	xorl %eax, %eax			/* the byte stored */
 	movq %rsi, %rdi
 	stac
-	cmpq $16, %rdx			/* 16 bytes or more: quadwords first, as uaccess_copy */
-	jae .Lzero_quads
 .Lzero_insn:
 	rep stosb			/* may fault: fixup below */
 	clac
@@ -65,6 +67,10 @@ uaccess_zero:
 1:	movq $-14, %rax			/* -EFAULT: none */
 	ret
 .Lzero_quads:
+	xorl %eax, %eax
+	movq %rsi, %rdi
+	stac
+	movq %rdx, %rcx
 	movq %rdx, %r8
 	shrq $3, %rcx			/* quadwords */
 	andl $7, %r8d			/* and the bytes after them */

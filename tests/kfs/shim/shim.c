@@ -27,6 +27,10 @@ long uaccess_zero(const void *unused, uint64_t udst, uint64_t n)
 		((char *)(uintptr_t)udst)[i++] = 0;
 	return i || !n ? (long)i : -EFAULT;
 }
+long uaccess_zero_short(const void *unused, uint64_t udst, uint64_t n)
+{
+	return uaccess_zero(unused, udst, n);
+}
 long strncpy_from_user(char *d, uint64_t s, size_t max)
 {
 	for (size_t i = 0; i < max; i++) {
