@@ -18,6 +18,7 @@ RING_OF = {"exec": 3, "kexec": 0}
 PROGRAMS = [
     ("usertop", "", [], 30),
     ("devrw", "", ["zero-partial", "checks"], 60),
+    ("litepath", "", ["restart", "efault", "stackgrow", "threadclose", "vfork", "ppid", "ppid-thread", "preempt"], 120),
     ("vmcost", "-c", ["find-free", "huge-unmap"], 240),
     ("pollwake", "-c", ["ping-pong"], 240),
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
@@ -38,10 +39,10 @@ PROGRAMS = [
     ("epoll", "", ["lt", "et", "oneshot", "hup", "dup-close", "fds", "nested", "pwait", "eintr", "errors", "sockets",
                "many"],
      120),
+    ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "nb-accept", "nb-connect", "backlog",
+                          "addrinuse", "udp", "ipv6", "names", "many", "errors"], 240),
     ("sockets_unix", "", ["pair", "path", "abstract", "shutdown", "peer-close", "sndbuf", "nonblock", "rights",
                           "peercred", "peek", "dgram", "poll", "churn", "badargs", "backlog", "vanish"], 240),
-    ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "nb-accept", "nb-connect",
-                          "addrinuse", "udp", "ipv6", "names", "many", "errors"], 240),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]
