@@ -26,6 +26,20 @@ struct file *file_alloc(struct inode *ip, uint32_t flags, const struct file_ops 
 	return f;
 }
 
+void file_rw_prepare(struct file *f)
+{
+	const struct file_ops *o = f->ops;
+	uint8_t rw = 0;
+	if (o && !(f->flags & O_PATH)) {
+		if (o->read && file_readable(f))
+			rw |= FILE_RW_READ;
+		if (o->write && file_writable(f))
+			rw |= FILE_RW_WRITE;
+	}
+	f->rw = rw;
+	f->rwpos = o && o->seekable ? &f->pos : NULL;
+}
+
 struct file *file_get(struct file *f)
 {
 	if (f)
@@ -267,6 +281,7 @@ struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)
 			return NULL;
 		}
 	}
+	file_rw_prepare(f);
 	return f;
 }
 
@@ -301,6 +316,7 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 		return -EINVAL;
 	for (int fd = min; fd < limit; fd++)
 		if (!t->fd[fd]) {
+			file_rw_prepare(f);
 			t->fd[fd] = f;
 			set_cloexec(t, fd, cloexec);
 			return fd;

@@ -82,14 +82,39 @@ static inline __attribute__((always_inline)) long do_rw(int fd, uint64_t ubuf, s
 	return rw_file((unsigned)fd < RZ_FD_MAX ? t->fd[fd] : NULL, ubuf, n, write, off);
 }
 
+/* read and write when f's FILE_RW_* bit is clear or the count needs the MAX_RW clamp:
+ * every check made again, the error as rw_check gives it. */
+static __attribute__((noinline)) long rw_checked(struct file *f, uint64_t ubuf, size_t n, bool write)
+{
+	return rw_file(f, ubuf, n, write, -1);
+}
+
+/* read and write: do_rw with the checks that depend only on the file (O_PATH, the access
+ * mode, the operation present, seekable) read from f->rw and f->rwpos, done once at open
+ * (file_rw_prepare), and the clamp as a test that sends the rare long count to
+ * rw_checked. The common case ends in a tail call of the operation. */
+static inline __attribute__((always_inline)) long rw_quick(int fd, uint64_t ubuf, size_t n, bool write)
+{
+	struct fdtable *t = current_fdtable();
+	if (__builtin_expect(!t || t->refs > 1, 0))
+		return rw_shared(fd, ubuf, n, write, -1);
+	unsigned int i = (unsigned int)fd;      /* zero-extended: the register keeps fd */
+	struct file *f = i < RZ_FD_MAX ? t->fd[i] : NULL;
+	if (__builtin_expect(!f, 0))
+		return -EBADF;
+	if (__builtin_expect(!(f->rw & (write ? FILE_RW_WRITE : FILE_RW_READ)) || n > MAX_RW, 0))
+		return rw_checked(f, ubuf, n, write);
+	return write ? f->ops->write(f, WSRC_USER(ubuf), n, f->rwpos) : f->ops->read(f, ubuf, n, f->rwpos);
+}
+
 SYSCALL_DEFINE3(read, fd_t, fd, uptr_t, buf, size_t, count)
 {
-	return do_rw(fd, buf, count, false, -1);
+	return rw_quick(fd, buf, count, false);
 }
 
 SYSCALL_DEFINE3(write, fd_t, fd, uptr_t, buf, size_t, count)
 {
-	return do_rw(fd, buf, count, true, -1);
+	return rw_quick(fd, buf, count, true);
 }
 
 SYSCALL_DEFINE4(pread64, fd_t, fd, uptr_t, buf, size_t, count, off_t, pos)

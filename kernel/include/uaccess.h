@@ -19,6 +19,12 @@
 /* usercopy.S: n bytes with a fault fixup; returns the bytes not copied (0 when done). */
 uint64_t uaccess_copy(void *dst, const void *src, uint64_t n);
 
+/* usercopy.S: n zero bytes at udst (range checked by the caller), as /dev/zero's read
+ * returns it: n, or the bytes written before the first fault, or -EFAULT when none were
+ * (n > 0). `unused` is ignored (it lets a file operation tail-jump here). */
+long uaccess_zero(const void *unused, uint64_t udst, uint64_t n);
+long uaccess_zero_short(const void *unused, uint64_t udst, uint64_t n);  /* n < 16 only */
+
 /* below USER_TOP, no wrap */
 static inline bool user_range_ok(uint64_t uaddr, size_t n)
 {

@@ -89,7 +89,17 @@ struct file {
 	const struct file_ops *ops;
 	void *priv;
 	struct epitem *epitems;         /* the epoll items watching this file (fs/epoll.c) */
+	/* read(2)/write(2)'s checks, done once (file_rw_prepare, at open and at fd_install):
+	 * FILE_RW_READ/WRITE: not O_PATH, the access mode allows it and ops has the operation;
+	 * rwpos: &pos when ops->seekable, else NULL. They depend only on the access mode, O_PATH
+	 * and ops, which never change once a file is open (F_SETFL keeps them). A clear bit
+	 * only sends the call to the full checks (sys_rw.c), so it is never wrong to leave one
+	 * clear. */
+	uint8_t rw;
+	uint64_t *rwpos;
 };
+#define FILE_RW_READ 1
+#define FILE_RW_WRITE 2
 struct fdtable {
 	int refs;
 	struct file *fd[RZ_FD_MAX];
@@ -105,6 +115,7 @@ struct file *file_alloc(struct inode *ip, uint32_t flags, const struct file_ops 
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 struct file *fget(int fd);              /* referenced, or NULL for a bad fd */
+void file_rw_prepare(struct file *f);   /* sets f->rw and f->rwpos (above) */
 /* fdget/fdput: fd's file for the length of one system call, with a reference only when the
  * descriptor table is shared (CLONE_FILES: another thread could close fd meanwhile). An
  * unshared table changes only by its own task's calls, and a task runs one call at a time

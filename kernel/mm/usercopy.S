@@ -6,6 +6,13 @@
  * accesses (a no-op effect in ring 0 programs' supervisor pages; issue 4).
  *
  *   uint64_t uaccess_copy(void *dst, const void *src, uint64_t n)   -> bytes not copied
+ *   int64_t  uaccess_zero(uint64_t unused, void *dst, uint64_t n)
+ *                       -> n, or the bytes written before the first fault (exactly:
+ *                          a fault in the quadword part goes on byte by byte from the
+ *                          faulting quadword), or -EFAULT (14) when none could be
+ *                          (n > 0). The first argument is ignored so that /dev/zero's
+ *                          read operation (f, ubuf, n, pos) reaches it with a tail jump.
+ *   int64_t  uaccess_zero_short(uint64_t unused, void *dst, uint64_t n < 16)   -> the same
  *   int64_t  uaccess_strncpy(char *dst, const char *usrc, uint64_t max)
  *                       -> length (without NUL), max when no NUL within max, -1 on fault */
 	.text
@@ -37,6 +44,44 @@ uaccess_copy:
 	leaq (%rdx,%rcx,8), %rax	/* bytes left: the quadwords not copied and the tail */
 	ret
 
+	.globl uaccess_zero, uaccess_zero_short
+uaccess_zero:
+	cmpq $16, %rdx			/* 16 bytes or more: quadwords first, as uaccess_copy */
+	jae .Lzero_quads
+uaccess_zero_short:			/* n < 16 known: the test above skipped */
+	movq %rdx, %rcx			/* count for rep stosb */
+	xorl %eax, %eax			/* the byte stored */
+	movq %rsi, %rdi
+	stac
+.Lzero_insn:
+	rep stosb			/* may fault: fixup below */
+	clac
+	movq %rdx, %rax			/* all n */
+	ret
+.Lzero_fixup:
+	clac
+	movq %rdx, %rax
+	subq %rcx, %rax			/* the bytes written before the fault */
+	jz 1f
+	ret
+1:	movq $-14, %rax			/* -EFAULT: none */
+	ret
+.Lzero_quads:
+	xorl %eax, %eax
+	movq %rsi, %rdi
+	stac
+	movq %rdx, %rcx
+	movq %rdx, %r8
+	shrq $3, %rcx			/* quadwords */
+	andl $7, %r8d			/* and the bytes after them */
+.Lzeroq_insn:
+	rep stosq			/* may fault: fixup below (a faulting quadword is not written) */
+	movq %r8, %rcx
+	jmp .Lzero_insn
+.Lzeroq_fixup:
+	leaq (%r8,%rcx,8), %rcx		/* the bytes left, from the faulting quadword on: store */
+	jmp .Lzero_insn			/* them bytewise, to fault at the exact first bad byte */
+
 	.globl uaccess_strncpy
 uaccess_strncpy:
 	xorl %eax, %eax			/* length so far */
@@ -63,5 +108,7 @@ uaccess_strncpy:
 uaccess_extable:
 	.quad .Lcopy_insn, .Lcopy_fixup
 	.quad .Lcopyq_insn, .Lcopyq_fixup
+	.quad .Lzero_insn, .Lzero_fixup
+	.quad .Lzeroq_insn, .Lzeroq_fixup
 	.quad .Lstr_insn, .Lstr_fixup
 uaccess_extable_end:

@@ -1,4 +1,4 @@
-/* shim.c: the process core's half of files.h, uaccess.h (uaccess_copy) and wait.h, and the UART, for the
+/* shim.c: the process core's half of files.h, uaccess.h (uaccess_copy, uaccess_zero) and wait.h, and the UART, for the
  * host tests of the file layer (tests/kfs). User pointers are host pointers; addresses
  * below 64 KiB or at/above USER_TOP are "unmapped" and give -EFAULT. Sleeping calls a hook
  * the test installs (standing in for another process or an interrupt), or fails with
@@ -18,6 +18,18 @@ uint64_t uaccess_copy(void *d, const void *s, uint64_t n)
 		return n;
 	memcpy(d, s, n);
 	return 0;
+}
+long uaccess_zero(const void *unused, uint64_t udst, uint64_t n)
+{
+	(void)unused;
+	uint64_t i = 0;
+	while (i < n && !bad(udst + i, 1))
+		((char *)(uintptr_t)udst)[i++] = 0;
+	return i || !n ? (long)i : -EFAULT;
+}
+long uaccess_zero_short(const void *unused, uint64_t udst, uint64_t n)
+{
+	return uaccess_zero(unused, udst, n);
 }
 long strncpy_from_user(char *d, uint64_t s, size_t max)
 {
