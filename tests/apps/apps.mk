@@ -114,7 +114,7 @@ $(APPS_INITRAMFS): $(APPS_BINS) $(APPS_SCRIPTS) $(SERVERS_WWW) $(SERVERS_ETC) ke
 # APPS_SERVERS_GUEST=1: the servers in ring 3 and ring 0 too. They need the kernel's sockets
 # and epoll (issue 11): the default is 1 once the kernel defines epoll_create1 (checked with
 # main and wip/epoll merged: every line of servers.sh the same in both rings), 0 before.
-APPS_SERVERS_GUEST ?= $(if $(shell grep -ls 'SYSCALL_DEFINE1(epoll_create1' kernel/*/*.c),1,0)
+APPS_SERVERS_GUEST ?= $(if $(shell grep -ls 'SYSCALL_DEFINE1.epoll_create1,' kernel/*/*.c),1,0)
 test-apps: $(KERNEL_ELF) $(APPS_INITRAMFS) | $(BOOTSTRAP_APPS)
 	$(call say,TEST,apps)
 	$(Q)rm -rf $(RESULTS)/apps.txt && mkdir -p $(RESULTS)
