@@ -16,9 +16,8 @@
 # (static, the ringzero note kept, debug info stripped) to $(APPS_ROOT)/bin/ and from there
 # into the apps initramfs, with the test's files (redis.cli, redis.expected, redis.pipe,
 # nginx.conf, servers.sh) in /apps, www/ in /apps/www and etc/ in /etc.
-# tests/qemu/test_servers.py runs them on the host (always) and in the two rings (only with
-# APPS_SERVERS_GUEST=1: they need the kernel's sockets and epoll: both servers use epoll on
-# Linux; without it both stop at epoll_create1 (musl's epoll_create calls it): ENOSYS).
+# tests/qemu/test_servers.py runs them on the host (always) and in the two rings (unless
+# APPS_SERVERS_GUEST=0).
 #
 # What this file does not own: the initramfs and the test-apps target (apps.mk).
 
