@@ -31,11 +31,13 @@
 # $(BUILD)/bench/logs/, and results/.
 
 BENCH_OUT      := $(BUILD)/bench
-BENCH_PROGS    := lat_syscall lat_mem lat_pipe lat_ctx lat_sig lat_proc bw_file app_busybox lat_sock bw_sock app_redis
+BENCH_PROGS    := lat_syscall lat_mem lat_pipe lat_ctx lat_sig lat_proc bw_file app_busybox lat_sock bw_sock app_redis app_nginx
 BENCH_BUSYBOX  := $(BENCH_OUT)/bin/busybox-r0
-# app_redis runs redis-server and redis-benchmark from its own directory: test-apps' builds
-# (tests/apps/servers.mk), copied beside it.
-BENCH_REDIS    := $(addprefix $(BENCH_OUT)/bin/,redis-server redis-benchmark)
+# app_redis runs redis-server and redis-benchmark from its own directory, app_nginx nginx:
+# test-apps' builds (tests/apps/servers.mk), copied beside them. nginx run as root looks up
+# the user nobody: both images get test-apps' /etc/passwd and /etc/group (BENCH_ETC).
+BENCH_REDIS    := $(addprefix $(BENCH_OUT)/bin/,redis-server redis-benchmark nginx)
+BENCH_ETC      := tests/apps/etc/passwd tests/apps/etc/group
 BENCH_BINS     := $(addprefix $(BENCH_OUT)/bin/,$(BENCH_PROGS)) $(BENCH_BUSYBOX) $(BENCH_REDIS)
 BENCH_INIT     := $(BENCH_OUT)/bin/init
 BENCH_CFLAGS   := -O2 -Wall -Wextra -Werror
@@ -58,7 +60,7 @@ $(BENCH_OUT)/bin/%: bench/%.c bench/bench.h $(R0CC_DEPS)
 	$(call say,R0CC,$@)
 	$(Q)$(R0CC) $(BENCH_CFLAGS) -o $@ $< -lpthread
 # The socket programs share bench/sock.h.
-$(BENCH_OUT)/bin/lat_sock $(BENCH_OUT)/bin/bw_sock $(BENCH_OUT)/bin/app_redis: bench/sock.h
+$(BENCH_OUT)/bin/lat_sock $(BENCH_OUT)/bin/bw_sock $(BENCH_OUT)/bin/app_redis $(BENCH_OUT)/bin/app_nginx: bench/sock.h
 $(BENCH_REDIS): $(BENCH_OUT)/bin/%: $(BUILD)/apps/root/bin/%
 	@mkdir -p $(@D)
 	$(Q)cp $< $@
@@ -112,9 +114,10 @@ $(BENCH_VMLINUZ): bench/fetch-linux.sh bench/bench.mk | $(BOOTSTRAP)
 	$(Q)bench/fetch-linux.sh $(CACHE) $(BENCH_OUT)/linux $(BENCH_LINUX_PKG) $(BENCH_LINUX_VERSION) $(BENCH_LINUX_SHA256)
 
 # The Linux guest's initramfs: /init and /bin/<benchmarks>, reproducible (zero times, root).
-$(BENCH_LINUX_INITRD): $(BENCH_BINS) $(BENCH_INIT)
+$(BENCH_LINUX_INITRD): $(BENCH_BINS) $(BENCH_INIT) $(BENCH_ETC)
 	$(call say,CPIO,$@)
-	$(Q)rm -rf $(BENCH_OUT)/linux-root && mkdir -p $(BENCH_OUT)/linux-root/bin
+	$(Q)rm -rf $(BENCH_OUT)/linux-root && mkdir -p $(BENCH_OUT)/linux-root/bin $(BENCH_OUT)/linux-root/etc
+	$(Q)cp $(BENCH_ETC) $(BENCH_OUT)/linux-root/etc/
 	$(Q)cp $(BENCH_INIT) $(BENCH_OUT)/linux-root/init
 	$(Q)cp $(BENCH_BINS) $(BENCH_OUT)/linux-root/bin/
 	$(Q)find $(BENCH_OUT)/linux-root -exec touch -h -d @0 {} +
@@ -124,10 +127,11 @@ $(BENCH_LINUX_INITRD): $(BENCH_BINS) $(BENCH_INIT)
 # benchmarks in /bin, as a separate archive so that make bench never changes the one the
 # tests boot. Built by a sub-make that may fail while the kernel is under construction:
 # the harness then reports ring0/ring3 as not run.
-bench-ringzero: $(BENCH_BINS) $(KERNEL_ELF) $(INITRAMFS)
+bench-ringzero: $(BENCH_BINS) $(KERNEL_ELF) $(INITRAMFS) $(BENCH_ETC)
 	$(call say,CPIO,$(BENCH_RZ_INITRD))
 	$(Q)rm -rf $(BENCH_OUT)/rz-root && mkdir -p $(BENCH_OUT)/rz-root
-	$(Q)cp -R $(INITRAMFS_DIR)/. $(BENCH_OUT)/rz-root/ && mkdir -p $(BENCH_OUT)/rz-root/bin
+	$(Q)cp -R $(INITRAMFS_DIR)/. $(BENCH_OUT)/rz-root/ && mkdir -p $(BENCH_OUT)/rz-root/bin $(BENCH_OUT)/rz-root/etc
+	$(Q)cp $(BENCH_ETC) $(BENCH_OUT)/rz-root/etc/
 	$(Q)cp $(BENCH_BINS) $(BENCH_OUT)/rz-root/bin/
 	$(Q)find $(BENCH_OUT)/rz-root -exec touch -h -d @0 {} +
 	$(Q)(cd $(BENCH_OUT)/rz-root && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > $(BENCH_RZ_INITRD)

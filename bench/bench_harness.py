@@ -44,7 +44,7 @@ ROOT = os.path.dirname(HERE)
 # The socket programs (and app_redis, which needs sockets and epoll) come last: a mode whose
 # sockets hang loses only their rows.
 PROGRAMS = ["lat_syscall", "lat_mem", "lat_pipe", "lat_ctx", "lat_sig", "lat_proc", "bw_file",
-            "app_busybox", "lat_sock", "bw_sock", "app_redis"]
+            "app_busybox", "lat_sock", "bw_sock", "app_redis", "app_nginx"]
 # Cases in report order, with what one operation is.
 CASES = [
     ("floor", "indirect call of a function returning a constant (the loop)"),
@@ -85,6 +85,9 @@ CASES = [
     ("redis_get_p16", "one redis GET, redis-benchmark -P 16 (16 requests pipelined) over TCP"),
     ("redis_get_unix", "one redis GET, -c 1 over the Unix socket"),
     ("redis_set_unix", "one redis SET, -c 1 over the Unix socket"),
+    ("nginx_small", "one nginx GET of a 612-byte static file on a new TCP loopback connection "
+                    "(connect, request, the whole reply checked, close; client, nginx and kernel)"),
+    ("nginx_small_ka", "one nginx GET of the 612-byte file on a kept-alive connection"),
 ]
 CASE_NAMES = [c for c, _ in CASES]
 # A case the system has no sockets for (bench/sock.h): "# unavailable CASE: WHAT: ERROR".
@@ -868,6 +871,9 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--engines", default=None, help="comma-separated subset of tcg,icount,kvm")
     ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--programs", default=None,
+                    help="comma-separated subset of the programs (a narrow run: e.g. app_redis,app_nginx; "
+                         "the Linux guest gets it as rzcases=, bench/init.c's filter)")
     ap.add_argument("--canned", default=None, help="parse DIR/*.log instead of running (tests)")
     ap.add_argument("--linux-boots", type=int, default=None,
                     help="boots of each Linux guest, the median reported (default %d; 1 with --quick)" % LINUX_BOOTS)
@@ -883,6 +889,10 @@ def main(argv=None):
     os.makedirs(logdir, exist_ok=True)
     os.makedirs(results, exist_ok=True)
     scale = QUICK if a.quick else FULL
+    if a.programs:
+        global PROGRAMS
+        PROGRAMS = [p for p in PROGRAMS if p in a.programs.split(",")]
+        os.environ["BENCH_LINUX_APPEND"] = os.environ.get("BENCH_LINUX_APPEND", "") + " rzcases=" + ",".join(PROGRAMS)
     rz_initrd = a.rz_initrd or os.path.join(build, "ringzero-initramfs.cpio")
     modes = a.modes.split(",")
     engines, why = detect_engines()

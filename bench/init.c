@@ -45,7 +45,7 @@
 
 static const char *const programs[] = {
 	"lat_syscall", "lat_mem", "lat_pipe", "lat_ctx", "lat_sig", "lat_proc", "bw_file",
-	"app_busybox", "lat_sock", "bw_sock", "app_redis", NULL,
+	"app_busybox", "lat_sock", "bw_sock", "app_redis", "app_nginx", NULL,
 };
 
 static const char *env_or(const char *name, const char *dflt)

@@ -9,7 +9,9 @@
 #            the amalgamation is generated with tclsh, as upstream's build does)
 #   busybox  Debian's busybox source (the tarball bench.mk pins): make defconfig, make
 #   redis, nginx  (issue 11) tests/apps/servers.mk; run by tests/qemu/test_servers.py on the
-#            host, and in the two rings with APPS_SERVERS_GUEST=1
+#            host, and in the two rings with APPS_SERVERS_GUEST=1; with it also
+#            tests/qemu/test_servers_cross.py: each server with its clients in the other
+#            ring, and nginx fetched from the host through the virtio-net device (NET=1)
 #
 # No per-project patches: the trees are unpacked afresh for every build (each build's own
 # make would not notice a new libc.a), and what each build prints goes to its log in
@@ -123,4 +125,9 @@ test-apps: $(KERNEL_ELF) $(APPS_INITRAMFS) | $(BOOTSTRAP_APPS)
 	$(Q)python3 tests/qemu/test_servers.py --kernel $(KERNEL_ELF) --initrd $(APPS_INITRAMFS) \
 		--bin $(APPS_ROOT)/bin --files tests/apps --results $(RESULTS)/servers.txt \
 		--log $(BUILD)/test-servers.log $(if $(filter 1,$(APPS_SERVERS_GUEST)),--guest) || true
-	$(Q)tests/summary.sh $(RESULTS) apps servers
+	$(Q)rm -rf $(RESULTS)/servers-cross.txt
+	$(if $(filter 1,$(APPS_SERVERS_GUEST)),$(call say,TEST,servers-cross (clients in the other ring; the host through NET=1)))
+	$(Q)if [ "$(APPS_SERVERS_GUEST)" = 1 ]; then python3 tests/qemu/test_servers_cross.py --kernel $(KERNEL_ELF) \
+		--initrd $(APPS_INITRAMFS) --bin $(APPS_ROOT)/bin --files tests/apps \
+		--results $(RESULTS)/servers-cross.txt --log $(BUILD)/test-servers-cross.log || true; fi
+	$(Q)tests/summary.sh $(RESULTS) apps servers $(if $(filter 1,$(APPS_SERVERS_GUEST)),servers-cross)

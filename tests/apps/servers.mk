@@ -32,7 +32,7 @@ NGINX_SHA256  := 9ebb333a9e82b952acd3e2b4aeb1d4ff6406f72491bab6cd9fe69f0dea737f3
 
 REDIS_PROGS   := redis-server redis-cli redis-benchmark
 SERVERS_BINS  := $(addprefix $(APPS_ROOT)/bin/,$(REDIS_PROGS) nginx)
-SERVERS_FILES := $(addprefix tests/apps/,redis.cli redis.expected redis.pipe nginx.conf servers.sh)
+SERVERS_FILES := $(addprefix tests/apps/,redis.cli redis.expected redis.pipe nginx.conf servers.sh servers-cross.sh)
 # nginx's static root, /apps/www in the initramfs; /etc/passwd and /etc/group: nginx run as
 # root looks up its default user (nobody) even when it never switches to it.
 SERVERS_WWW   := tests/apps/www/index.html
