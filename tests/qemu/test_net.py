@@ -132,10 +132,13 @@ def with_device(res, a, log):
         expect(res, m, "net-arp-gateway", "net arp 10.0.2.2", [r"^net arp: 10\.0\.2\.2 is at %s$" % GATEWAY_MAC])
 
         def after_arp():
+            # At least the one 60-byte request: the TCP/IP stack's own timers (IPv6 router
+            # solicitations, neighbour discovery) may send a frame meanwhile; under load they
+            # fire late, and an exact "+1" failed once in a full run.
             c = counters(m)
-            res.check("net-arp-counters", c["tx_frames"] == base["tx_frames"] + 1
-                      and c["tx_bytes"] == base["tx_bytes"] + 60 and c["rx_frames"] >= base["rx_frames"] + 1
-                      and c["rx_errors"] == 0, repr(c))
+            sent, sent_bytes = c["tx_frames"] - base["tx_frames"], c["tx_bytes"] - base["tx_bytes"]
+            res.check("net-arp-counters", sent >= 1 and sent_bytes >= 60 and (sent > 1 or sent_bytes == 60)
+                      and c["rx_frames"] >= base["rx_frames"] + 1 and c["rx_errors"] == 0, repr(c))
         step(res, "net-arp-counters", after_arp)
 
         expect(res, m, "net-arp-dns", "net arp 10.0.2.3", [r"^net arp: 10\.0\.2\.3 is at 52:55:0a:00:02:03$"])
