@@ -158,12 +158,15 @@ bench-model-table:
 # make bench-profile PROFILE_CASES=read,write PROFILE_RING=ring0 [PROFILE_PROG=lat_syscall]
 # (or bench/profile.sh read,write ring0): the per-function instruction profile of the
 # cases, per operation, under icount (bench/profile.py). Its image is the test image plus
-# the benchmark programs but busybox-r0 (so no busybox build is needed).
+# the benchmark programs and redis-server, redis-benchmark, nginx (app_redis/app_nginx run
+# them), but busybox-r0 (so no busybox build is needed). PROFILE_FLAGS go to profile.py
+# (e.g. --scale 1 --no-prog-syms --work DIR).
 BENCH_PROF_INITRD := $(BENCH_OUT)/profile-initramfs.cpio
-BENCH_PROF_BINS   := $(addprefix $(BENCH_OUT)/bin/,$(BENCH_PROGS))
+BENCH_PROF_BINS   := $(addprefix $(BENCH_OUT)/bin/,$(BENCH_PROGS)) $(BENCH_REDIS)
 PROFILE_PROG      ?= lat_syscall
 PROFILE_RING      ?= ring0
 PROFILE_CASES     ?= null
+PROFILE_FLAGS     ?=
 $(BENCH_PROF_INITRD): $(INITRAMFS) $(BENCH_PROF_BINS)
 	$(call say,CPIO,$@)
 	$(Q)rm -rf $(BENCH_OUT)/prof-root && mkdir -p $(BENCH_OUT)/prof-root
@@ -174,7 +177,7 @@ $(BENCH_PROF_INITRD): $(INITRAMFS) $(BENCH_PROF_BINS)
 .PHONY: bench-profile
 bench-profile: $(KERNEL_ELF) $(PLUGIN_SO) $(BENCH_PROF_INITRD)
 	$(Q)python3 bench/profile.py --plugin $(PLUGIN_SO) --kernel $(KERNEL_ELF) \
-		--initrd $(BENCH_PROF_INITRD) --prog $(BENCH_OUT)/bin/$(PROFILE_PROG) \
+		--initrd $(BENCH_PROF_INITRD) --prog $(BENCH_OUT)/bin/$(PROFILE_PROG) $(PROFILE_FLAGS) \
 		$(PROFILE_CASES) $(PROFILE_RING)
 
 TEST_GROUPS += test-bench
