@@ -9,15 +9,16 @@
  * EAGAIN), shutdown and close (EOF, EPIPE, ECONNRESET when unread data is lost, as Linux),
  * SCM_RIGHTS (open files travel in the message and are installed in the receiver, with
  * MSG_CTRUNC when its control buffer is short), SO_PEERCRED, MSG_PEEK, MSG_WAITALL,
- * MSG_TRUNC, FIONREAD/SIOCOUTQ and poll readiness. Does not own descriptors, user memory or
+ * MSG_TRUNC, FIONREAD/SIOCOUTQ, poll readiness, and the collection of sockets that only
+ * messages in flight keep open (cycles of SCM_RIGHTS). Does not own descriptors, user memory or
  * the SOL_SOCKET options every family shares (net/socket.c).
  *
  * Lifetime: a struct unix_sock is counted (refs): its struct sock (or, for an embryo not yet
  * accepted, the listener's queue) holds one, a peer holds one, each message holds one on its
  * sender. Closing releases at once what a closed socket must not keep (its name, its
  * queue, its embryos, its peer); the structure goes with the last reference. Open files
- * passed in a message that is never received are closed with the message; a socket sent
- * over itself (a cycle) is not collected (Linux has a garbage collector for that). */
+ * passed in a message that is never received are closed with the message; sockets that
+ * only such messages hold, in a cycle, are closed by the collector (below), as on Linux. */
 #include "net.h"
 #include "lib.h"
 #include "mm.h"
@@ -71,10 +72,18 @@ struct unix_sock {
 	struct unix_sock *bnext;
 	struct kucred peercred;
 	bool has_peercred;
+	struct unix_sock *anext;        /* the list of sockets with a file (the collector's) */
+	bool in_all;
+	int inflight;                   /* messages holding its file (SCM_RIGHTS in a queue) */
+	int gc_count;                   /* the collector's: in-flight references from outside */
+	bool gc_cand, gc_live;
+	struct unix_sock *gc_next;
 };
 
 static const struct sock_ops unix_ops;
 static struct unix_sock *bound;         /* every bound socket (path and abstract names) */
+static struct unix_sock *all_socks;     /* every socket with a file */
+static int total_inflight;              /* socket files inside messages, all queues */
 
 /* --- lifetime ---------------------------------------------------------------------------- */
 
@@ -116,12 +125,33 @@ static void us_set_err(struct unix_sock *u, int e)
 		u->err = e;
 }
 
+/* The AF_UNIX socket a file is, or NULL. */
+static struct unix_sock *file_unix(struct file *f)
+{
+	if (!file_is_socket(f))
+		return NULL;
+	struct sock *s = f->priv;
+	return s->ops == &unix_ops ? s->priv : NULL;
+}
+
+/* A file goes into a message (in) or out of one (installed or dropped). */
+static void inflight_count(struct file *f, int d)
+{
+	struct unix_sock *x = file_unix(f);
+	if (x) {
+		x->inflight += d;
+		total_inflight += d;
+	}
+}
+
 static void fds_free(struct unix_fds *fds)
 {
 	if (!fds)
 		return;
-	for (int i = 0; i < fds->n; i++)
+	for (int i = 0; i < fds->n; i++) {
+		inflight_count(fds->f[i], -1);
 		file_put(fds->f[i]);
+	}
 	kfree(fds);
 }
 
@@ -395,6 +425,115 @@ static long unix_getname(struct sock *s, void *addr, uint32_t *len, bool peer)
 	return 0;
 }
 
+/* --- collecting cycles of sockets in flight ------------------------------------------------ */
+
+/* A socket whose file is inside a message queued on a socket whose file is inside a message
+ * queued on the first (the simplest: each of a pair sent over itself) is never closed by
+ * its holders: nobody can receive the messages any more. As Linux does, the collector looks
+ * at the sockets whose every reference is a message in flight (candidates), takes away the
+ * references candidates' queues hold on each other, and keeps every candidate still
+ * referenced from elsewhere, and what it reaches; the queues of the rest are purged, which
+ * closes them. It runs when a socket is made or closed and when files are sent, while
+ * files are in flight; nothing sleeps meanwhile (one CPU, no preemption in the kernel). */
+
+static void all_add(struct unix_sock *u)
+{
+	u->anext = all_socks;
+	all_socks = u;
+	u->in_all = true;
+}
+
+static void all_remove(struct unix_sock *u)
+{
+	if (!u->in_all)
+		return;
+	for (struct unix_sock **p = &all_socks; *p; p = &(*p)->anext)
+		if (*p == u) {
+			*p = u->anext;
+			break;
+		}
+	u->in_all = false;
+}
+
+/* Calls fn(x) for each candidate x whose file is in a message of u's queue. */
+static void gc_refs(struct unix_sock *u, bool (*fn)(struct unix_sock *))
+{
+	for (struct skb *b = u->rq; b; b = b->next)
+		for (int i = 0; b->fds && i < b->fds->n; i++) {
+			struct unix_sock *x = file_unix(b->fds->f[i]);
+			if (x && x->gc_cand)
+				fn(x);
+		}
+}
+
+static bool gc_dec(struct unix_sock *x)
+{
+	x->gc_count--;
+	return true;
+}
+
+static bool gc_changed;
+static bool gc_reach(struct unix_sock *x)
+{
+	if (!x->gc_live)
+		x->gc_live = gc_changed = true;
+	return true;
+}
+
+static void unix_gc(void)
+{
+	static bool running;
+	if (running || total_inflight <= 0)
+		return;
+	running = true;
+	int n = 0;
+	for (struct unix_sock *u = all_socks; u; u = u->anext) {
+		u->gc_cand = u->s && u->inflight > 0 && u->s->file && u->s->file->refs == u->inflight;
+		u->gc_count = u->inflight;
+		u->gc_live = false;
+		n += u->gc_cand;
+	}
+	struct unix_sock *garbage = NULL;
+	struct skb *dead = NULL;
+	if (n) {
+		for (struct unix_sock *u = all_socks; u; u = u->anext)
+			if (u->gc_cand)
+				gc_refs(u, gc_dec);
+		for (struct unix_sock *u = all_socks; u; u = u->anext)
+			if (u->gc_cand && u->gc_count > 0)
+				u->gc_live = true;
+		do {
+			gc_changed = false;
+			for (struct unix_sock *u = all_socks; u; u = u->anext)
+				if (u->gc_cand && u->gc_live)
+					gc_refs(u, gc_reach);
+		} while (gc_changed);
+		for (struct unix_sock *u = all_socks; u; u = u->anext) {
+			if (!u->gc_cand || u->gc_live || !u->rq)
+				continue;
+			u->rq_tail->next = dead;
+			dead = u->rq;
+			u->rq = u->rq_tail = NULL;
+			u->rq_bytes = 0;
+			u->gc_next = garbage;
+			garbage = us_get(u);
+		}
+	}
+	for (struct unix_sock *u = all_socks; u; u = u->anext)
+		u->gc_cand = false;
+	while (dead) { /* closes the garbage: their files' last references are in here */
+		struct skb *next = dead->next;
+		skb_free(dead);
+		dead = next;
+	}
+	while (garbage) {
+		struct unix_sock *next = garbage->gc_next;
+		us_put(garbage);
+		garbage = next;
+	}
+	running = false;
+}
+
 /* --- connections -------------------------------------------------------------------------- */
 
 static void connect_pair(struct unix_sock *a, struct unix_sock *b)
@@ -524,6 +663,7 @@ static long unix_accept(struct sock *s, struct sock *child, bool nonblock)
 	child->so_error = e->err;
 	e->err = 0;
 	e->s = child;
+	all_add(e);
 	return 0;
 }
 
@@ -547,10 +687,12 @@ static void unix_release(struct sock *s)
 	struct unix_sock *u = s->priv;
 	if (!u)
 		return;
+	all_remove(u);
 	us_release(u);
 	u->s = NULL;
 	s->priv = NULL;
 	us_put(u);
+	unix_gc();
 }
 
 /* --- ancillary data ----------------------------------------------------------------------- */
@@ -594,6 +736,7 @@ static long scm_in(const struct sock_msg *m, struct unix_fds **out, struct kucre
 				*out = NULL;
 				return -EBADF;
 			}
+			inflight_count(fds->f[i], 1);
 			fds->n++;
 		}
 		off += KCMSG_ALIGN(h.cmsg_len);
@@ -634,6 +777,7 @@ static void scm_out(struct sock_msg *m, size_t csize, struct unix_fds *fds, int 
 	int *data = (int *)((uint8_t *)m->control + m->controllen + KCMSG_HDR);
 	for (int i = 0; i < fds->n; i++) {
 		int fd = -1;
+		inflight_count(fds->f[i], -1);
 		if ((size_t)n < fit)
 			fd = fd_install(current_fdtable(), fds->f[i], 0, flags & MSG_CMSG_CLOEXEC);
 		if (fd < 0) {
@@ -762,6 +906,8 @@ static long unix_sendmsg(struct sock *s, struct sock_msg *m, int flags, bool non
 	long err = scm_in(m, &fds, &cred, &has_cred);
 	if (err)
 		return err;
+	if (fds)
+		unix_gc();
 	if (u->type == SOCK_STREAM) {
 		if (m->addr)
 			err = u->state == US_CONNECTED ? -EISCONN : -EOPNOTSUPP;
@@ -1002,6 +1148,8 @@ static long unix_create(struct sock *s, int protocol)
 	u->s = s;
 	s->ops = &unix_ops;
 	s->priv = u;
+	all_add(u);
+	unix_gc();
 	return 0;
 }
 

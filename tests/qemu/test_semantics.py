@@ -35,7 +35,7 @@ PROGRAMS = [
     ("vdso", "", ["auxv", "agree", "monotonic", "readonly", "maps", "getcpu", "fork"], 60),
     ("jobs", "", ["ids", "kill-group", "stop-cont", "kill-stopped"], 120),
     ("sockets_unix", "", ["pair", "path", "abstract", "shutdown", "peer-close", "sndbuf", "nonblock", "rights",
-                          "peercred", "peek", "dgram", "poll", "churn", "badargs", "backlog", "vanish"], 240),
+                          "peercred", "peek", "dgram", "poll", "churn", "gc", "badargs", "backlog", "vanish"], 240),
     ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "nb-accept", "nb-connect",
                           "addrinuse", "udp", "ipv6", "names", "many", "errors"], 240),
 ]
