@@ -796,6 +796,24 @@ static void scm_out(struct sock_msg *m, size_t csize, struct unix_fds *fds, int 
 	kfree(fds);
 }
 
+/* MSG_PEEK of a message with files: new descriptors for the same files, as Linux. */
+static void scm_peek(struct sock_msg *m, size_t csize, struct skb *b, int flags)
+{
+	if (!b->fds)
+		return;
+	struct unix_fds *d = kmalloc(sizeof(*d) + (size_t)b->fds->n * sizeof(struct file *));
+	if (!d) {
+		m->out_flags |= MSG_CTRUNC;
+		return;
+	}
+	d->n = b->fds->n;
+	for (int i = 0; i < d->n; i++) {
+		d->f[i] = file_get(b->fds->f[i]);
+		inflight_count(d->f[i], 1);
+	}
+	scm_out(m, csize, d, flags);
+}
+
 /* --- sending ------------------------------------------------------------------------------ */
 
 static long stream_send(struct sock *s, struct unix_sock *u, struct sock_msg *m, bool nonblock,
@@ -968,7 +986,9 @@ static long msg_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m, in
 	long r = (flags & MSG_TRUNC) ? (long)b->len : (long)n;
 	if (passcred(s))
 		scm_creds_out(m, csize, &b->cred);
-	if (!(flags & MSG_PEEK)) {
+	if (flags & MSG_PEEK) {
+		scm_peek(m, csize, b, flags);
+	} else {
 		if (b->fds) {
 			scm_out(m, csize, b->fds, flags);
 			b->fds = NULL;
@@ -1035,6 +1055,10 @@ static long stream_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 				scm_creds_out(m, csize, &b->cred);
 		}
 		copied += n;
+		if (peek && b->fds) {
+			scm_peek(m, csize, b, flags);
+			break; /* a peek stops after a message with files, as a read does */
+		}
 		if (peek)
 			continue;
 		bool had_fds = b->fds != NULL;

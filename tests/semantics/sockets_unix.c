@@ -726,6 +726,16 @@ static void check_rights(void)
 	CHECK_EQ(send_fds(sv[0], pp, 1, "n"), 1);
 	CHECK_EQ(recv_fds(sv[1], got, 4, data, sizeof(data), 0, 0, &fl), 0);
 	CHECK(fl & MSG_CTRUNC, "MSG_CTRUNC without a buffer %#x", fl);
+	/* MSG_PEEK of a message with a file: a descriptor for it, and another when read */
+	CHECK_EQ(send_fds(sv[0], &pp[0], 1, "pk"), 2);
+	int pk[2] = {-1, -1};
+	CHECK_EQ(recv_fds(sv[1], &pk[0], 1, data, sizeof(data), 256, MSG_PEEK, &fl), 1);
+	CHECK_EQ(recv_fds(sv[1], &pk[1], 1, data, sizeof(data), 256, 0, &fl), 1);
+	CHECK(pk[0] >= 0 && pk[1] >= 0 && pk[0] != pk[1], "peeked %d, read %d", pk[0], pk[1]);
+	struct stat s1, s2;
+	CHECK(fstat(pk[0], &s1) == 0 && fstat(pk[1], &s2) == 0 && s1.st_ino == s2.st_ino, "the same pipe");
+	close(pk[0]);
+	close(pk[1]);
 	/* a bad descriptor, a bad cmsg */
 	int badfd = 1000;
 	CHECK_EQ(send_fds(sv[0], &badfd, 1, "b"), -1);
