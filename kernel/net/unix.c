@@ -29,6 +29,7 @@
 #define UNIX_ADDR_MAX (2 + UNIX_PATH_MAX + 1)   /* family, path, the NUL Linux adds */
 #define SKB_CHUNK (65536 - 256)                 /* the most data one stream message holds */
 #define SCM_MAX_FD 253
+#define DGRAM_QLEN 10   /* net.unix.max_dgram_qlen: datagrams queued from senders it is not connected to */
 
 enum { US_UNCONN, US_LISTEN, US_CONNECTED };
 #define RCV_SHUT 1
@@ -61,6 +62,7 @@ struct unix_sock {
 	struct unix_sock *peer;         /* referenced */
 	struct skb *rq, *rq_tail;       /* received messages */
 	size_t rq_bytes;
+	int rq_count;
 	size_t wmem;                    /* bytes of its messages still queued somewhere */
 	struct unix_sock *acc, *acc_tail, *acc_next;   /* listener: embryos to accept */
 	int nacc, backlog;
@@ -82,7 +84,6 @@ struct unix_sock {
 
 static const struct sock_ops unix_ops;
 static struct unix_sock *bound;         /* every bound socket (path and abstract names) */
-static struct unix_sock *all_socks;     /* every socket with a file */
 static int total_inflight;              /* socket files inside messages, all queues */
 
 /* --- lifetime ---------------------------------------------------------------------------- */
@@ -165,6 +166,17 @@ static void skb_free(struct skb *b)
 	us_put(o);
 }
 
+static struct unix_sock *all_socks;     /* every socket with a file */
+
+/* A datagram socket's full queue has room again: its senders may be asleep or polling on
+ * their own sockets, and it does not know them, so every datagram socket is woken. */
+static void room_wake(void)
+{
+	for (struct unix_sock *x = all_socks; x; x = x->anext)
+		if (x->type == SOCK_DGRAM)
+			us_wake(x);
+}
+
 static void skb_queue(struct unix_sock *u, struct skb *b)
 {
 	b->next = NULL;
@@ -174,6 +186,7 @@ static void skb_queue(struct unix_sock *u, struct skb *b)
 		u->rq = b;
 	u->rq_tail = b;
 	u->rq_bytes += b->len - b->off;
+	u->rq_count++;
 	us_wake(u);
 }
 
@@ -185,6 +198,8 @@ static void skb_unqueue_head(struct unix_sock *u)
 		u->rq_tail = NULL;
 	u->rq_bytes -= b->len - b->off;
 	skb_free(b);
+	if (u->rq_count-- == DGRAM_QLEN + 1 && u->type == SOCK_DGRAM)
+		room_wake();
 }
 
 /* A message of len bytes from u, charged to it. */
@@ -242,6 +257,7 @@ static void us_release(struct unix_sock *u)
 	struct skb *q = u->rq;
 	u->rq = u->rq_tail = NULL;
 	u->rq_bytes = 0;
+	u->rq_count = 0;
 	while (q) {
 		struct skb *n = q->next;
 		skb_free(q);
@@ -515,6 +531,7 @@ static void unix_gc(void)
 			dead = u->rq;
 			u->rq = u->rq_tail = NULL;
 			u->rq_bytes = 0;
+			u->rq_count = 0;
 			u->gc_next = garbage;
 			garbage = us_get(u);
 		}
@@ -889,6 +906,12 @@ static long msg_send(struct sock *s, struct unix_sock *u, struct unix_sock *t, s
 				return -EPERM;
 			if (to->shut & RCV_SHUT)
 				return -EPIPE;
+			if (to->peer != u && to->rq_count > DGRAM_QLEN) { /* its queue is full */
+				long err = sock_wait(s, nonblock, true, &deadline);
+				if (err)
+					return err;
+				continue;
+			}
 		}
 		if (u->wmem + len > s->sndbuf && u->wmem) {
 			long err = sock_wait(s, nonblock, true, &deadline);
@@ -1144,7 +1167,8 @@ static unsigned int unix_poll(struct sock *s)
 		m |= POLLIN | POLLRDNORM;
 	if (u->type != SOCK_DGRAM && u->state == US_UNCONN)
 		m |= POLLHUP;
-	if (u->state != US_LISTEN && u->wmem * 4 <= s->sndbuf)
+	bool full = u->type == SOCK_DGRAM && u->peer && u->peer->peer != u && u->peer->rq_count > DGRAM_QLEN;
+	if (u->state != US_LISTEN && u->wmem * 4 <= s->sndbuf && !full)
 		m |= POLLOUT | POLLWRNORM | POLLWRBAND;
 	return m;
 }

@@ -25,7 +25,9 @@
  *   peek       MSG_PEEK, FIONREAD, MSG_WAITALL across a child's separate writes, SO_RCVLOWAT
  *   dgram      datagram boundaries, MSG_TRUNC (the flag and the full length), the sender's
  *              address, FIONREAD of the next datagram, connected datagram sockets, EPERM,
- *              ECONNREFUSED once the peer is gone, EMSGSIZE, writev/readv as one datagram;
+ *              ECONNREFUSED once the peer is gone, EMSGSIZE, writev/readv as one datagram, the
+ *              receive queue limit for senders it is not connected to (EAGAIN, a blocked
+ *              sender, no POLLOUT);
  *              SOCK_SEQPACKET records
  *   poll       poll and select: readable, writable, a listener with a connection waiting,
  *              POLLHUP/POLLRDHUP after the peer closes, a sleeper woken by another process
@@ -923,6 +925,29 @@ static void check_dgram(void)
 	CHECK_EQ(recv(x, buf, sizeof(buf), MSG_DONTWAIT), 0); /* the empty datagram */
 	CHECK_EQ(recv(x, buf, sizeof(buf), MSG_DONTWAIT), -1);
 	CHECK_EQ(errno, EAGAIN);
+	/* a socket not connected back to the sender takes 11 datagrams from it (full past
+	 * net.unix.max_dgram_qlen, 10), then EAGAIN, no POLLOUT; a read makes room */
+	int q = socket(AF_UNIX, SOCK_DGRAM, 0), sent = 0;
+	while (sent < 100 && sendto(q, "q", 1, MSG_DONTWAIT, (struct sockaddr *)&a, alen) == 1)
+		sent++;
+	CHECK_EQ(sent, 11);
+	CHECK_EQ(errno, EAGAIN);
+	CHECK_EQ(connect(q, (struct sockaddr *)&a, alen), 0);
+	struct pollfd qp = {q, POLLOUT, 0};
+	CHECK_EQ(poll(&qp, 1, 0), 0);
+	pid_t pid = fork();
+	if (pid == 0) /* blocks until the parent reads */
+		_exit(send(q, "r", 1, 0) == 1 ? 0 : 1);
+	msleep(10);
+	CHECK_EQ(recv(x, buf, sizeof(buf), 0), 1);
+	CHECK_EQ(wait_child(pid), 0);
+	CHECK_EQ(poll(&qp, 1, 0), 0); /* full again: the child's took the room */
+	CHECK_EQ(recv(x, buf, sizeof(buf), 0), 1);
+	CHECK_EQ(poll(&qp, 1, 0), 1);
+	CHECK_EQ(qp.revents, POLLOUT);
+	while (recv(x, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		;
+	close(q);
 	/* unconnected, no address */
 	CHECK_EQ(send(x, "q", 1, 0), -1);
 	CHECK_EQ(errno, ENOTCONN);
