@@ -6,12 +6,14 @@
  * Linux), connect (a connection exists as soon as connect returns: the server's end is an
  * embryo in the listener's queue that accept hands out), the receive queues of messages
  * (each charged to its sender's SO_SNDBUF: a full buffer blocks the writer or gives
- * EAGAIN), shutdown and close (EOF, EPIPE, ECONNRESET when unread data is lost, as Linux),
+ * EAGAIN; a datagram socket takes at most 11 from senders it is not connected to),
+ * shutdown and close (EOF, EPIPE, ECONNRESET when unread data is lost, as Linux),
  * SCM_RIGHTS (open files travel in the message and are installed in the receiver, with
- * MSG_CTRUNC when its control buffer is short), SO_PEERCRED, MSG_PEEK, MSG_WAITALL,
- * MSG_TRUNC, FIONREAD/SIOCOUTQ, poll readiness, and the collection of sockets that only
- * messages in flight keep open (cycles of SCM_RIGHTS). Does not own descriptors, user memory or
- * the SOL_SOCKET options every family shares (net/socket.c).
+ * MSG_CTRUNC when its control buffer is short; a peek installs copies), SCM_CREDENTIALS,
+ * SO_PEERCRED, MSG_PEEK, MSG_WAITALL, MSG_TRUNC, FIONREAD/SIOCOUTQ, poll readiness, and
+ * the collection of sockets that only messages in flight keep open (cycles of
+ * SCM_RIGHTS). Does not own descriptors, user memory or the SOL_SOCKET options every
+ * family shares (net/socket.c).
  *
  * Lifetime: a struct unix_sock is counted (refs): its struct sock (or, for an embryo not yet
  * accepted, the listener's queue) holds one, a peer holds one, each message holds one on its
