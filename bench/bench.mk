@@ -143,6 +143,28 @@ bench-model: $(BOOTSTRAP_BENCH) $(PLUGIN_SO) $(BENCH_BINS) $(BENCH_VMLINUZ) $(BE
 bench-model-table:
 	$(Q)python3 bench/bench_model.py --from-events $(BENCH_RESULTS)/events.csv --results $(BENCH_RESULTS)
 
+# make bench-profile PROFILE_CASES=read,write PROFILE_RING=ring0 [PROFILE_PROG=lat_syscall]
+# (or bench/profile.sh read,write ring0): the per-function instruction profile of the
+# cases, per operation, under icount (bench/profile.py). Its image is the test image plus
+# the benchmark programs but busybox-r0 (so no busybox build is needed).
+BENCH_PROF_INITRD := $(BENCH_OUT)/profile-initramfs.cpio
+BENCH_PROF_BINS   := $(addprefix $(BENCH_OUT)/bin/,$(BENCH_PROGS))
+PROFILE_PROG      ?= lat_syscall
+PROFILE_RING      ?= ring0
+PROFILE_CASES     ?= null
+$(BENCH_PROF_INITRD): $(INITRAMFS) $(BENCH_PROF_BINS)
+	$(call say,CPIO,$@)
+	$(Q)rm -rf $(BENCH_OUT)/prof-root && mkdir -p $(BENCH_OUT)/prof-root
+	$(Q)cp -R $(INITRAMFS_DIR)/. $(BENCH_OUT)/prof-root/ && mkdir -p $(BENCH_OUT)/prof-root/bin
+	$(Q)cp $(BENCH_PROF_BINS) $(BENCH_OUT)/prof-root/bin/
+	$(Q)(cd $(BENCH_OUT)/prof-root && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > $@
+
+.PHONY: bench-profile
+bench-profile: $(KERNEL_ELF) $(PLUGIN_SO) $(BENCH_PROF_INITRD)
+	$(Q)python3 bench/profile.py --plugin $(PLUGIN_SO) --kernel $(KERNEL_ELF) \
+		--initrd $(BENCH_PROF_INITRD) --prog $(BENCH_OUT)/bin/$(PROFILE_PROG) \
+		$(PROFILE_CASES) $(PROFILE_RING)
+
 TEST_GROUPS += test-bench
 test-bench:
 	@mkdir -p $(RESULTS)

@@ -7,7 +7,7 @@
 #                  needs no glib.
 #   make test-plugin  tests/qemu/test_plugin.py: the plugin's counts on a guest program
 #                  with a known number of each event, in both rings (deterministic counts,
-#                  no time)
+#                  no time), and the per-function profile (syms=) on a function of known size
 #
 # The plugin is loaded with -plugin $(PLUGIN_SO),arg=out=FILE (see transitions.c).
 
@@ -48,4 +48,4 @@ TEST_GROUPS += test-plugin
 test-plugin: $(KERNEL_ELF) $(INITRAMFS) $(PLUGIN_SO)
 	@mkdir -p $(RESULTS)
 	$(Q)python3 tests/qemu/test_plugin.py --kernel $(KERNEL_ELF) --initrd $(INITRAMFS) \
-		--results $(RESULTS)/plugin.txt --plugin $(PLUGIN_SO) --log $(BUILD)/test-plugin.log
+		--results $(RESULTS)/plugin.txt --plugin $(PLUGIN_SO) --prog $(PLUGIN_TEST_BIN) --log $(BUILD)/test-plugin.log

@@ -35,6 +35,18 @@
  * A block that faults part-way is counted whole (the count is added when the block starts,
  * as QEMU's plugin callbacks run); the faulting instruction's fault is then a delivery.
  *
+ * Per-function profile (syms=FILE, repeatable): FILE is `nm -n` or `nm -n -S` output
+ * (ADDR [SIZE] TYPE NAME; only text symbols, types t T w W, are used), e.g. of the kernel's ELF and of the guest
+ * program. Then after each region line come its function lines, most instructions first:
+ *
+ *     fn N NAME
+ *
+ * N = the region's instructions whose address falls in NAME (from its address to its
+ * size's end when nm gave one, else to the next text symbol's; "?" for addresses in no
+ * symbol, e.g. the vDSO's when only the kernel's and the program's tables are loaded).
+ * Attribution is done once per translation block (runs of instructions of one symbol),
+ * so the cost at execution is one add per run. bench/profile.sh prints them per operation.
+ *
  * One vCPU is assumed (ringzero and the benchmarks' guests run with one); with more, state
  * would have to be per vCPU.
  */
@@ -169,8 +181,19 @@ static struct decoded decode(const uint8_t *p, size_t n)
 
 /* What the plugin keeps per translation block (allocated at translation, never freed:
  * QEMU 7.2 has no callback for a block's retranslation, and the count is small). */
+/* The profile's symbols (syms=FILE), sorted by address; sym_count[nsyms] is "?". */
+struct sym { uint64_t addr, size; char *name; };  /* size 0: up to the next symbol */
+static struct sym *syms;
+static size_t nsyms, cap_syms;
+static uint64_t *sym_count;
+
+/* One run of a block's counted instructions that lie in one symbol. */
+struct sym_run { uint32_t sym, n; };
+
 struct tb_info {
 	uint64_t start, end, last_insn, target;
+	struct sym_run *runs;           /* profile only: the counted instructions by symbol */
+	uint32_t nruns;
 	enum flow last_flow;
 	uint32_t insns;                 /* counted instructions (markers excluded) */
 	uint16_t ev[EV_N];
@@ -186,6 +209,9 @@ static struct counts region;
 static int in_region;
 static const struct tb_info *prev;
 static FILE *out;
+
+static void put(const char *line);
+static void emit_profile(void);
 
 /* Learnt delivery targets: a small open-addressing set of addresses. */
 #define HSET 4096
@@ -226,12 +252,11 @@ static void emit(void)
 		k += snprintf(line + k, sizeof line - k, " %s=%" PRIu64, ev_name[e], region.ev[e]);
 	if (k < (int)sizeof line)
 		snprintf(line + k, sizeof line - k, " deliveries=%" PRIu64 "\n", region.deliveries);
-	if (out) {
-		fputs(line, out);
+	put(line);
+	if (sym_count)
+		emit_profile();
+	if (out)
 		fflush(out);
-	} else {
-		qemu_plugin_outs(line);
-	}
 }
 
 static void add_block(const struct tb_info *t)
@@ -239,6 +264,96 @@ static void add_block(const struct tb_info *t)
 	region.insns += t->insns;
 	for (int e = 0; e < EV_N; e++)
 		region.ev[e] += t->ev[e];
+	for (uint32_t i = 0; i < t->nruns; i++)
+		sym_count[t->runs[i].sym] += t->runs[i].n;
+}
+
+/* The symbol holding address a (nsyms when none). */
+static uint32_t sym_of(uint64_t a)
+{
+	size_t lo = 0, hi = nsyms;             /* the last symbol with addr <= a */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (syms[mid].addr <= a) lo = mid + 1;
+		else hi = mid;
+	}
+	if (lo == 0 || (syms[lo - 1].size && a - syms[lo - 1].addr >= syms[lo - 1].size))
+		return (uint32_t)nsyms;        /* before every symbol, or past a sized one's end */
+	return (uint32_t)(lo - 1);
+}
+
+static int cmp_count_desc(const void *a, const void *b)
+{
+	uint64_t x = sym_count[*(const uint32_t *)a], y = sym_count[*(const uint32_t *)b];
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void put(const char *line)
+{
+	if (out)
+		fputs(line, out);
+	else
+		qemu_plugin_outs(line);
+}
+
+/* The region's function lines, most instructions first. */
+static void emit_profile(void)
+{
+	uint32_t *idx = malloc((nsyms + 1) * sizeof *idx);
+	size_t n = 0;
+	if (!idx)
+		return;
+	for (uint32_t i = 0; i <= nsyms; i++)
+		if (sym_count[i])
+			idx[n++] = i;
+	qsort(idx, n, sizeof *idx, cmp_count_desc);
+	for (size_t i = 0; i < n; i++) {
+		char line[320];
+		snprintf(line, sizeof line, "fn %" PRIu64 " %.256s\n", sym_count[idx[i]],
+			 idx[i] == nsyms ? "?" : syms[idx[i]].name);
+		put(line);
+	}
+	free(idx);
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	uint64_t x = ((const struct sym *)a)->addr, y = ((const struct sym *)b)->addr;
+	return x < y ? -1 : x > y;
+}
+
+/* Reads `nm -n` output: ADDR TYPE NAME, text symbols only. */
+static int load_syms(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], type, name[400];
+	unsigned long long addr;
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		unsigned long long size = 0;
+		if (sscanf(line, "%llx %llx %c %399s", &addr, &size, &type, name) != 4 &&
+		    (size = 0, sscanf(line, "%llx %c %399s", &addr, &type, name) != 3))
+			continue;
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+			continue;
+		if (nsyms == cap_syms) {
+			cap_syms = cap_syms ? 2 * cap_syms : 1024;
+			syms = realloc(syms, cap_syms * sizeof *syms);
+			if (!syms) {
+				fclose(f);
+				return -1;
+			}
+		}
+		syms[nsyms].addr = addr;
+		syms[nsyms].size = size;
+		syms[nsyms].name = strdup(name);
+		nsyms++;
+	}
+	fclose(f);
+	return 0;
 }
 
 static void tb_exec(unsigned int vcpu, void *udata)
@@ -253,6 +368,8 @@ static void tb_exec(unsigned int vcpu, void *udata)
 	prev = t;
 	if (t->mark == MARK_START) {
 		memset(&region, 0, sizeof region);
+		if (sym_count)
+			memset(sym_count, 0, (nsyms + 1) * sizeof *sym_count);
 		in_region = 1;
 		add_block(t);
 		return;
@@ -267,6 +384,20 @@ static void tb_exec(unsigned int vcpu, void *udata)
 	}
 	if (in_region)
 		add_block(t);
+}
+
+/* Counts one instruction of symbol s in t's runs (at most n runs: one per instruction). */
+static void add_run(struct tb_info *t, uint32_t s, size_t n)
+{
+	if (t->nruns && t->runs[t->nruns - 1].sym == s) {
+		t->runs[t->nruns - 1].n++;
+		return;
+	}
+	if (!t->runs && !(t->runs = calloc(n, sizeof *t->runs)))
+		return;
+	t->runs[t->nruns].sym = s;
+	t->runs[t->nruns].n = 1;
+	t->nruns++;
 }
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -286,6 +417,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		if (d.mark == MARK_START && t->mark == MARK_NONE) {
 			t->mark = MARK_START;               /* the region begins here */
 			t->insns = 0;
+			t->nruns = 0;
 			memset(t->ev, 0, sizeof t->ev);
 		} else if (d.mark == MARK_END && t->mark != MARK_END) {
 			t->mark = MARK_END;                 /* and ends here */
@@ -294,6 +426,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 			t->insns++;
 			if (d.ev != EV_NONE)
 				t->ev[d.ev]++;
+			if (sym_count)
+				add_run(t, sym_of(va), n);
 		}
 		t->last_insn = va;
 		t->end = va + sz;
@@ -321,10 +455,19 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 				perror(argv[i] + 4);
 				return -1;
 			}
+		} else if (!strncmp(argv[i], "syms=", 5)) {
+			if (load_syms(argv[i] + 5) < 0)
+				return -1;
 		} else {
-			fprintf(stderr, "transitions: unknown argument %s (known: out=FILE)\n", argv[i]);
+			fprintf(stderr, "transitions: unknown argument %s (known: out=FILE syms=FILE)\n", argv[i]);
 			return -1;
 		}
+	}
+	if (nsyms) {
+		qsort(syms, nsyms, sizeof *syms, cmp_sym);
+		sym_count = calloc(nsyms + 1, sizeof *sym_count);
+		if (!sym_count)
+			return -1;
 	}
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
 	qemu_plugin_register_atexit_cb(id, at_exit, NULL);

@@ -69,6 +69,14 @@ void console_rx_flush(void) { rx_head = rx_tail; }
 
 size_t console_rx_count(void) { return rx_tail - rx_head; }
 
+bool console_rx_holds(uint8_t c)
+{
+	for (uint32_t i = rx_head; i != rx_tail; i++)
+		if (rxq[i % RXQ_SIZE] == c)
+			return true;
+	return false;
+}
+
 void console_set_irq_mode(bool on) { irq_mode = on; }
 
 int console_getc(void)

@@ -235,6 +235,14 @@ bool ldisc_wants_input(const struct ldisc *ld, size_t want)
 
 size_t ldisc_avail(const struct ldisc *ld) { return ld->in_count; }
 
+bool ldisc_holds(const struct ldisc *ld, uint8_t c)
+{
+	for (uint32_t i = 0; i < ld->in_count; i++)
+		if (ld->in[(ld->in_head + i) % LD_IN] == c)
+			return true;
+	return false;
+}
+
 static void pop_in(struct ldisc *ld, char *dst, size_t k)
 {
 	for (size_t i = 0; i < k; i++)

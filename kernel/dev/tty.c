@@ -4,9 +4,12 @@
  * reader's context, and only as many as the reader needs (one line in canonical mode), so
  * that whatever is typed after stays in the queue for the shell's own line editor; the
  * signal characters typed while a program runs in the foreground (taken at interrupt time,
- * pending input discarded, SIGINT/SIGQUIT to console_foreground_pid()); blocking reads
- * (VMIN/VTIME in raw mode, O_NONBLOCK); output through OPOST/ONLCR; the tty ioctls;
- * poll readiness. Does not own the UART (serial.c) or the line editing rules (ldisc.c). */
+ * pending input discarded, SIGINT/SIGQUIT/SIGTSTP to the foreground group; a second ^C
+ * within a second is SIGKILL, with a line saying so; in raw mode, a ^C while the last one
+ * is still unread); blocking reads
+ * (VMIN/VTIME in raw mode, O_NONBLOCK); output through OPOST/ONLCR; the tty ioctls, with
+ * the controlling terminal's (TIOCSCTTY, TIOCNOTTY: which process has the console as its
+ * controlling terminal is struct task's ctty, kept by pgrp.c); poll readiness. Does not own the UART (serial.c) or the line editing rules (ldisc.c). */
 #include "vfs.h"
 #include "tty.h"
 #include "console.h"
@@ -15,11 +18,14 @@
 #include <asm/ioctls.h>
 #include <asm/termios.h>
 
+#define SIGHUP 1
 #define SIGINT 2
 #define SIGQUIT 3
 #define SIGKILL 9
 #define SIGTSTP 20
 #define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGCONT 18
 #define SI_KERNEL 0x80
 
 static struct ldisc con;
@@ -52,6 +58,13 @@ struct ldisc *tty_console_ldisc(void)
 
 static uint64_t last_intr_ns; /* the last ^C, for the second one within a second */
 
+/* The console is the caller's controlling terminal: its session owns the console and the
+ * caller has not given it up (TIOCNOTTY). */
+static bool has_ctty(void)
+{
+	return con_sid > 0 && current_sid() == con_sid && current_ctty();
+}
+
 void tty_set_foreground(int sid, int pgid)
 {
 	con_sid = sid;
@@ -64,9 +77,22 @@ static int sig_of(int r)
 	return r == LD_SIGINT ? SIGINT : r == LD_SIGQUIT ? SIGQUIT : SIGTSTP;
 }
 
-/* To the foreground group; when it has no process left, to the shell's program. A second
- * ^C within a second of the first sends SIGKILL instead: no program keeps the console by
- * ignoring SIGINT. */
+/* sig to the foreground group; when it has no process left, to the shell's program. With
+ * why, a SIGKILL is announced on the console. */
+static void send_foreground(int sig, const char *why)
+{
+	if (con_pgrp > 0 && !pgrp_kill(con_pgrp, sig, SI_KERNEL, 0)) {
+		if (why)
+			printk("[console] %s: SIGKILL to process group %d\n", why, con_pgrp);
+		return;
+	}
+	int pid = console_foreground_pid();
+	if (pid > 0 && !signal_send(pid, sig) && why)
+		printk("[console] %s: SIGKILL to pid %d\n", why, pid);
+}
+
+/* A second ^C within a second of the first sends SIGKILL instead: no program keeps the
+ * console by ignoring or blocking SIGINT. */
 static void raise_sig(int r)
 {
 	int sig = sig_of(r);
@@ -74,20 +100,35 @@ static void raise_sig(int r)
 		uint64_t now = time_monotonic_ns();
 		bool twice = last_intr_ns && now - last_intr_ns < 1000000000ULL;
 		last_intr_ns = twice ? 0 : now;
-		if (twice)
-			sig = SIGKILL;
+		if (twice) {
+			send_foreground(SIGKILL, "second ^C within a second");
+			return;
+		}
 	}
-	if (con_pgrp > 0 && !pgrp_kill(con_pgrp, sig, SI_KERNEL, 0))
-		return;
-	int pid = console_foreground_pid();
-	if (pid > 0)
-		signal_send(pid, sig);
+	send_foreground(sig, NULL);
+}
+
+/* With ISIG off (raw mode) ^C is the program's byte; a second one while the first still
+ * waits unread means the program does not read the console: SIGKILL, so that no program
+ * keeps the console by turning ISIG off either. A program that reads gets both. */
+static bool raw_intr(uint8_t c)
+{
+	if (c != 0x03 || console_foreground_pid() <= 0)
+		return false;
+	if (!console_rx_holds(c) && !ldisc_holds(&con, c))
+		return false;
+	console_rx_flush();
+	ldisc_flush(&con);
+	send_foreground(SIGKILL, "^C twice, unread (the terminal is in raw mode)");
+	return true;
 }
 
 bool tty_rx_intercept(uint8_t c)
 {
-	if (!con_ready || !(con.t.c_lflag & ISIG) || !c)
+	if (!con_ready || !c)
 		return false;
+	if (!(con.t.c_lflag & ISIG))
+		return raw_intr(c);
 	if (c != con.t.c_cc[VINTR] && c != con.t.c_cc[VQUIT] && c != con.t.c_cc[VSUSP])
 		return false;
 	if (console_foreground_pid() <= 0)
@@ -116,16 +157,21 @@ static void pump(size_t want)
 	}
 }
 
-/* A read from a background group of the console's session: SIGTTIN to the group and the
- * call restarts once it is continued (-EIO when the reader ignores or blocks SIGTTIN). */
-static long background_read(void)
+/* A background group of the console's session reads (sig SIGTTIN) or writes with TOSTOP,
+ * changes the terminal's settings or foreground group (SIGTTOU): sig to its group and the
+ * call restarts once it is continued. Linux's order (tty_check_change): a caller that
+ * ignores or blocks sig goes on (EIO for a read); an orphaned group gets EIO (nobody would
+ * continue it). 0: the call goes on. */
+static long job_check(int sig)
 {
 	int pg = current_pgid();
-	if (con_sid <= 0 || current_sid() != con_sid || pg == con_pgrp || !pgrp_exists(con_pgrp, con_sid))
+	if (!has_ctty() || pg == con_pgrp || !pgrp_exists(con_pgrp, con_sid))
 		return 0;
-	if (signal_ignored_or_blocked(SIGTTIN))
+	if (signal_ignored_or_blocked(sig))
+		return sig == SIGTTIN ? -EIO : 0;
+	if (pgrp_orphaned(pg))
 		return -EIO;
-	pgrp_kill(pg, SIGTTIN, SI_KERNEL, 0);
+	pgrp_kill(pg, sig, SI_KERNEL, 0);
 	return -ERESTARTSYS;
 }
 
@@ -133,7 +179,7 @@ static long tty_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	(void)pos;
 	char kbuf[512];
-	long bg = background_read();
+	long bg = job_check(SIGTTIN);
 	if (bg)
 		return bg;
 	if (n == 0)
@@ -181,6 +227,11 @@ static long tty_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 	(void)f, (void)pos;
 	char kbuf[256];
 	size_t done = 0;
+	if (con.t.c_lflag & TOSTOP) {
+		long bg = job_check(SIGTTOU);
+		if (bg)
+			return bg;
+	}
 	while (done < n) {
 		size_t k = MIN(n - done, sizeof(kbuf));
 		if (wsrc_copy(kbuf, src, done, k))
@@ -199,6 +250,47 @@ static unsigned int tty_poll(struct file *f)
 	return (ldisc_readable(&con) ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 
+/* TIOCSCTTY, Linux's rules: a session leader that has the console already: 0; anyone else
+ * but a session leader without a controlling terminal: EPERM; a console that is still
+ * another session's (its leader lives): EPERM (Linux lets CAP_SYS_ADMIN take it with
+ * arg 1; not done here); else the console becomes the session's, its group in front. */
+static long set_ctty(void)
+{
+	int sid = current_sid();
+	bool leader = sid == current_tgid();
+	if (leader && con_sid == sid)
+		return 0;
+	if (!leader)
+		return -EPERM;
+	if (con_sid > 0 && con_sid != sid && session_leader_alive(con_sid))
+		return -EPERM;
+	con_sid = sid;
+	con_pgrp = current_pgid();
+	ctty_set(0, true);
+	return 0;
+}
+
+/* TIOCNOTTY: the caller gives the console up (ENOTTY when it is not its terminal); when the
+ * session leader does, the whole session loses it and the foreground group gets SIGHUP,
+ * then SIGCONT (Linux's disassociate_ctty). */
+static long give_up_ctty(void)
+{
+	if (!has_ctty())
+		return -ENOTTY;
+	if (current_sid() != current_tgid()) {
+		ctty_set(0, false);
+		return 0;
+	}
+	int pg = con_pgrp, sid = con_sid;
+	con_sid = con_pgrp = 0;
+	ctty_set(sid, false);
+	if (pg > 0) {
+		pgrp_kill(pg, SIGHUP, SI_KERNEL, 0);
+		pgrp_kill(pg, SIGCONT, SI_KERNEL, 0);
+	}
+	return 0;
+}
+
 static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 {
 	(void)f;
@@ -209,6 +301,9 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	case TCSETSW:
 	case TCSETSF: {
 		struct termios t;
+		long bg = job_check(SIGTTOU);
+		if (bg)
+			return bg;
 		if (copy_from_user(&t, arg, sizeof(t)))
 			return -EFAULT;
 		uint64_t irq = irq_save();
@@ -229,18 +324,23 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	case TIOCGPGRP:
 	case TIOCGSID: {
 		int v = cmd == TIOCGPGRP ? con_pgrp : con_sid;
-		if (v <= 0 || current_sid() != con_sid)
+		if (v <= 0 || !has_ctty())
 			return -ENOTTY; /* not the caller's controlling terminal */
 		return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 	}
 	case TIOCSPGRP: {
 		int pg;
+		long bg = job_check(SIGTTOU);
+		if (bg)
+			return bg == -EIO ? -ENOTTY : bg; /* Linux's answer for an orphaned caller */
+		if (!has_ctty())
+			return -ENOTTY;
 		if (copy_from_user(&pg, arg, sizeof(pg)))
 			return -EFAULT;
-		if (con_sid <= 0 || current_sid() != con_sid)
-			return -ENOTTY;
 		if (pg < 0)
 			return -EINVAL;
+		if (!pgrp_exists(pg, 0))
+			return -ESRCH;
 		if (!pgrp_exists(pg, con_sid))
 			return -EPERM;
 		con_pgrp = pg;
@@ -252,7 +352,10 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		irq_restore(irq);
 		return copy_to_user(arg, &n, sizeof(n)) ? -EFAULT : 0;
 	}
-	case TCFLSH:
+	case TCFLSH: {
+		long bg = job_check(SIGTTOU);
+		if (bg)
+			return bg;
 		if (arg == TCIFLUSH || arg == TCIOFLUSH) {
 			uint64_t irq = irq_save();
 			ldisc_flush(&con);
@@ -262,20 +365,14 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 			return -EINVAL;
 		}
 		return 0;
+	}
 	case TCSBRK:
 	case TCXONC:
 		return 0; /* nothing to drain or to pause: output is written as it comes */
 	case TIOCSCTTY:
-		/* the console becomes the caller's controlling terminal: a session leader's only,
-		 * and only when it already is its session's terminal (the shell gives every
-		 * program's session the console) */
-		if (current_sid() != current_tgid())
-			return -EPERM;
-		return con_sid == current_sid() ? 0 : -EPERM;
+		return set_ctty();
 	case TIOCNOTTY:
-		/* giving the terminal up is not modelled (every program's session keeps the
-		 * console): ENOTTY, the answer for a request this terminal does not support */
-		return -ENOTTY;
+		return give_up_ctty();
 	default:
 		return -ENOTTY;
 	}

@@ -23,10 +23,11 @@ struct eventfd {
 	struct pollhead pollers;
 };
 
-static void efd_changed(struct eventfd *e)
+/* key: what may have become ready (a read makes room, a write a count) */
+static void efd_changed(struct eventfd *e, unsigned int key)
 {
 	waitq_wake_all(&e->q);
-	pollhead_wake(&e->pollers);
+	pollhead_wake_key(&e->pollers, key);
 }
 
 /* Waits (interrupts disabled) until ready() holds: 0, -EAGAIN or -ERESTARTSYS. */
@@ -59,7 +60,7 @@ static long efd_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 	irq_restore(irq);
 	if (err)
 		return err;
-	efd_changed(e);
+	efd_changed(e, POLLOUT | POLLWRNORM);
 	if (copy_to_user(ubuf, &v, 8))
 		return -EFAULT; /* as Linux: the value is consumed */
 	return 8;
@@ -83,7 +84,7 @@ static long efd_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 	irq_restore(irq);
 	if (err)
 		return err;
-	efd_changed(e);
+	efd_changed(e, POLLIN | POLLRDNORM);
 	return 8;
 }
 

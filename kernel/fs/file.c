@@ -40,23 +40,13 @@ void file_put(struct file *f)
 	assert(f->refs > 0);
 	if (--f->refs)
 		return;
+	if (f->epitems)
+		epoll_file_gone(f);
 	lock_release_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->ip);
 	kfree(f);
-}
-
-bool file_readable(struct file *f)
-{
-	uint32_t a = f->flags & O_ACCMODE;
-	return a == O_RDONLY || a == O_RDWR;
-}
-
-bool file_writable(struct file *f)
-{
-	uint32_t a = f->flags & O_ACCMODE;
-	return a == O_WRONLY || a == O_RDWR;
 }
 
 long wsrc_copy(void *dst, struct wsrc src, size_t off, size_t n)
@@ -208,7 +198,7 @@ static unsigned int always_ready(struct file *f)
 }
 
 const struct file_ops regular_fops = {
-	.read = reg_read, .write = reg_write, .poll = always_ready, .seekable = true,
+	.read = reg_read, .write = reg_write, .poll = always_ready, .seekable = true, .no_epoll = true,
 };
 
 static long dir_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
@@ -218,7 +208,7 @@ static long dir_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 }
 
 const struct file_ops dir_fops = {
-	.read = dir_read, .poll = always_ready, .seekable = true,
+	.read = dir_read, .poll = always_ready, .seekable = true, .no_epoll = true,
 };
 
 struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)

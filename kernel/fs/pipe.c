@@ -45,12 +45,17 @@ void pipe_free_inode(struct inode *ip)
 	ip->pipe = NULL;
 }
 
-static void pipe_wake(struct pipe *p)
+/* key: what may have become ready (the poll head's wake key, vfs.h) */
+static void pipe_wake(struct pipe *p, unsigned int key)
 {
 	waitq_wake_all(&p->rq);
 	waitq_wake_all(&p->wq);
-	pollhead_wake(&p->pollers);
+	pollhead_wake_key(&p->pollers, key);
 }
+
+#define PIPE_KEY_READ (POLLOUT | POLLWRNORM)            /* room for writers */
+#define PIPE_KEY_WRITE (POLLIN | POLLRDNORM)            /* data for readers */
+#define PIPE_KEY_ENDS (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLHUP | POLLERR)
 
 static long pipe_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
@@ -80,10 +85,16 @@ static long pipe_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 	if (copy_to_user(ubuf, p->buf + p->head, c1) || (k > c1 && copy_to_user(ubuf + c1, p->buf, k - c1)))
 		return -EFAULT;
 	p->head = (uint32_t)((p->head + k) % RZ_PIPE_SIZE);
+	bool was_full = p->count == RZ_PIPE_SIZE;
 	p->count -= (uint32_t)k;
 	if (p->count == 0)
 		p->head = 0;
-	pipe_wake(p);
+	/* only a full pipe becomes writable: a poller (or an edge-triggered epoll item) sees no
+	 * change otherwise, as on Linux */
+	if (was_full)
+		pipe_wake(p, PIPE_KEY_READ);
+	else
+		waitq_wake_all(&p->wq);
 	return (long)k;
 }
 
@@ -125,7 +136,7 @@ static long pipe_write(struct file *f, struct wsrc src, size_t n, uint64_t *pos)
 			return done ? (long)done : -EFAULT;
 		p->count += (uint32_t)k;
 		done += k;
-		pipe_wake(p);
+		pipe_wake(p, PIPE_KEY_WRITE);
 	}
 	return (long)done;
 }
@@ -157,7 +168,7 @@ static void pipe_release(struct file *f)
 		p->readers--;
 	if (file_writable(f))
 		p->writers--;
-	pipe_wake(p);
+	pipe_wake(p, PIPE_KEY_ENDS);
 }
 
 const struct file_ops pipe_fops = {
@@ -208,7 +219,7 @@ long fifo_open(struct file *f)
 		p->writer_opens++;
 	}
 	f->ops = &pipe_fops;
-	pipe_wake(p);
+	pipe_wake(p, PIPE_KEY_ENDS);
 	if (r && w)
 		return 0;
 	if (r && (f->flags & O_NONBLOCK))
@@ -225,7 +236,7 @@ long fifo_open(struct file *f)
 				p->readers--;
 			else
 				p->writers--;
-			pipe_wake(p);
+			pipe_wake(p, PIPE_KEY_ENDS);
 			return err;
 		}
 	}

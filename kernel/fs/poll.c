@@ -6,7 +6,8 @@
  * (waitq_sleep_until on CLOCK_MONOTONIC) and the conversion between fd_set bitmaps and
  * poll events. A signal ends the wait with -ERESTARTNOHAND (EINTR when a handler runs,
  * restarted otherwise). ppoll/pselect6 apply their signal mask for the wait through the
- * process core (sigmask_set_temporary/sigmask_restore). */
+ * process core (sigmask_set_temporary/sigmask_restore). Also the registrations that outlive
+ * a scan (poll_file, pollwait_detach; epoll's items, fs/epoll.c) and the wake keys. */
 #include "vfs.h"
 #include "lib.h"
 #include "mm.h"
@@ -15,13 +16,6 @@
 #include <linux/time_types.h>
 
 #define ERESTARTNOHAND 514              /* Linux's internal value: never reaches a program */
-
-/* A poller's registration on the poll head of one object it watches, while it sleeps. */
-struct pollwait {
-	struct pollwait *next;          /* the head's next registration */
-	struct pollhead *head;          /* NULL: not registered (or the object is gone) */
-	struct waitq *wake;             /* the poller's own queue */
-};
 
 /* The registration the scan in progress offers the file being asked (poll_wait_on); NULL
  * outside a scan. Scans run with interrupts disabled on the one CPU, so one is enough. */
@@ -45,12 +39,21 @@ void poll_wait_on(struct pollhead *h)
 	h->first = w;
 }
 
-void pollhead_wake(struct pollhead *h)
+void pollhead_wake_key(struct pollhead *h, unsigned int key)
 {
 	uint64_t irq = irq_save();
-	for (struct pollwait *w = h->first; w; w = w->next)
-		waitq_wake_all(w->wake);
+	for (struct pollwait *w = h->first; w; w = w->next) {
+		if (w->notify)
+			w->notify(w, key);
+		else
+			waitq_wake_all(w->wake);
+	}
 	irq_restore(irq);
+}
+
+void pollhead_wake(struct pollhead *h)
+{
+	pollhead_wake_key(h, 0);
 }
 
 void pollhead_release(struct pollhead *h)
@@ -60,21 +63,41 @@ void pollhead_release(struct pollhead *h)
 		struct pollwait *w = h->first;
 		h->first = w->next;
 		w->head = NULL;
-		waitq_wake_all(w->wake);
+		if (w->notify)
+			w->notify(w, POLLHUP | POLLERR);
+		else
+			waitq_wake_all(w->wake);
 	}
 	irq_restore(irq);
 }
 
-static void unregister(struct pollwait *w)
+void pollwait_detach(struct pollwait *w)
 {
-	if (!w->head)
-		return;
-	struct pollwait **pp = &w->head->first;
-	while (*pp && *pp != w)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = w->next;
-	w->head = NULL;
+	uint64_t irq = irq_save();
+	if (w->head) {
+		struct pollwait **pp = &w->head->first;
+		while (*pp && *pp != w)
+			pp = &(*pp)->next;
+		if (*pp)
+			*pp = w->next;
+		w->head = NULL;
+	}
+	irq_restore(irq);
+}
+
+#define POLL_DEFAULT (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
+
+unsigned int poll_file(struct file *f, struct pollwait *w, uint64_t *wake_at)
+{
+	struct pollwait *slot = scan_slot;
+	uint64_t at = scan_wake_at;
+	scan_slot = w;
+	scan_wake_at = 0;
+	unsigned int m = f->ops && f->ops->poll ? f->ops->poll(f) : POLL_DEFAULT;
+	*wake_at = scan_wake_at;
+	scan_slot = slot;
+	scan_wake_at = at;
+	return m;
 }
 
 struct kpollfd {
@@ -96,15 +119,13 @@ static int scan(struct kpollfd *p, size_t n, struct pollwait *w)
 		if (p[i].fd < 0)
 			continue;
 		struct file *f = fget(p[i].fd);
-		unsigned int m;
-		scan_slot = &w[i];
-		if (!f)
-			m = POLLNVAL;
-		else if (f->ops && f->ops->poll)
-			m = f->ops->poll(f);
-		else
-			m = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
-		scan_slot = NULL;
+		unsigned int m = POLLNVAL;
+		if (f) {
+			uint64_t at;
+			m = poll_file(f, &w[i], &at);
+			if (at && (!scan_wake_at || at < scan_wake_at))
+				scan_wake_at = at;
+		}
 		file_put(f);
 		p[i].revents = (short)(m & ((unsigned short)p[i].events | POLL_ALWAYS));
 		if (p[i].revents)
@@ -137,7 +158,7 @@ static long do_poll(struct kpollfd *p, size_t n, uint64_t deadline)
 			until = scan_wake_at;
 		long err = last ? 0 : waitq_sleep_until(&q, until);
 		for (size_t i = 0; i < n; i++)
-			unregister(&w[i]);
+			pollwait_detach(&w[i]);
 		irq_restore(irq);
 		if (last) {
 			r = ready;

@@ -27,7 +27,7 @@
 
 /* --- read, write ---------------------------------------------------------------------- */
 
-static long rw_check(struct file *f, bool write)
+static inline __attribute__((always_inline)) long rw_check(struct file *f, bool write)
 {
 	if (!f)
 		return -EBADF;
@@ -40,29 +40,46 @@ static long rw_check(struct file *f, bool write)
 	return 0;
 }
 
-static long do_rw(int fd, uint64_t ubuf, size_t n, bool write, int64_t off)
+/* The read or write itself, on a file the caller holds for the call. Inlined into each
+ * caller, so that `write` and `off` are constants there; when off < 0 (read, write) it ends
+ * in a tail call of the file's operation, so the common path saves no register. */
+static inline __attribute__((always_inline)) long rw_file(struct file *f, uint64_t ubuf, size_t n, bool write, int64_t off)
 {
-	struct file *f = fget(fd);
 	long err = rw_check(f, write);
-	if (err) {
-		file_put(f);
+	if (err)
 		return err;
-	}
 	if (n > MAX_RW)
 		n = MAX_RW;
-	uint64_t pos = f->pos;
+	uint64_t pos;
 	uint64_t *pp = f->ops->seekable ? &f->pos : NULL;
 	if (off >= 0) {
-		if (!f->ops->seekable) {
-			file_put(f);
+		if (!f->ops->seekable)
 			return -ESPIPE;
-		}
 		pos = (uint64_t)off;
 		pp = &pos;
+		return write ? f->ops->write(f, WSRC_USER(ubuf), n, pp) : f->ops->read(f, ubuf, n, pp);
 	}
-	long r = write ? f->ops->write(f, WSRC_USER(ubuf), n, pp) : f->ops->read(f, ubuf, n, pp);
+	return write ? f->ops->write(f, WSRC_USER(ubuf), n, pp) : f->ops->read(f, ubuf, n, pp);
+}
+
+/* A shared descriptor table (CLONE_FILES): the file referenced for the call (another thread
+ * may close fd meanwhile). */
+static __attribute__((noinline)) long rw_shared(int fd, uint64_t ubuf, size_t n, bool write, int64_t off)
+{
+	struct file *f = fget(fd);
+	long r = rw_file(f, ubuf, n, write, off);
 	file_put(f);
 	return r;
+}
+
+/* The descriptor as fdget takes it (vfs.h: no reference when the table is not shared),
+ * written out here so that the unshared case can end in rw_file's tail call. */
+static inline __attribute__((always_inline)) long do_rw(int fd, uint64_t ubuf, size_t n, bool write, int64_t off)
+{
+	struct fdtable *t = current_fdtable();
+	if (__builtin_expect(!t || t->refs > 1, 0))
+		return rw_shared(fd, ubuf, n, write, off);
+	return rw_file((unsigned)fd < RZ_FD_MAX ? t->fd[fd] : NULL, ubuf, n, write, off);
 }
 
 SYSCALL_DEFINE3(read, fd_t, fd, uptr_t, buf, size_t, count)

@@ -90,6 +90,10 @@ static long tfd_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 	irq_restore(irq);
 	if (err)
 		return err;
+	/* An unread expiration is the last event until this read (Linux re-arms its timer
+	 * here): an epoll item that reported it looks again for the next one's time. */
+	if (t->next)
+		pollhead_wake(&t->pollers);
 	if (copy_to_user(ubuf, &v, 8))
 		return -EFAULT;
 	return 8;

@@ -39,7 +39,12 @@ void pidfd_notify(void);
 long pidfd_pid(int fd);                 /* waitid(P_PIDFD): the pid fd names, or -EBADF */
 
 /* --- implemented by the process core ----------------------------------------------- */
-struct fdtable *current_fdtable(void);
+/* The current task's descriptor table: current->files, mirrored by the process core
+ * (sched.c: at every switch and when the current task's table changes), so that the fd
+ * paths read it with one load instead of a call (a call would make read and write save
+ * their arguments in callee-saved registers). */
+extern struct fdtable *current_files;
+static inline struct fdtable *current_fdtable(void) { return current_files; }
 struct fs_context *current_fs_context(void);
 const char *current_name(void);                 /* for log lines */
 int current_pid(void);
@@ -51,6 +56,10 @@ void tty_set_foreground(int sid, int pgid);     /* the console's session and for
 int current_sid(void), current_pgid(void);
 long pgrp_kill(int pgid, int sig, int code, int sender); /* every process of a group (pgrp.c) */
 bool pgrp_exists(int pgid, int sid);
+bool current_ctty(void);                        /* the console is the caller's controlling terminal */
+void ctty_set(int sid, bool on);                /* ...of the caller's process (sid 0) or of session sid */
+bool session_leader_alive(int sid);
+bool pgrp_orphaned(int pgid);                   /* no member's parent links it to its session (pgrp.c) */
 bool signal_ignored_or_blocked(int sig);         /* by the current thread (signal.c) */
 /* signalfd: the current task's pending signals; taking one of set (the lowest number)
  * without running its handler, as rt_sigtimedwait does. signal_take returns its number,

@@ -166,6 +166,10 @@ long net_register_family(const struct net_family *f);
 long sock_wait(struct sock *s, bool nonblock, bool send, uint64_t *deadline);
 
 void sock_wake(struct sock *s);         /* readiness may have changed: wake sleepers, pollers */
+/* The same, saying which POLL* bits may have become ready (the poll head's key, vfs.h): an
+ * edge-triggered epoll item is not woken by a change that is not its (the peer consuming
+ * what this socket sent is POLLOUT, not new input). sock_wake is key 0, "anything". */
+void sock_wake_key(struct sock *s, unsigned int key);
 /* The socket open on fd (referenced through its file: file_put(s->file) when done), or
  * NULL with -EBADF or -ENOTSOCK in *err. */
 struct sock *sock_fget(int fd, long *err);

@@ -19,8 +19,9 @@ struct percpu {
 	uint64_t prog_ss;       /* 48 */
 	uint64_t ring0_prog;    /* 56 1 while the current task is a ring-0 program (issue 4): only
 				 * then is a CPL-0 frame with a lower-half RIP a program's frame */
-	uint64_t leaf_calls;    /* 64 calls the ring-0 entry's leaf path made for the current task
-				 * (entry_ring0.S); switch_to adds them to the task's counters */
+	uint64_t leaf_calls;    /* 64 calls the ring-0 entry's leaf and lite paths made for the
+				 * current task (entry_ring0.S); switch_to and do_exit add them to
+				 * the task's counters (leaf_calls_settle) */
 	uint64_t leaf_insn_calls; /* 72 the same for the `syscall` instruction's leaf path
 				   * (syscall.S, ring-3 programs) */
 };
@@ -79,6 +80,8 @@ struct task {
 	int pid, tgid;
 	enum task_state state;
 	char name[16];
+	int ppid;                       /* parent ? parent->tgid : 0, kept by task_set_parent for
+					 * getppid's leaf path (one load); in name's padding */
 	struct task *parent;
 	struct task *next_all;          /* every task, by creation */
 	struct task *next_run;          /* run queue */
@@ -134,6 +137,8 @@ struct task {
 	struct krlimit rlim[RZ_NLIMITS]; /* resource limits (rlimit.c): the same in every thread */
 	int pgid, sid;                  /* process group and session (pgrp.c): inherited over fork */
 	bool execed;                    /* it ran execve since fork: setpgid by the parent -> EACCES */
+	bool ctty;                      /* the console is its controlling terminal (when its session
+					 * is the console's, dev/tty.c): fork copies, setsid clears */
 	struct tracer *traced;          /* exec -t / kexec -t: where its calls are printed, or
 					 * NULL (sys/trace.c; inherited over fork/clone) */
 };
@@ -187,6 +192,17 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 /* The calls of the last task proc_wait reaped, with its threads and same-ring children:
  * through the ring-0 entry, and through the syscall instruction. */
 extern uint64_t last_reaped_entry, last_reaped_insn;
+/* Sets t's parent and the ppid getppid reads (every parent change goes through here). */
+static inline void task_set_parent(struct task *t, struct task *p)
+{
+	t->parent = p;
+	t->ppid = p ? p->tgid : 0;
+}
+/* Sets t's descriptor table (every change of a task's files goes through here, so that
+ * files.h's current_files stays current->files). */
+void task_set_files(struct task *t, struct fdtable *files);
+/* Moves cpu0's leaf/lite call counts into t (the current task) before its counters are read. */
+void leaf_calls_settle(struct task *t);
 void ring_activate(struct task *t); /* cpu0.prog_cs/ss, ring0_prog and the IDT for t's ring */
 long proc_wait(int pid, int *status, int options, bool kernel_status);
 long do_execve(const char *path, char *const *argv, char *const *envp, struct trapframe *tf);
@@ -217,6 +233,7 @@ void sigqueue_set_limit(struct task *t, uint64_t cur, uint64_t max);
 void pgrp_new_session(struct task *t);     /* t leads a new session and group (the shell's exec) */
 long pgrp_kill(int pgid, int sig, int code, int sender); /* every process of a group */
 bool pgrp_exists(int pgid, int sid);
+void pgrp_exit(struct task *t);           /* its process ends: groups it leaves orphaned (SIGHUP, SIGCONT) */
 long pgrp_kill_all(int sig);              /* kill(-1): all but pid 1 and the caller */       /* a live process of that group (in that session; sid 0: any) */
 /* rlimit.c (current_rlimit: files.h) */
 void rlimit_defaults(struct task *t);

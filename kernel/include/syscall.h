@@ -145,6 +145,8 @@ typedef long (*syscall_fn)(SYSCALL_RAW_ARGS);
 #define SYSCALL_LEAF_DEFINE1(name, ...) SC_DEFINE(1, 1, name, __VA_ARGS__)
 #define SYSCALL_LEAF_DEFINE2(name, ...) SC_DEFINE(2, 1, name, __VA_ARGS__)
 #define SYSCALL_LEAF_DEFINE3(name, ...) SC_DEFINE(3, 1, name, __VA_ARGS__)
+/* No SYSCALL_LEAF_DEFINE4..6: both entries' leaf paths call with rdi rsi rdx only and do
+ * not move the 4th argument from r10 to rcx (one instruction less per leaf call). */
 
 /* Every system call's entry and descriptor, from the generated list. */
 #define SYSCALL(name) long sys_##name(SYSCALL_RAW_ARGS); extern const struct syscall_desc syscall_desc_##name;

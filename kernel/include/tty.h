@@ -39,6 +39,7 @@ bool ldisc_canonical(const struct ldisc *ld);
 bool ldisc_readable(const struct ldisc *ld);            /* a read would not block */
 bool ldisc_wants_input(const struct ldisc *ld, size_t want); /* more input is useful */
 size_t ldisc_avail(const struct ldisc *ld);
+bool ldisc_holds(const struct ldisc *ld, uint8_t c); /* c waits among the ready bytes */
 /* Copies ready bytes (canonical: from one line at most): their number; 0 is end of file
  * in canonical mode (or nothing ready in raw mode). */
 size_t ldisc_read(struct ldisc *ld, char *dst, size_t n);
@@ -54,6 +55,7 @@ extern struct pollhead console_pollers; /* the same, for poll/select (vfs.h) */
 int console_rx_pop(void);               /* next received byte or -1; interrupts disabled */
 void console_rx_flush(void);
 size_t console_rx_count(void);
+bool console_rx_holds(uint8_t c); /* c waits in the receive queue, unread */
 /* From the receive interrupt: true when the tty consumed the byte (a signal character
  * typed while a program is in the foreground). */
 bool tty_rx_intercept(uint8_t c);

@@ -77,6 +77,9 @@ struct file_ops {
 	unsigned int (*poll)(struct file *f);   /* POLL* bits ready now; interrupts disabled */
 	void (*release)(struct file *f);
 	bool seekable;
+	/* poll is "always ready" and nothing more (regular files, directories, /dev/null):
+	 * epoll_ctl refuses the file with EPERM, as Linux, where these have no poll operation */
+	bool no_epoll;
 };
 struct file {
 	int refs;
@@ -85,6 +88,7 @@ struct file {
 	struct inode *ip;               /* referenced */
 	const struct file_ops *ops;
 	void *priv;
+	struct epitem *epitems;         /* the epoll items watching this file (fs/epoll.c) */
 };
 struct fdtable {
 	int refs;
@@ -101,6 +105,27 @@ struct file *file_alloc(struct inode *ip, uint32_t flags, const struct file_ops 
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 struct file *fget(int fd);              /* referenced, or NULL for a bad fd */
+/* fdget/fdput: fd's file for the length of one system call, with a reference only when the
+ * descriptor table is shared (CLONE_FILES: another thread could close fd meanwhile). An
+ * unshared table changes only by its own task's calls, and a task runs one call at a time
+ * (signal handlers and exit run after the call returns), so its file stays installed, and
+ * referenced by the table, until fdput. Linux's fdget does the same. */
+struct fd { struct file *file; bool put; };
+static inline struct fd fdget(int fd)
+{
+	struct fdtable *t = current_fdtable();
+	if (!t || (unsigned)fd >= RZ_FD_MAX)
+		return (struct fd){ NULL, false };
+	struct file *f = t->fd[fd];
+	if (__builtin_expect(t->refs > 1, 0))
+		return (struct fd){ file_get(f), true };
+	return (struct fd){ f, false };
+}
+static inline void fdput(struct fd f)
+{
+	if (f.put)
+		file_put(f.file);
+}
 /* Installs f at the lowest free fd >= min and below fd_limit() (f's reference moves to the
  * table): fd or -EMFILE. */
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
@@ -108,13 +133,21 @@ int fd_limit(void);                     /* RLIMIT_NOFILE, at most RZ_FD_MAX */
 long fd_close(struct fdtable *t, int fd);
 /* Opens ip (already looked up) with open(2)'s flags: the new file or NULL with *err. */
 struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err);
-bool file_readable(struct file *f);
+static inline bool file_readable(const struct file *f)
+{
+	uint32_t a = f->flags & O_ACCMODE;
+	return a == O_RDONLY || a == O_RDWR;
+}
 /* A descriptor on an object with no name (anonymous inode, f->priv = priv): fd or -errno.
  * flags: the access mode, O_NONBLOCK, O_CLOEXEC. */
 long anon_fd_install(const struct file_ops *ops, void *priv, uint32_t flags);
 /* fd's file if its operations are ops (referenced), else NULL with -EBADF or -EINVAL. */
 struct file *fget_kind(int fd, const struct file_ops *ops, long *err);
-bool file_writable(struct file *f);
+static inline bool file_writable(const struct file *f)
+{
+	uint32_t a = f->flags & O_ACCMODE;
+	return a == O_WRONLY || a == O_RDWR;
+}
 extern const struct file_ops regular_fops, dir_fops;
 
 /* --- synthetic nodes (/proc: fs/procfs.c) --------------------------------------------- */
@@ -158,18 +191,43 @@ void tty_init(void);
 /* --- poll (poll.c) ------------------------------------------------------------------- */
 /* Every object a poller can wait for has a poll head. Its file's poll operation calls
  * poll_wait_on(&head) (a no-op outside a scan); whenever its readiness may have changed it
- * calls pollhead_wake(&head), which wakes the pollers of this object and no others; before
- * the object is freed, pollhead_release(&head) detaches and wakes them. Any context. */
+ * calls pollhead_wake(&head) or pollhead_wake_key(&head, key), which wakes the pollers of
+ * this object and no others; before the object is freed, pollhead_release(&head) detaches
+ * and wakes them. Any context.
+ *
+ * A registration (struct pollwait) is poll/select's for the length of one sleep, or an
+ * epoll item's for as long as the item exists (fs/epoll.c): that one has `notify`, which
+ * the wake calls instead of waking a queue, with the key. The key is the POLL* bits that
+ * the change may have made ready (a pipe write: POLLIN; a read: POLLOUT), 0 when unknown;
+ * edge-triggered epoll relies on it: a read that leaves data behind must not look like new
+ * data (pollhead_wake is pollhead_wake_key(h, 0)). */
 struct pollwait;
 struct pollhead {
 	struct pollwait *first;
 };
+struct pollwait {
+	struct pollwait *next;          /* the head's next registration */
+	struct pollhead *head;          /* NULL: not registered (or the object is gone) */
+	struct waitq *wake;             /* poll/select: the poller's own queue */
+	void (*notify)(struct pollwait *w, unsigned int key);  /* epoll: called instead */
+};
 void poll_wait_on(struct pollhead *h);
 void pollhead_wake(struct pollhead *h);
+void pollhead_wake_key(struct pollhead *h, unsigned int key);
 void pollhead_release(struct pollhead *h);
+/* Asks f's poll operation (interrupts disabled) with w as the registration it may make
+ * (kept after the call: take it down with pollwait_detach); *wake_at: the time it asked to
+ * be looked at again (poll_wake_at), 0 none. Files with no poll operation are ready for
+ * reading and writing. Nests inside a scan (an epoll file polled by poll or another epoll). */
+unsigned int poll_file(struct file *f, struct pollwait *w, uint64_t *wake_at);
+void pollwait_detach(struct pollwait *w);
 /* For objects whose readiness comes with time (timerfd): during a scan, asks the poller to
  * scan again at CLOCK_MONOTONIC ns (no-op outside a scan; the earliest request wins). */
 void poll_wake_at(uint64_t mono_ns);
+
+/* --- epoll (epoll.c) ---------------------------------------------------------------- */
+/* The last reference to f is going (file_put): the epoll items watching it go with it. */
+void epoll_file_gone(struct file *f);
 
 /* --- sockets (net/socket.c) ----------------------------------------------------------- */
 /* readv/writev on a socket: the whole vector is one message (a datagram keeps its

@@ -1,32 +1,12 @@
-/* uaccess.c: checked access to process memory (uaccess.h). Owns the range check (below
- * USER_TOP, no wrap) and the fixup lookup the page-fault handler uses; the accesses
+/* uaccess.c: checked access to process memory (uaccess.h). Owns the string copy's checks
+ * and the fixup lookup (the range check and copy_{to,from}_user are inline in uaccess.h) the page-fault handler uses; the accesses
  * themselves are in usercopy.S. */
 #include "uaccess.h"
 #include "lib.h"
 #include <asm-generic/errno.h>
 
-uint64_t uaccess_copy(void *dst, const void *src, uint64_t n);
 int64_t uaccess_strncpy(char *dst, const char *usrc, uint64_t max);
 extern const uint64_t uaccess_extable[], uaccess_extable_end[];
-
-bool user_range_ok(uint64_t uaddr, size_t n)
-{
-	return uaddr < USER_TOP && n <= USER_TOP - uaddr;
-}
-
-long copy_from_user(void *dst, uint64_t usrc, size_t n)
-{
-	if (!user_range_ok(usrc, n))
-		return -EFAULT;
-	return uaccess_copy(dst, (const void *)usrc, n) ? -EFAULT : 0;
-}
-
-long copy_to_user(uint64_t udst, const void *src, size_t n)
-{
-	if (!user_range_ok(udst, n))
-		return -EFAULT;
-	return uaccess_copy((void *)udst, src, n) ? -EFAULT : 0;
-}
 
 long strncpy_from_user(char *dst, uint64_t usrc, size_t max)
 {

@@ -14,6 +14,8 @@
 uaccess_copy:
 	movq %rdx, %rcx			/* count for rep movsb */
 	stac				/* allow access to user pages (SMAP) */
+	cmpq $16, %rdx			/* 16 bytes or more: quadwords first (one step each under */
+	jae .Lcopy_quads		/* TCG instead of eight: a struct stat is 18, not 144) */
 .Lcopy_insn:
 	rep movsb			/* may fault: fixup below */
 	clac
@@ -22,6 +24,17 @@ uaccess_copy:
 .Lcopy_fixup:
 	clac
 	movq %rcx, %rax			/* bytes left */
+	ret
+.Lcopy_quads:
+	shrq $3, %rcx			/* quadwords */
+	andl $7, %edx			/* and the bytes after them */
+.Lcopyq_insn:
+	rep movsq			/* may fault: fixup below (a faulting quadword is not written) */
+	movq %rdx, %rcx
+	jmp .Lcopy_insn
+.Lcopyq_fixup:
+	clac
+	leaq (%rdx,%rcx,8), %rax	/* bytes left: the quadwords not copied and the tail */
 	ret
 
 	.globl uaccess_strncpy
@@ -49,5 +62,6 @@ uaccess_strncpy:
 	.globl uaccess_extable, uaccess_extable_end
 uaccess_extable:
 	.quad .Lcopy_insn, .Lcopy_fixup
+	.quad .Lcopyq_insn, .Lcopyq_fixup
 	.quad .Lstr_insn, .Lstr_fixup
 uaccess_extable_end:

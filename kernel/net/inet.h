@@ -69,6 +69,12 @@ static inline void inet_wake(struct inet_sock *c)
 	if (c->s)
 		sock_wake(c->s);
 }
+/* The same with the POLL* bits that may have become ready (sock_wake_key). */
+static inline void inet_wake_key(struct inet_sock *c, unsigned int key)
+{
+	if (c->s)
+		sock_wake_key(c->s, key);
+}
 /* The caller's data for a getsockopt of an int / a setsockopt's int. */
 long inet_opt_int(const void *val, uint32_t len, int *v);
 long inet_opt_put_int(void *val, uint32_t *len, int v);

@@ -104,10 +104,15 @@ long msg_iter_push(struct msg_iter *it, const void *src, size_t n)
 
 /* --- sockets and their files ------------------------------------------------------------ */
 
-void sock_wake(struct sock *s)
+void sock_wake_key(struct sock *s, unsigned int key)
 {
 	waitq_wake_all(&s->wait);
-	pollhead_wake(&s->poll);
+	pollhead_wake_key(&s->poll, key);
+}
+
+void sock_wake(struct sock *s)
+{
+	sock_wake_key(s, 0);
 }
 
 long sock_wait(struct sock *s, bool nonblock, bool send, uint64_t *deadline)

@@ -42,6 +42,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		}
 		return ERR_OK;
 	}
+	unsigned int key = 0;
 	if (!p) {
 		c->rx_fin = true;
 	} else if (c->shut_rd) {
@@ -53,8 +54,9 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 			pbuf_cat(c->rx, p);
 		else
 			c->rx = p;
+		key = POLLIN | POLLRDNORM;      /* input: an edge for epoll's EPOLLET items */
 	}
-	inet_wake(c);
+	inet_wake_key(c, key);
 	return ERR_OK;
 }
 
@@ -63,7 +65,7 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 	(void)pcb;
 	(void)len;
 	if (arg)
-		inet_wake(arg);
+		inet_wake_key(arg, POLLOUT | POLLWRNORM | POLLWRBAND);   /* acknowledged: room */
 	return ERR_OK;
 }
 

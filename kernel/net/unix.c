@@ -113,11 +113,17 @@ static void us_put(struct unix_sock *u)
 		kfree(u);
 }
 
-static void us_wake(struct unix_sock *u)
+/* key: the POLL* bits that may have become ready, 0 anything (sock_wake_key) */
+static void us_wake_key(struct unix_sock *u, unsigned int key)
 {
 	if (u->s)
-		sock_wake(u->s);
+		sock_wake_key(u->s, key);
 	waitq_wake_all(&u->connq);
+}
+
+static void us_wake(struct unix_sock *u)
+{
+	us_wake_key(u, 0);
 }
 
 static void us_set_err(struct unix_sock *u, int e)
@@ -164,7 +170,7 @@ static void skb_free(struct skb *b)
 	fds_free(b->fds);
 	o->wmem -= b->len;
 	kfree(b);
-	us_wake(o);
+	us_wake_key(o, POLLOUT | POLLWRNORM | POLLWRBAND);     /* room to send */
 	us_put(o);
 }
 
@@ -189,7 +195,7 @@ static void skb_queue(struct unix_sock *u, struct skb *b)
 	u->rq_tail = b;
 	u->rq_bytes += b->len - b->off;
 	u->rq_count++;
-	us_wake(u);
+	us_wake_key(u, POLLIN | POLLRDNORM);                    /* input */
 }
 
 static void skb_unqueue_head(struct unix_sock *u)

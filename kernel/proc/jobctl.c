@@ -5,8 +5,9 @@
  * process on its way back to the program (a stopped thread sleeps: the scheduler does not
  * run it), the parent's SIGCHLD (CLD_STOPPED, CLD_CONTINUED, unless SA_NOCLDSTOP) and what
  * wait4/waitid report (WUNTRACED/WSTOPPED: 0x7f | sig << 8, WCONTINUED: 0xffff). Does not
- * own the signal queues or handlers (signal.c) or the process groups (pgrp.c). Linux also
- * discards the terminal stop signals in an orphaned process group; that is not done here. */
+ * own the signal queues or handlers (signal.c) or the process groups (pgrp.c; it also says
+ * when a group is orphaned: signal_deliver then discards SIGTSTP, SIGTTIN and SIGTTOU whose
+ * action is the default, as Linux). */
 #include "proc.h"
 #include "syscall.h"
 #include <asm-generic/siginfo.h>

@@ -92,7 +92,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	} else if (!(c->mm = mm_copy(p->mm))) {
 		goto fail;
 	}
-	c->files = (flags & CLONE_FILES) ? fdtable_get(p->files) : fdtable_clone(p->files);
+	task_set_files(c, (flags & CLONE_FILES) ? fdtable_get(p->files) : fdtable_clone(p->files));
 	c->fs = (flags & CLONE_FS) ? fs_context_get(p->fs) : fs_context_clone(p->fs);
 	if (flags & CLONE_SIGHAND) {
 		c->sighand = p->sighand;
@@ -110,11 +110,11 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->fs_base = (flags & CLONE_SETTLS) ? tls : rdmsr(MSR_FS_BASE);
 	c->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	__asm__ volatile("fxsave %0" : "=m"(c->fpu));
-	c->parent = p;
+	task_set_parent(c, p);
 	c->exit_signal = (int)(flags & CSIGNAL);
 	if (flags & CLONE_THREAD) { /* same process: its pid, its parent; nobody waits for it */
 		c->tgid = p->tgid;
-		c->parent = p->parent;
+		task_set_parent(c, p->parent);
 		c->exit_signal = 0;
 		c->autoreap = true;
 	}
@@ -126,6 +126,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uc
 	c->umask = p->umask;
 	c->pgid = p->pgid;
 	c->sid = p->sid;
+	c->ctty = p->ctty;
 	c->image = proc_image_get(p->image);
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim)); /* kept by execve too */
 	c->ring = p->ring;
@@ -599,6 +600,7 @@ void do_exit(int status)
 	else if (status & 0x7f) /* a fatal signal ends the whole process */
 		kill_other_threads(status);
 	trace_exit(t, status);
+	leaf_calls_settle(t); /* its leaf and lite calls since its last switch, for account_exit */
 	account_exit(t);
 	if (t->tgid != t->pid) { /* a thread: its leader may be a zombie waiting for it */
 		struct task *l = task_find(t->tgid);
@@ -618,7 +620,7 @@ void do_exit(int status)
 		fdtable_put(t->files);
 	if (t->fs)
 		fs_context_put(t->fs);
-	t->files = NULL;
+	task_set_files(t, NULL);
 	t->fs = NULL;
 	struct mm *mm = t->mm;
 	t->mm = NULL;
@@ -626,6 +628,8 @@ void do_exit(int status)
 	sighand_put(t->sighand);
 	t->sighand = NULL;
 	signal_flush_queue(t); /* nothing is sent to it any more (no sighand): free its queue */
+	if (!group_alive_besides(t))
+		pgrp_exit(t); /* groups it leaves orphaned with a stopped member: SIGHUP, SIGCONT */
 	bool orphan_zombies = false;
 	for (struct task *c = all_tasks; c; c = c->next_all) {
 		if (c->pid == 1)
@@ -633,7 +637,7 @@ void do_exit(int status)
 	}
 	for (struct task *c = all_tasks; c; c = c->next_all)
 		if (c->parent == t) {
-			c->parent = shell;
+			task_set_parent(c, shell);
 			orphan_zombies |= c->state == T_ZOMBIE;
 		}
 	if (orphan_zombies && shell)
@@ -861,10 +865,10 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 		snprintf(err, errlen, "out of memory for a task");
 		return -ENOMEM;
 	}
-	c->files = fdtable_new_console();
+	task_set_files(c, fdtable_new_console());
 	c->fs = fs_context_new();
 	c->sighand = sighand_copy(NULL);
-	c->parent = current;
+	task_set_parent(c, current);
 	c->exit_signal = SIGCHLD;
 	c->ring = ring;
 	memcpy(c->rlim, current->rlim, sizeof(c->rlim)); /* the shell's: the defaults */
@@ -889,6 +893,7 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 		return (int)e;
 	}
 	pgrp_new_session(c); /* the console's controlling process, its group in the foreground */
+	c->ctty = true;
 	tty_set_foreground(c->sid, c->pgid);
 	sched_make_runnable(c);
 	return c->pid;
@@ -898,13 +903,9 @@ int proc_spawn(const char *path, int argc, char **argv, int ring, char *err, siz
 
 SYSCALL_LEAF_DEFINE0(getpid) { return current->tgid; }
 SYSCALL_LEAF_DEFINE0(gettid) { return current->pid; }
-SYSCALL_LEAF_DEFINE0(getppid)
-{
-	struct task *p = current->parent;
-	if (__builtin_expect(!p, 0)) /* only the shell, a kernel task, has none */
-		return 0;
-	return p->tgid; /* written so that it needs no register but rax (SYSCALL_LEAF) */
-}
+/* ppid is parent's tgid, or 0 for the shell (a kernel task with no parent): kept by
+ * task_set_parent, so this is one load (no test of parent, no second load). */
+SYSCALL_LEAF_DEFINE0(getppid) { return current->ppid; }
 
 SYSCALL_DEFINE1(set_tid_address, uptr_t, tidptr)
 {

@@ -32,6 +32,7 @@ _Static_assert(__builtin_offsetof(struct percpu, leaf_calls) == PERCPU_LEAF_CALL
 _Static_assert(__builtin_offsetof(struct percpu, leaf_insn_calls) == PERCPU_LEAF_INSN_CALLS, "percpu layout: syscall.S");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");
 /* entry_ring0.S reads these (TASK_* there) */
+_Static_assert(__builtin_offsetof(struct task, ppid) == 28 && __builtin_offsetof(struct task, parent) == 32, "task layout: ppid in name's padding");
 _Static_assert(__builtin_offsetof(struct task, sig_pending) == 712, "task layout: entry_ring0.S");
 _Static_assert(__builtin_offsetof(struct task, sig_blocked) == 720, "task layout: entry_ring0.S");
 _Static_assert(__builtin_offsetof(struct task, nsyscalls) == 2368, "task layout: entry_ring0.S");
@@ -91,6 +92,7 @@ void sched_init(void)
 	all_tasks = t;
 	ntasks = 1;
 	cpu0.cur = t;
+	current_files = t->files;
 	cpu0.kstack_top = t->kstack_top;
 	cpu0.prog_cs = SEL_UCODE;
 	cpu0.prog_ss = SEL_UDATA;
@@ -239,10 +241,11 @@ void ring_activate(struct task *t)
 	idt_load(cpu0.ring0_prog);
 }
 
-/* The leaf paths of the ring-0 entry and of the `syscall` instruction count in cpu0 (one
- * instruction each); the task they belong to gets them here, before anyone else can read
- * its counters. */
-static void leaf_calls_settle(struct task *t)
+/* The leaf paths of the ring-0 entry and of the `syscall` instruction, and the ring-0
+ * entry's lite path, count in cpu0 (one instruction each); the task they belong to gets
+ * them here, before anyone else can read its counters: at a switch away from it, and in
+ * do_exit before account_exit adds its counts to its parent's. */
+void leaf_calls_settle(struct task *t)
 {
 	t->nsyscalls += cpu0.leaf_calls + cpu0.leaf_insn_calls;
 	t->nsyscalls_entry += cpu0.leaf_calls;
@@ -264,6 +267,7 @@ static void switch_to(struct task *prev, struct task *next)
 	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 	__asm__ volatile("fxrstor %0" ::"m"(next->fpu));
 	cpu0.cur = next;
+	current_files = next->files;
 	nr_switches++;
 	if (prev->state == T_ZOMBIE && prev->autoreap)
 		dead_task = prev;
@@ -469,7 +473,16 @@ void waitq_wake_all(struct waitq *q)
 
 /* --- files.h: the process-core half ---------------------------------------------------- */
 
-struct fdtable *current_fdtable(void) { return current->files; }
+/* files.h: current->files, for the fd paths' one load; kept by switch_to, by the first
+ * task's setup and by task_set_files. */
+struct fdtable *current_files;
+
+void task_set_files(struct task *t, struct fdtable *files)
+{
+	t->files = files;
+	if (t == current)
+		current_files = files;
+}
 struct fs_context *current_fs_context(void) { return current->fs; }
 const char *current_name(void) { return current->name; }
 int current_pid(void) { return current->pid; }

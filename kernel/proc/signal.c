@@ -454,7 +454,10 @@ void signal_deliver(struct trapframe *tf)
 		return;
 	if (sig == SIGKILL || act->handler == (uint64_t)SIG_DFL) {
 		if (sig != SIGKILL && jobctl_is_stop(sig)) {
-			jobctl_stop(sig);
+			/* Linux: the terminal stop signals are discarded in an orphaned group
+			 * (nobody in the session could continue it); SIGSTOP always stops */
+			if (sig == SIGSTOP || !pgrp_orphaned(t->pgid))
+				jobctl_stop(sig);
 			return;
 		}
 		if (sig != SIGKILL && default_ignored(sig))

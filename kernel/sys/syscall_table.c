@@ -4,7 +4,7 @@
  * (once per number, with the program's name) and the way back to the program
  * (return_to_program: preemption, signal delivery, restarts, in the form of the entry the
  * call came through). One table for the `syscall` instruction and the ring-0 entry
- * (entry_ring0.S indexes syscall_table itself, and picks its path by r0_leaf_map). */
+ * (entry_ring0.S indexes syscall_table itself, and picks its path by r0_path). */
 #include "syscall.h"
 #include "lib.h"
 #include "proc.h"
@@ -35,6 +35,32 @@ static bool leaf_map_off;
  * of a traced ring-0 program finds a hole and goes to syscall_dispatch (and its traced
  * branch). The entry itself tests nothing more. */
 syscall_fn r0_call_table[NR_SYSCALLS];
+/* The ring-0 entry's path per number (entry_ring0.S jumps through it): r0_leaf for the
+ * leaf calls, r0_lite for r0_lite_calls, r0_full for the rest, and r0_full for every
+ * number while a traced task runs. */
+extern char r0_leaf[], r0_lite[], r0_full[];
+void *r0_path[NR_SYSCALLS];
+
+/* The calls the ring-0 entry runs on its lite path (entry_ring0.S: the trapframe's
+ * callee-saved registers, selectors and vector are written only when the exit has work).
+ * Only calls that never read or write the trapframe while they run: all of these are
+ * defined in kernel/fs, whose code cannot see struct task or the frame (it reaches the
+ * process core through files.h only). Not fork, clone, execve, rt_sigreturn,
+ * sigaltstack or anything else that reads current->tf. */
+static const uint16_t r0_lite_calls[] = {
+	__NR_read, __NR_write, __NR_pread64, __NR_pwrite64, __NR_readv, __NR_writev, __NR_lseek,
+	__NR_fstat, __NR_newfstatat, __NR_stat, __NR_lstat, __NR_open, __NR_openat, __NR_close,
+};
+
+static void r0_path_fill(const uint64_t *map)
+{
+	for (int i = 0; i < NR_SYSCALLS; i++)
+		r0_path[i] = (map[i / 64] >> (i % 64)) & 1 ? r0_leaf : r0_full;
+	if (map == leaf_map_all) /* not traced (a traced task's calls all take the full path) */
+		for (unsigned i = 0; i < sizeof(r0_lite_calls) / sizeof(r0_lite_calls[0]); i++)
+			if (syscall_table[r0_lite_calls[i]])
+				r0_path[r0_lite_calls[i]] = r0_lite;
+}
 
 static const struct syscall_desc *const descs[NR_SYSCALLS] = {
 #define SYSCALL(name) [__NR_##name] = &syscall_desc_##name,
@@ -58,14 +84,15 @@ void syscall_table_init(void)
 	}
 	memcpy(r0_leaf_map, leaf_map_all, sizeof(r0_leaf_map));
 	memcpy(r0_call_table, syscall_table, sizeof(r0_call_table));
+	r0_path_fill(leaf_map_all);
 	printk("syscalls: %d in the table\n", n);
 }
 
 /* The entries' view for the task about to run (switch_to, interrupts off): every leaf
  * call and the whole table, or for a traced task no leaf call and an empty ring-0 table,
  * so that each of its calls reaches syscall_dispatch and its one traced branch. Tracing
- * adds no instruction to either entry; it costs two copies (64 bytes and 4 KiB) at a
- * switch between a traced and an untraced task, and nothing while tracing is off. */
+ * adds no instruction to either entry; it costs two copies (64 bytes and 4 KiB) and
+ * r0_path's refill (512 words) at a switch between a traced and an untraced task, and nothing while tracing is off. */
 void syscall_leaf_select(bool traced)
 {
 	if (traced == leaf_map_off)
@@ -78,6 +105,7 @@ void syscall_leaf_select(bool traced)
 		memcpy(r0_leaf_map, leaf_map_all, sizeof(r0_leaf_map));
 		memcpy(r0_call_table, syscall_table, sizeof(r0_call_table));
 	}
+	r0_path_fill(traced ? r0_leaf_map : leaf_map_all);
 }
 
 bool syscall_implemented(uint64_t nr) { return nr < NR_SYSCALLS && table[nr]; }

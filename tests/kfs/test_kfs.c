@@ -958,8 +958,8 @@ static void test_tty(void)
 	EQ(pg, 42);
 	EQ(S3(ioctl, 0, TIOCGSID, &pg), 0);
 	EQ(pg, 42);
-	pg = 9; /* no such group in the session */
-	EQ(S3(ioctl, 0, TIOCSPGRP, &pg), -EPERM);
+	pg = 9; /* no such group: ESRCH, as Linux (one of another session would be EPERM) */
+	EQ(S3(ioctl, 0, TIOCSPGRP, &pg), -ESRCH);
 	pg = 42;
 	EQ(S3(ioctl, 0, TIOCSPGRP, &pg), 0);
 	EQ(S1(ioctl, 0), -ENOTTY); /* cmd 0: not a terminal request */
@@ -1052,6 +1052,89 @@ static void test_poll(void)
 	EQ(sys_pselect6(p[0] + 1, U(r), 0, 0, U(&ts), U(sigarg)), 0);
 	EQ(test_mask_sets, 2);
 	EQ(test_mask_restores, 2);
+	end();
+}
+
+/* --- epoll --------------------------------------------------------------------------------- */
+
+struct kev {
+	uint32_t events;
+	uint64_t data;
+} __attribute__((packed));
+
+static long ep_ctl(int ep, int op, int fd, uint32_t events, uint64_t data)
+{
+	struct kev e = {events, data};
+	return S4(epoll_ctl, ep, op, fd, &e);
+}
+
+static void test_epoll(void)
+{
+	begin("epoll");
+	fresh();
+	int p[2];
+	struct kev ev[4];
+	long ep = S1(epoll_create1, 0);
+	CHECK(ep >= 0, "epoll_create1 %ld", ep);
+	EQ(S1(pipe, p), 0);
+	/* level- and edge-triggered on one pipe, through two fds of its read end */
+	long d = S1(dup, p[0]);
+	EQ(ep_ctl((int)ep, 1, p[0], POLLIN, 7), 0);
+	EQ(ep_ctl((int)ep, 1, (int)d, POLLIN | (1u << 31), 8), 0);
+	EQ(S4(epoll_wait, ep, ev, 4, 0), 0);
+	EQ(S3(write, p[1], "ab", 2), 2);
+	EQ(S4(epoll_wait, ep, ev, 4, 0), 2);
+	EQ(S4(epoll_wait, ep, ev, 4, 0), 1); /* the edge-triggered one is done */
+	EQ(ev[0].data, 7);
+	char c;
+	EQ(S3(read, p[0], &c, 1), 1);         /* a partial read is no new edge */
+	EQ(S4(epoll_wait, ep, ev, 4, 0), 1);
+	EQ(ev[0].data, 7);
+	/* the epoll is readable through poll; a wait times out and a signal ends one */
+	struct {
+		int fd;
+		short ev, rev;
+	} pf = {(int)ep, POLLIN, 0};
+	EQ(S3(poll, &pf, 1, 0), 1);
+	EQ(S3(read, p[0], &c, 1), 1);
+	EQ(S3(poll, &pf, 1, 0), 0);
+	test_now_ns = 1000;
+	EQ(S4(epoll_wait, ep, ev, 4, 30), 0);
+	CHECK(test_now_ns >= 1000 + 30000000, "time passed %lu", (unsigned long)test_now_ns);
+	test_sleep_hook = hook_signal;
+	EQ(S4(epoll_wait, ep, ev, 4, -1), -EINTR);
+	test_sleep_hook = NULL;
+	/* a write while asleep wakes the wait */
+	hook_fd = p[1];
+	test_sleep_hook = hook_write_once;
+	EQ(S4(epoll_wait, ep, ev, 4, -1), 2);
+	/* errors */
+	EQ(S4(epoll_wait, ep, ev, 0, 0), -EINVAL);
+	EQ(S4(epoll_wait, ep, 8, 4, 0), -EFAULT);
+	EQ(S4(epoll_wait, p[0], ev, 4, 0), -EINVAL);
+	EQ(S4(epoll_wait, 99, ev, 4, 0), -EBADF);
+	EQ(ep_ctl((int)ep, 1, p[0], POLLIN, 0), -EEXIST);
+	EQ(ep_ctl((int)ep, 1, (int)ep, POLLIN, 0), -EINVAL);
+	EQ(ep_ctl((int)ep, 3, p[1], POLLIN, 0), -ENOENT);
+	EQ(S4(epoll_ctl, ep, 1, p[1], 8), -EFAULT);
+	long fd = openp("/tmp/epf", O_CREAT | O_RDWR, 0644);
+	EQ(ep_ctl((int)ep, 1, (int)fd, POLLIN, 0), -EPERM);
+	/* nested: a cycle is ELOOP; the outer epoll sees the inner one's readiness */
+	long outer = S1(epoll_create1, 0);
+	EQ(ep_ctl((int)outer, 1, (int)ep, POLLIN, 9), 0);
+	EQ(ep_ctl((int)ep, 1, (int)outer, POLLIN, 0), -ELOOP);
+	EQ(S4(epoll_wait, outer, ev, 4, 0), 1);
+	EQ(ev[0].data, 9);
+	/* items go with their file's last reference: closing p[0] keeps the dup's file */
+	EQ(S1(close, p[0]), 0);
+	EQ(S1(close, d), 0);
+	EQ(S4(epoll_wait, ep, ev, 4, 0), 0);
+	EQ(S4(epoll_wait, outer, ev, 4, 0), 0);
+	EQ(S1(close, ep), 0);                  /* the outer's item on it goes too */
+	EQ(S4(epoll_wait, outer, ev, 4, 0), 0);
+	EQ(S1(close, outer), 0);
+	EQ(S1(close, p[1]), 0);
+	EQ(S1(close, fd), 0);
 	end();
 }
 
@@ -1346,6 +1429,7 @@ int main(void)
 	test_pipes();
 	test_tty();
 	test_poll();
+	test_epoll();
 	test_anonfds();
 	test_efault();
 	test_locks();

@@ -7,6 +7,8 @@
  *              calls of the ring-0 entry, no syscall at all)
  *   2. fence:  10 lfence, 10 mfence, 10 pushfq/popfq
  *   3. irq:    ring 0 only (cli/sti fault in ring 3): 10 cli/sti pairs
+ *   known:     10 calls of plugin_known5, a function of exactly 5 instructions (four nops
+ *              and ret): the plugin's profile (syms=) gives it exactly 50
  *   4-6. pf:   10 first touches of fresh anonymous pages (10 page-fault deliveries),
  *              three times: a timer interrupt may fall inside one region, the test takes
  *              the smallest count
@@ -19,6 +21,12 @@
 
 #define MARK_START() __asm__ __volatile__("nopl 0x525a0001(%%rax)" ::: "memory")
 #define MARK_END()   __asm__ __volatile__("nopl 0x525a0002(%%rax)" ::: "memory")
+
+/* Exactly 5 instructions, for the profile's test. */
+__attribute__((naked, noinline)) void plugin_known5(void)
+{
+	__asm__ __volatile__("nop; nop; nop; nop; ret");
+}
 
 static void touch(volatile char *p)
 {
@@ -46,6 +54,12 @@ int main(void)
 		__asm__ __volatile__("lfence; mfence; pushfq; popfq" ::: "memory", "cc");
 	MARK_END();
 	printf("region fence\n");
+
+	MARK_START();
+	for (int i = 0; i < 10; i++)
+		__asm__ __volatile__("call plugin_known5" ::: "memory");
+	MARK_END();
+	printf("region known\n");
 
 	if (cpl == 0) {
 		MARK_START();

@@ -9,21 +9,38 @@ region, in order) are read from FILE and checked exactly:
   ring 3: sys    syscall=10, one return to ring 3 per call (sysret + iret = 10)
           fence  lfence=10 mfence=10 popf=10
           pf     deliveries=10 (the smallest of three regions: a timer tick may fall in one)
+          known  the profile (syms= the kernel's and the program's nm -n): fn 50 plugin_known5
   ring 0: sys    syscall=0 sysret=0 iret=0 swapgs=0 (the entry is a call)
           fence  lfence=10 mfence=10 popf=10
           irq    cli=10 sti=10
           pf     deliveries=10
+          known  fn 50 plugin_known5
+          sys    the profile names sys_getppid (10 calls: a multiple of 10 instructions)
 
-Usage: test_plugin.py --kernel ELF --initrd CPIO --results FILE --plugin SO [--log FILE]
+Usage: test_plugin.py --kernel ELF --initrd CPIO --results FILE --plugin SO --prog ELF [--log FILE]
 """
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Results, boot, poweroff, step, test_args  # noqa: E402
 
 REGION_RE = re.compile(r"^region (.*)$", re.M)
+PROG = "plugin-events"
+
+
+def parse_fns(text):
+    """The profile's function lines of each region, in order -> list of {function: count}."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith("region "):
+            out.append({})
+        elif line.startswith("fn ") and out:
+            _, n, name = line.split(" ", 2)
+            out[-1][name] = int(n)
+    return out
 
 
 def parse(text):
@@ -37,6 +54,7 @@ def parse(text):
 def check_run(res, m, outfile, ring, cmd):
     name = "plugin-%s" % ring
     before = len(parse(open(outfile).read()))
+    fbefore = len(parse_fns(open(outfile).read()))
     text = m.run(cmd, timeout=30)
     names = re.findall(r"^region (\w+)$", text, re.M)
     res.check(name + "-ran", "plugin-events: done" in text and names, repr(text))
@@ -45,8 +63,10 @@ def check_run(res, m, outfile, ring, cmd):
                      "%d plugin regions for guest regions %s" % (len(regions), names)):
         return
     res.note("%s: %s" % (ring, "; ".join("%s %s" % (n, r) for n, r in zip(names, regions))))
+    fns = parse_fns(open(outfile).read())[fbefore:]
     try:
         check_counts(res, name, ring, names, regions)
+        check_profile(res, name, ring, names, fns)
     except (KeyError, IndexError, ValueError) as e:
         res.record(name + "-counts", False, "missing field or region: %r" % e)
 
@@ -70,15 +90,34 @@ def check_counts(res, name, ring, names, regions):
     res.check(name + "-page-faults-10", pf == 10, [r["deliveries"] for r in by["pf"]])
 
 
+def check_profile(res, name, ring, names, fns):
+    by = dict(zip(names, fns))
+    known = by["known"]
+    res.check(name + "-profile-known-50", known.get("plugin_known5") == 50, known)
+    if ring == "ring0":
+        n = by["sys"].get("sys_getppid", 0)
+        res.check(name + "-profile-kernel-symbol", n > 0 and n % 10 == 0, by["sys"])
+
+
+def nm(elf, path):
+    with open(path, "w") as f:
+        subprocess.run(["nm", "-n", "-S", elf], stdout=f, check=True)
+    return path
+
+
 def main():
     def extra(ap):
         ap.add_argument("--plugin", required=True)
+        ap.add_argument("--prog", required=True, help="/bin/%s's ELF (for its symbols)" % PROG)
     a = test_args(__doc__, extra)
     outfile = os.path.splitext(a.results)[0] + "-regions.txt"
     open(outfile, "w").close()
+    base = os.path.splitext(a.results)[0]
+    syms = [nm(a.kernel, base + "-kernel.nm"), nm(a.prog, base + "-prog.nm")]
     with Results(a.results) as res:
         m = boot(res, "plugin-boot", a, a.log, overall=120,
-                 extra_args=["-plugin", "%s,arg=out=%s" % (os.path.abspath(a.plugin), outfile)])
+                 extra_args=["-plugin", "%s,arg=out=%s" % (os.path.abspath(a.plugin), outfile) +
+                             "".join(",arg=syms=%s" % os.path.abspath(p) for p in syms)])
         if m is None:
             return 1
         with m:

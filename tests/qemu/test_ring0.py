@@ -165,22 +165,30 @@ def boot_where(res, a, log, state):
     if out is not None:
         check_calls(res, "exec-v/whereami-counters-syscall-only", out, "exec")
 
-    # the counters to the call: leaf path (getppid, clock_gettime) and full path (umask)
+    # the counters to the call: leaf path (getppid, clock_gettime), lite path (read) and full
+    # path (umask); with "fork", in a child whose calls count for its parent at its exit
     counts = {}
-    for mode, k in (("kexec", 0), ("kexec", 100), ("exec", 0), ("exec", 100)):
-        out = expect(res, s, "%s-v/callcount-%d" % (mode, k), "%s -v /bin/callcount %d" % (mode, k),
+    for mode, k, fork in (("kexec", 0, ""), ("kexec", 100, ""), ("exec", 0, ""), ("exec", 100, ""),
+                          ("kexec", 0, " fork"), ("kexec", 100, " fork")):
+        out = expect(res, s, "%s-v/callcount-%d%s" % (mode, k, fork.replace(" ", "-")),
+                     "%s -v /bin/callcount %d%s" % (mode, k, fork),
                      [r"^callcount: ring=%d K=%d$" % (RING_OF[mode], k), r"^exit 0$"])
-        counts[mode, k] = calls(out)
+        counts[mode, k, fork] = calls(out)
     c = counts
     if all(c.values()):
-        base = c["kexec", 0][0]
+        base = c["kexec", 0, ""][0]
         res.check("kexec-v/leaf-and-full-calls-counted-exactly",
-                  c["kexec", 0][1] == 0 and c["kexec", 100] == (base + 300, 0),
-                  "kexec -v callcount 0: %r, 100: %r (want (%d, 0))" % (c["kexec", 0], c["kexec", 100], base + 300))
+                  c["kexec", 0, ""][1] == 0 and c["kexec", 100, ""] == (base + 400, 0),
+                  "kexec -v callcount 0: %r, 100: %r (want (%d, 0))" % (c["kexec", 0, ""], c["kexec", 100, ""], base + 400))
         res.check("exec-v/calls-counted-exactly",
-                  c["exec", 0] == (0, base) and c["exec", 100] == (0, base + 300),
+                  c["exec", 0, ""] == (0, base) and c["exec", 100, ""] == (0, base + 400),
                   "exec -v callcount 0: %r, 100: %r (want (0, %d) and (0, %d): the same calls as in ring 0)"
-                  % (c["exec", 0], c["exec", 100], base, base + 300))
+                  % (c["exec", 0, ""], c["exec", 100, ""], base, base + 400))
+        f0, f100 = c["kexec", 0, " fork"], c["kexec", 100, " fork"]
+        res.check("kexec-v/child-calls-counted-exactly",
+                  f0[1] == 0 and f100 == (f0[0] + 400, 0),
+                  "kexec -v callcount 0 fork: %r, 100 fork: %r (want the second 400 more through the entry)"
+                  % (f0, f100))
     else:
         res.record("kexec-v/leaf-and-full-calls-counted-exactly", False, "no counters: %r" % c)
 
@@ -245,7 +253,7 @@ PARTS = {
     "r0thread": ["create-join", "tid-at-start", "mutex", "condvar", "detach", "futex", "cleartid", "tls"],
     "r0exec": ["trusted", "trusted-pie", "untrusted-stripped", "untrusted-raw", "ring3-execs-marked",
                "busybox-sh", "marked-execs-marked", "marked-execs-unmarked"],
-    "entryregs": ["entry", "entry-df", "entry-args", "full", "full-df", "leaf-write", "raw"],
+    "entryregs": ["entry", "entry-df", "entry-args", "full", "full-df", "lite", "lite-df", "leaf-write", "raw"],
 }
 
 

@@ -9,6 +9,9 @@
  *   leaf-write clock_gettime (a leaf call) with DF clear and with DF set (in ring 0 that one
  *              takes the full path) into a page not yet touched (the kernel's write faults it
  *              in): the timespec is written, nothing around it, registers and DF come back
+ *   lite, lite-df  read of 16 bytes of /dev/zero into the middle of a buffer (in ring 0: the
+ *              entry's lite path, whose frame is filled lazily; with DF set: its full path):
+ *              16 zeros, nothing around them, registers and DF as before
  *   entry-args mmap's six arguments (rdi rsi rdx r10 r8 r9) arrive: a mapping comes back and
  *              is writable; registers as before
  *   raw        K times getppid with the raw `syscall` instruction (in ring 0: the kernel's
@@ -17,6 +20,7 @@
  * Output: "entryregs: ring=N", "entryregs: PART ok", "entryregs: K raw syscall
  * instructions", "entryregs: all ok".
  */
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -81,6 +85,31 @@ static void leaf_write(long mode)
 	munmap(page, 4096);
 }
 
+static void lite_read(long mode)
+{
+	int fd = open("/dev/zero", O_RDONLY);
+	CHECK(fd >= 0, "open /dev/zero");
+	if (fd < 0)
+		return;
+	unsigned char buf[64];
+	memset(buf, 'x', sizeof(buf));
+	struct regset in, out;
+	regs_fill(&in, 0x66);
+	in.rax = SYS_read;
+	in.rdi = (uint64_t)fd;
+	in.rsi = (uint64_t)(buf + 8);
+	in.rdx = 16;
+	regs_call(&in, &out, mode);
+	CHECK_EQ((long)out.rax, 16);
+	CHECK_EQ(regs_diff(&in, &out, SKIP, report), 0);
+	CHECK(!(out.rflags & RFLAGS_DF) == !(mode & REGS_CALL_STD), "DF changed by the call");
+	int wrong = 0;
+	for (size_t i = 0; i < sizeof(buf); i++)
+		wrong += buf[i] != (i >= 8 && i < 24 ? 0 : 'x');
+	CHECK_EQ(wrong, 0);
+	close(fd);
+}
+
 static void part_args(void)
 {
 	struct regset in, out;
@@ -112,6 +141,8 @@ int main(int argc, char **argv)
 	umask(022); /* so that umask(022) through the entry returns 022 */
 	R0_PART("full", call_checked(REGS_CALL_ENTRY, SYS_umask, 022));
 	R0_PART("full-df", call_checked(REGS_CALL_ENTRY | REGS_CALL_STD, SYS_umask, 022));
+	R0_PART("lite", lite_read(REGS_CALL_ENTRY));
+	R0_PART("lite-df", lite_read(REGS_CALL_ENTRY | REGS_CALL_STD));
 	R0_PART("leaf-write", (leaf_write(REGS_CALL_ENTRY), leaf_write(REGS_CALL_ENTRY | REGS_CALL_STD)));
 	int f = r0_failures;
 	for (int i = 0; i < k; i++)

@@ -25,3 +25,12 @@ test-semantics: $(KERNEL_ELF) $(INITRAMFS)
 	@mkdir -p $(RESULTS)
 	$(Q)python3 tests/qemu/test_semantics.py --kernel $(KERNEL_ELF) --initrd $(INITRAMFS) \
 		--results $(RESULTS)/semantics.txt --bin $(SEM_ROOT)/bin --log $(BUILD)/test-semantics.log
+
+# test-jobs (tests/qemu/test_jobs.py): job control typed at the console (busybox sh -i,
+# jobs --console and --ignore-int in both rings; the host runs jobs --console in a pty).
+TEST_GROUPS += test-jobs
+.PHONY: test-jobs
+test-jobs: $(KERNEL_ELF) $(INITRAMFS)
+	@mkdir -p $(RESULTS)
+	$(Q)python3 tests/qemu/test_jobs.py --kernel $(KERNEL_ELF) --initrd $(INITRAMFS) \
+		--results $(RESULTS)/jobs.txt --bin $(SEM_ROOT)/bin --log $(BUILD)/test-jobs.log

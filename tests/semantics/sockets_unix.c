@@ -834,6 +834,9 @@ static void check_peercred(void)
 	close(res[0]);
 	close(res[1]);
 	close(l);
+	struct sockaddr_un a;
+	path_addr(&a, "cred");
+	CHECK_EQ(unlink(a.sun_path), 0);        /* else the directory stays (heap-frames-back) */
 }
 
 /* --- peek ---------------------------------------------------------------------------------- */

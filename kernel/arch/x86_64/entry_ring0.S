@@ -5,15 +5,17 @@
  * and ist_r0_move (called from entry.S's trap_common). Does not own: the system-call table
  * (sys/syscall_table.c, the same one ring 3 uses; the full path reads its copy
  * r0_call_table, which the context switch empties for a task traced by kexec -t, so that
- * its calls go to syscall_dispatch: nothing here tests for tracing), the common exit trap_return (syscall.S),
+ * its calls go to syscall_dispatch, and points r0_path at r0_full for every number:
+ * nothing here tests for tracing), the common exit trap_return (syscall.S),
  * which IDT is loaded (idt.c: the ring-0 IDT sends every vector but NMI/#DF/#MC to IST2).
  *
  * r0_entry is kernel text (upper half, a supervisor page): a ring-0 program reaches it with
  * `call *__sysinfo`; a ring-3 program that jumps there takes a page fault (SIGSEGV).
  *
  * On entry: CPL 0, rax = number, rdi rsi rdx r10 r8 r9 = arguments, (%rsp) = the return
- * address, interrupts on, GS base = the program's own. r0_leaf_map (syscall_table.c) sends
- * the number to r0_leaf (below: 12 instructions, no frame) or r0_full. The full path builds the same struct
+ * address, interrupts on, GS base = the program's own. r0_path (syscall_table.c) sends
+ * the number to r0_leaf (below: 11 instructions, no frame), r0_lite (the full path's frame
+ * filled lazily, for the file calls of r0_lite_calls) or r0_full. The full path builds the same struct
  * trapframe as the `syscall` entry (idt.h) at the top of the task's kernel stack:
  *     ss = SEL_KDATA, rsp = caller's rsp + 8 (past the return address), rflags (IF forced
  *     on: a program runs with interrupts on), cs = SEL_KCODE, rip = the return address,
@@ -48,11 +50,29 @@
 #define SEL_KDATA 0x10
 #define TF_R0CALL 0x101
 
+#define TF_R15    0
+#define TF_R14    8
+#define TF_R13    16
+#define TF_R12    24
+#define TF_R11    32
+#define TF_R10    40
+#define TF_R9     48
+#define TF_R8     56
+#define TF_RBP    64
+#define TF_RDI    72
+#define TF_RSI    80
+#define TF_RDX    88
+#define TF_RCX    96
+#define TF_RBX    104
 #define TF_RAX    112
 #define TF_VECTOR 120
+#define TF_ERROR  128
 #define TF_RIP    136
+#define TF_CS     144
 #define TF_RFLAGS 152
 #define TF_RSP    160
+#define TF_SS     168
+#define TF_SIZE   176
 #define PERCPU_KSTACK_TOP 8
 #define CPU0_CUR (cpu0 + 24)
 #define CPU0_NEED_RESCHED (cpu0 + 32)
@@ -78,9 +98,9 @@ r0_entry:
 						 *    (leaf path) or until the frame is complete (full path) */
 	cmpq $NR_SYSCALLS, %rax			/* 2  a number inside the table? */
 	jae r0_full				/* 3  no: the full path answers ENOSYS */
-	btq %rax, r0_leaf_map(%rip)		/* 4  a SYSCALL_LEAF call? (bitmap, syscall_table.c) */
-	jnc r0_full				/* 5  no: the full path. (Direct jumps both: under TCG an
-						 *    indirect jump costs a lookup, under KVM a prediction) */
+	jmp *r0_path(,%rax,8)			/* 4  r0_leaf for a SYSCALL_LEAF call, r0_full otherwise
+						 *    (syscall_table.c; all r0_full while a traced task runs).
+						 *    One indirect jump where a bit test and a branch were two. */
 
 /* The leaf path: a call that never sleeps, never makes work for the program and never
  * looks at a trapframe (syscall.h's SYSCALL_LEAF rules), with interrupts off throughout.
@@ -105,18 +125,107 @@ r0_leaf:
 	testb $4, 1(%rsp)			/* L5 DF (bit 10) set? The C code wants it clear */
 	jnz .Lleaf_df				/* L6 then the full path, which restores it */
 	incq CPU0_LEAF_CALLS(%rip)		/* L7 kexec -v's count (switch_to moves it into the task) */
-	movq %r10, %rcx				/* L8 4th argument: r10 in the kernel ABI, rcx in C's */
-	call *syscall_table(,%rax,8)		/* L9 sys_NAME(rdi, rsi, rdx, rcx, r8, r9): keeps every register
-						 *    but rax (no_caller_saved_registers), r11 too */
-	movq %r11, %rsp				/* L10 caller's stack: rsp -> the return address */
-	sti					/* L11 interrupts on after the next instruction (shadow) */
-	ret					/* L12 to the caller; the first interrupt lands there */
+	call *syscall_table(,%rax,8)		/* L8 sys_NAME(rdi, rsi, rdx): keeps every register but rax
+						 *    (no_caller_saved_registers), r11 too. No r10 -> rcx move:
+						 *    a leaf call has at most 3 arguments (syscall.h defines no
+						 *    SYSCALL_LEAF_DEFINE4..6) */
+	movq %r11, %rsp				/* L9 caller's stack: rsp -> the return address */
+	sti					/* L10 interrupts on after the next instruction (shadow) */
+	ret					/* L11 to the caller; the first interrupt lands there */
 .Lleaf_df:
 	movq %r11, %rsp				/* caller's stack again, IF still off: as at instruction 2 */
 	jmp r0_full
 
+/* The lite path: the full path's frame, filled lazily, for the calls of r0_lite_calls
+ * (syscall_table.c: read, write, fstat, open, close and their kin, all defined in
+ * kernel/fs, which cannot see struct task, so none of them reads or writes the trapframe
+ * while it runs). The frame is at the same place (task->tf, the top of the task's kernel
+ * stack) and holds, from entry on, everything a resumption needs: tf.rip (the return
+ * address, read once here), tf.rsp (the caller's rsp + 8), tf.rflags (the caller's, read
+ * for DF), tf.error (the number, for restarts) and the six argument registers (restored
+ * after the call: the C code clobbers them; a restart needs them). The rest (ss, cs,
+ * vector, rax, rbx, rbp, r11..r15) is written only when the exit has work (.Llite_work):
+ * the callee-saved registers then still hold the caller's values (the C function restored
+ * them), so the frame is then exactly what the full path would have built, and the full
+ * path's exit (.Lexit) takes over. A caller with DF set goes to the full path (the C code
+ * wants DF clear; its iretq restores DF). Contract 2 as on the full path: every register
+ * but rcx, r11 and rax comes back, DF too; the caller's stack is read once (the return
+ * address) and never written; the program resumes from the frame, never with `ret`. The
+ * counts: 27 instructions to the call (r0_entry's 4 and the call included), 22 after it,
+ * against 43 and 36 on the full path (bench/paths.md). */
+	.globl r0_lite
+r0_lite:
+	swapgs					/* GS base = the per-CPU area, as on the full path */
+	movq %rsp, %r11				/* r11 = caller's rsp -> return address */
+	movq %gs:PERCPU_KSTACK_TOP, %rsp	/* kernel stack top: tf + TF_SIZE */
+	subq $(TF_SIZE - TF_RSP), %rsp		/* rsp = &tf.rsp */
+	pushfq					/* tf.rflags = the caller's flags (IF clear: our cli) */
+	testb $4, 1(%rsp)			/* DF (bit 10) set? */
+	jnz .Llite_df				/* then the full path */
+	leaq 8(%r11), %rcx			/* the caller's rsp past the return address */
+	movq %rcx, 8(%rsp)			/* tf.rsp */
+	movq (%r11), %rcx			/* the return address: the one read of the caller's stack */
+	subq $TF_RFLAGS, %rsp			/* rsp = tf (16-aligned, as on the full path) */
+	movq %rcx, TF_RIP(%rsp)			/* tf.rip */
+	movq %rax, TF_ERROR(%rsp)		/* tf.error = the number (restarts) */
+	movq %rdi, TF_RDI(%rsp)			/* the arguments, restored after the call */
+	movq %rsi, TF_RSI(%rsp)
+	movq %rdx, TF_RDX(%rsp)
+	movq %r10, TF_R10(%rsp)
+	movq %r8, TF_R8(%rsp)
+	movq %r9, TF_R9(%rsp)
+	incq CPU0_LEAF_CALLS(%rip)		/* ps's SYSCALLS and kexec -v's entry count, as the leaf
+						 * path counts (leaf_calls_settle moves it into the task at a
+						 * switch or exit); a call that sleeps is settled at its switch */
+	movq %r10, %rcx				/* 4th argument: r10 in the kernel ABI, rcx in C's */
+	sti					/* the call runs with interrupts on (it may sleep) */
+	call *syscall_table(,%rax,8)		/* sys_NAME: r0_path sends only implemented numbers here */
+	cli					/* from here to the program: no interrupts */
+	cmpq $0, CPU0_NEED_RESCHED(%rip)	/* the timer asked for a switch? */
+	jne .Llite_work
+	movq CPU0_CUR(%rip), %rcx		/* rcx = current task */
+	movq TASK_SIG_BLOCKED(%rcx), %r11
+	notq %r11				/* r11 = unblocked signals */
+	testq TASK_SIG_PENDING(%rcx), %r11	/* a signal to deliver? */
+	jnz .Llite_work
+	leaq 516(%rax), %rcx			/* result in -516..-512 (the ERESTART* family)? */
+	cmpq $4, %rcx
+	jbe .Llite_work
+	movq TF_RDI(%rsp), %rdi			/* the arguments back */
+	movq TF_RSI(%rsp), %rsi
+	movq TF_RDX(%rsp), %rdx
+	movq TF_R10(%rsp), %r10
+	movq TF_R8(%rsp), %r8
+	movq TF_R9(%rsp), %r9
+	movq TF_RIP(%rsp), %rcx			/* rcx = where to go */
+	movq TF_RSP(%rsp), %rsp			/* program's stack (past the return address) */
+	swapgs					/* the program's GS base back */
+	sti					/* interrupts on after the next instruction (shadow) */
+	jmp *%rcx				/* the return address */
+.Llite_work:	/* complete the frame as the full path builds it, then its slow exit */
+	movq $SEL_KDATA, TF_SS(%rsp)
+	movq $SEL_KCODE, TF_CS(%rsp)
+	orb $2, TF_RFLAGS+1(%rsp)		/* tf.rflags.IF = 1: the program ran with interrupts on */
+	movq $TF_R0CALL, TF_VECTOR(%rsp)
+	movq %rax, TF_RAX(%rsp)			/* the result */
+	movq %rbx, TF_RBX(%rsp)			/* callee-saved: the caller's values again */
+	movq %rbp, TF_RBP(%rsp)
+	movq %r12, TF_R12(%rsp)
+	movq %r13, TF_R13(%rsp)
+	movq %r14, TF_R14(%rsp)
+	movq %r15, TF_R15(%rsp)
+	movq TF_RSP(%rsp), %rcx			/* rcx and r11 as the full path records them */
+	movq %rcx, TF_RCX(%rsp)
+	subq $8, %rcx
+	movq %rcx, TF_R11(%rsp)
+	jmp .Lwork
+.Llite_df:
+	movq %r11, %rsp				/* caller's stack again, IF still off */
+	swapgs					/* the program's GS base again: r0_full swaps it */
+	jmp r0_full
+
 /* The full path: everything else, with a complete trapframe. Instruction numbers continue
- * from the cli at r0_entry (1-5 above). */
+ * from the cli at r0_entry (1-4 above, and one more, 5, counted for the jump here). */
 	.globl r0_full
 r0_full:
 	swapgs					/* 6  GS base = the per-CPU area (the program's base goes to

@@ -68,8 +68,8 @@ syscall_entry:
 	pushq cpu0+PERCPU_USER_RSP(%rip)	/* kernel stack: the program's rsp */
 	pushq %rcx				/* kernel stack: the return rip (rcx carries C's 4th argument) */
 	incq cpu0+PERCPU_LEAF_INSN_CALLS(%rip)	/* exec -v's count (switch_to moves it into the task) */
-	movq %r10, %rcx				/* 4th argument: r10 in the kernel ABI, rcx in C's */
-	call *syscall_table(,%rax,8)		/* sys_NAME: every register but rax kept */
+	call *syscall_table(,%rax,8)		/* sys_NAME(rdi, rsi, rdx): every register but rax kept
+					 * (a leaf call has at most 3 arguments: no r10 -> rcx move) */
 	popq %rcx				/* the return rip: canonical, the syscall instruction was there
 					 * and nothing is mapped in the last page below 2^47 (USER_TOP) */
 	popq %rsp				/* user stack */

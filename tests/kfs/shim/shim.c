@@ -1,4 +1,4 @@
-/* shim.c: the process core's half of files.h, uaccess.h and wait.h, and the UART, for the
+/* shim.c: the process core's half of files.h, uaccess.h (uaccess_copy) and wait.h, and the UART, for the
  * host tests of the file layer (tests/kfs). User pointers are host pointers; addresses
  * below 64 KiB or at/above USER_TOP are "unmapped" and give -EFAULT. Sleeping calls a hook
  * the test installs (standing in for another process or an interrupt), or fails with
@@ -10,19 +10,13 @@
 #include "lib.h"
 
 static bool bad(uint64_t a, size_t n) { return n && (a < 65536 || a >= USER_TOP || n > USER_TOP - a); }
-bool user_range_ok(uint64_t a, size_t n) { return a < USER_TOP && n <= USER_TOP - a; }
-long copy_from_user(void *d, uint64_t s, size_t n)
+/* copy_{to,from}_user and user_range_ok are inline in uaccess.h: the copy itself. Kernel
+ * buffers are host pointers, never "unmapped" here, so checking both ends is enough. */
+uint64_t uaccess_copy(void *d, const void *s, uint64_t n)
 {
-	if (bad(s, n))
-		return -EFAULT;
-	memcpy(d, (void *)s, n);
-	return 0;
-}
-long copy_to_user(uint64_t d, const void *s, size_t n)
-{
-	if (bad(d, n))
-		return -EFAULT;
-	memcpy((void *)d, s, n);
+	if (bad((uint64_t)(uintptr_t)d, n) || bad((uint64_t)(uintptr_t)s, n))
+		return n;
+	memcpy(d, s, n);
 	return 0;
 }
 long strncpy_from_user(char *d, uint64_t s, size_t max)
@@ -63,9 +57,8 @@ void irq_restore(uint64_t s) { (void)s; }
 uint64_t time_monotonic_ns(void) { return test_now_ns; }
 uint64_t time_realtime_ns(void) { return 1700000000ULL * 1000000000ULL + test_now_ns; }
 
-struct fdtable *test_fdt;
+struct fdtable *current_files; /* test_fdt (shim.h): the kernel's inline current_fdtable reads it */
 struct fs_context *test_fs;
-struct fdtable *current_fdtable(void) { return test_fdt; }
 struct fs_context *current_fs_context(void) { return test_fs; }
 const char *current_name(void) { return "kfs-test"; }
 int current_pid(void) { return 42; }
@@ -82,6 +75,10 @@ long pgrp_kill(int pgid, int sig, int code, int sender)
 	test_pgrp_kills++;
 	return pgid == 42 ? 0 : -ESRCH;
 }
+bool current_ctty(void) { return true; }
+void ctty_set(int sid, bool on) { (void)sid, (void)on; }
+bool session_leader_alive(int sid) { return sid == 42; }
+bool pgrp_orphaned(int pgid) { (void)pgid; return false; }
 bool signal_ignored_or_blocked(int sig) { (void)sig; return false; }
 int test_sig_pid, test_sig_num, test_sig_count;
 long signal_send(int pid, int sig)

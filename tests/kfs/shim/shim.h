@@ -8,7 +8,8 @@ struct fs_context;
 extern long (*test_sleep_hook)(struct waitq *q);
 extern int test_sleeps;
 extern uint64_t test_now_ns;
-extern struct fdtable *test_fdt;
+extern struct fdtable *current_files;
+#define test_fdt current_files /* the test's descriptor table is files.h's current_files */
 extern struct fs_context *test_fs;
 extern int test_mask_sets, test_mask_restores;
 extern int test_sig_pid, test_sig_num, test_sig_count, test_fg_pid;
