@@ -290,8 +290,25 @@ LINUX_EXTRA_QEMU = []
 # A Linux guest that has printed nothing after this long is stuck in early boot (seen
 # about one boot in ten under TCG on a loaded machine, before the kernel's first message):
 # it is killed and booted again, at most LINUX_ATTEMPTS times in all.
-LINUX_SILENT_LIMIT = 60
+LINUX_SILENT_LIMIT = 180
+# Under plain TCG the guest's TSC is the host's, but on a loaded machine Linux's calibration
+# of it against the PIT fails ("tsc: Unable to calibrate against PIT", then "Marking TSC
+# unstable") and the boot crawls or stalls before its first line (every boot, 2026-12-02,
+# load 10-16). So the tcg boots are told the host's TSC frequency (tsc_early_khz=), measured
+# from the host rows of this run (rdtsc ticks per ns). icount boots need nothing: their
+# clocks are virtual.
+TSC_KHZ = {"khz": None}
 LINUX_ATTEMPTS = 3
+
+
+def host_tsc_khz(rows):
+    """The host's TSC frequency in kHz: the median of ticks/ns over the host rows (rdtsc
+    ticks and clock_gettime ns of the same loops), or None without usable rows."""
+    ratios = sorted(r["ticks"] / r["ns"] for r in rows
+                    if r["mode"] == "host" and r["ns"] > 50 and r["ticks"] > 0)
+    if not ratios:
+        return None
+    return int(round(ratios[len(ratios) // 2] * 1e6))
 
 
 def boot_linux(vmlinuz, initrd, mode, engine, scale, logpath, timeout):
@@ -313,6 +330,8 @@ def boot_linux_once(vmlinuz, initrd, mode, engine, scale, logpath, timeout):
     append = LINUX_APPEND + os.environ.get("BENCH_LINUX_APPEND", "")
     if mode == "linux-nomitig":
         append += " mitigations=off"
+    if engine == "tcg" and TSC_KHZ["khz"]:
+        append += " tsc_early_khz=%d" % TSC_KHZ["khz"]
     append += " rzmode=%s rzengine=%s rzscale=%g" % (mode, engine, scale)
     cmd = ["qemu-system-x86_64", "-M", "microvm", "-m", MEM] + accel_args(engine) + \
           ["-nographic", "-no-reboot", "-kernel", vmlinuz, "-initrd", initrd, "-append", append] + \
@@ -703,6 +722,8 @@ def qemu_version():
 def write_machine(path, info, engines, why, boots, rz, host_notes):
     out = ["# machine.txt: where and how results/ was measured (written by bench/bench_harness.py)", ""]
     out.append("date: %s" % info["when"])
+    if info.get("commit"):
+        out.append("source: git commit %s" % info["commit"])
     out.append("run: %s, %s; guest scale %g, host scale %g; duration %.0f s" % (
         "QUICK" if info["quick"] else "full", "make bench", info["scale"]["guest"], info["scale"]["host"],
         info["duration"]))
@@ -782,6 +803,16 @@ def read_version(build):
     return d
 
 
+def git_commit():
+    """The commit the tree was built from (with -dirty when it has local changes), or None."""
+    try:
+        c = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty", "--abbrev=12"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, timeout=10)
+        return c.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="ringzero's benchmark harness")
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "bench"))
@@ -849,6 +880,9 @@ def main(argv=None):
             if mode == "host":
                 r, host_notes = run_host(os.path.join(build, "bin"), scale["host"], logdir)
                 rows += r
+                TSC_KHZ["khz"] = host_tsc_khz(r)
+                log("  host TSC: %s" % ("%d kHz (ticks per ns of the host rows)" % TSC_KHZ["khz"]
+                                        if TSC_KHZ["khz"] else "unknown"))
             elif mode.startswith("linux"):
                 timeout = 300 if a.quick else 900
                 nboots = a.linux_boots or (1 if a.quick else LINUX_BOOTS)
@@ -885,6 +919,7 @@ def main(argv=None):
             not_run.append("%s: left out with --modes" % m)
 
     info = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "quick": a.quick, "scale": scale,
+            "commit": git_commit(),
             "linux_pkg": read_version(build), "load": (load_start, load_average())}
     for (mode, engine), b in sorted(boots.items()):
         if mode == "linux" and b["parsed"].get("vuln"):
