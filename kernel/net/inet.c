@@ -12,6 +12,7 @@
 #include "lwip/port.h"
 #include "lwip/err.h"
 #include "lwip/netif.h"
+#include "lwip/ip.h"
 #include <linux/in.h>
 #include <linux/in6.h>
 
@@ -57,6 +58,31 @@ long inet_opt_put_int(void *val, uint32_t *len, int v)
 	memcpy(val, &v, sizeof(int));
 	*len = sizeof(int);
 	return 0;
+}
+
+/* IP_TOS and IP_TTL (IPPROTO_IP) of a pcb's ip fields: 0, or -ENOPROTOOPT for other options.
+ * Inside net_lock. */
+long inet_ip_setopt(u8_t *tos, u8_t *ttl, int level, int name, int v)
+{
+	if (level != IPPROTO_IP || (name != IP_TOS && name != IP_TTL))
+		return -ENOPROTOOPT;
+	if (name == IP_TOS) {
+		*tos = (u8_t)v;
+		return 0;
+	}
+	if (v == -1)
+		v = IP_DEFAULT_TTL;
+	if (v < 1 || v > 255)
+		return -EINVAL;
+	*ttl = (u8_t)v;
+	return 0;
+}
+
+long inet_ip_getopt(u8_t tos, u8_t ttl, int level, int name, void *val, uint32_t *len)
+{
+	if (level != IPPROTO_IP || (name != IP_TOS && name != IP_TTL))
+		return -ENOPROTOOPT;
+	return inet_opt_put_int(val, len, name == IP_TOS ? tos : ttl);
 }
 
 static bool is_mapped(const struct in6_addr *a)

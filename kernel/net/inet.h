@@ -31,6 +31,8 @@ struct inet_sock {
 	enum inet_state state;
 	bool v6only, nodelay;
 	bool shut_rd, shut_wr;
+	bool connect_pending;
+	bool cork;              /* TCP_CORK: segments go out full, or when uncorked */   /* TCP: a non-blocking connect() answered EINPROGRESS */
 	struct tcp_pcb *tcp;    /* NULL once lwIP has freed it (reset, refused) */
 	struct udp_pcb *udp;
 	int err;                /* an error that came while s was NULL (for s->so_error) */
@@ -78,6 +80,10 @@ static inline void inet_wake_key(struct inet_sock *c, unsigned int key)
 /* The caller's data for a getsockopt of an int / a setsockopt's int. */
 long inet_opt_int(const void *val, uint32_t len, int *v);
 long inet_opt_put_int(void *val, uint32_t *len, int v);
+
+/* IP_TOS, IP_TTL on a pcb's fields (inside net_lock); -ENOPROTOOPT for other options. */
+long inet_ip_setopt(u8_t *tos, u8_t *ttl, int level, int name, int v);
+long inet_ip_getopt(u8_t tos, u8_t ttl, int level, int name, void *val, uint32_t *len);
 
 long tcp_sock_create(struct sock *s, struct inet_sock *c);
 long udp_sock_create(struct sock *s, struct inet_sock *c);

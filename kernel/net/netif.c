@@ -44,7 +44,10 @@ static void dev_receive(struct netdev *d, const void *frame, size_t len)
 	struct netif *nif = d->stack_priv;
 	if (!nif || len > NETDEV_FRAME_MAX)
 		return;
-	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+	/* from lwIP's heap, not its pbuf pool: a received segment may wait in a socket's queue
+	 * until the program reads it, and a few slow readers must not starve every other
+	 * connection of receive buffers */
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
 	if (!p)
 		return;
 	pbuf_take(p, frame, (u16_t)len);

@@ -3,8 +3,8 @@
  * connections, accept, blocking and non-blocking connect (EINPROGRESS, then POLLOUT and
  * SO_ERROR; ECONNREFUSED from the peer's RST), send through lwIP's send buffer (tcp_sndbuf:
  * a blocked writer sleeps until lwIP's sent callback), receive from a queue of pbufs
- * (tcp_recved reopens the window as the program reads; MSG_PEEK, MSG_WAITALL), shutdown,
- * names, TCP_NODELAY, SO_KEEPALIVE and TCP_KEEP*, IPV6_V6ONLY, FIONREAD/SIOCOUTQ, poll
+ * (tcp_recved reopens the window as the program reads; MSG_PEEK, MSG_WAITALL, SO_RCVLOWAT), shutdown,
+ * names, TCP_NODELAY, TCP_CORK and MSG_MORE, SO_KEEPALIVE and TCP_KEEP*, IP_TOS/IP_TTL, IPV6_V6ONLY, FIONREAD/SIOCOUTQ, poll
  * bits, and close (FIN, or RST when unread data is left or SO_LINGER is 0; a closing
  * connection's pcb, TIME_WAIT included, then belongs to lwIP).
  *
@@ -24,6 +24,7 @@
 #include <linux/tcp.h>
 
 #define CHUNK 4000              /* bytes copied per step (one kmalloc'd frame) */
+#define SMALL_SEND 512          /* sends up to this size copy through the kernel stack */
 #define QUEUE_MAX 128           /* connections waiting for accept() at most */
 #define MEM_RETRY_NS 10000000   /* a writer short of lwIP heap tries again after 10 ms */
 
@@ -144,6 +145,9 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	names_from(c, newpcb);
 	if (c->nodelay)
 		tcp_nagle_disable(newpcb);
+	/* counted against the listener's backlog until accept() takes it: once the queue is
+	 * full lwIP drops new SYNs (the clients retry), as Linux does */
+	tcp_backlog_delayed(newpcb);
 	l->queue[(l->qhead + l->qlen++) % l->qcap] = c;
 	inet_wake(l);
 	return ERR_OK;
@@ -230,8 +234,7 @@ static long tcp_listen_op(struct sock *s, int backlog)
 			break;
 	long r = c->queue && c->spare && c->nspare == cap ? 0 : -ENOMEM;
 	uint64_t f = net_lock();
-	if (!r && !c->tcp->local_port) {
-		ip_set_option(c->tcp, SOF_REUSEADDR);
+	if (!r && !c->tcp->local_port) {        /* listen() on an unbound socket: a free port */
 		r = inet_err(tcp_bind(c->tcp, c->family == AF_INET || c->v6only ? &c->tcp->local_ip : IP_ANY_TYPE, 0));
 	}
 	if (!r) {
@@ -285,6 +288,8 @@ static long tcp_accept_op(struct sock *s, struct sock *child, bool nonblock)
 	l->qhead = (l->qhead + 1) % l->qcap;
 	l->qlen--;
 	l->spare[l->nspare++] = fresh;
+	if (c->tcp)
+		tcp_backlog_accepted(c->tcp);
 	c->s = child;
 	child->priv = c;
 	child->ops = &tcp_ops;
@@ -332,6 +337,7 @@ static long tcp_connect_op(struct sock *s, const void *addr, uint32_t len, bool 
 		names_from(c, c->tcp);
 		net_flush();
 		if (nonblock) {
+			c->connect_pending = true;
 			r = -EINPROGRESS;
 			break;
 		}
@@ -350,13 +356,16 @@ static long tcp_connect_op(struct sock *s, const void *addr, uint32_t len, bool 
 		r = c->state == INET_CONNECTED ? 0 : take_error(s);
 		break;
 	case INET_CONNECTED:
-		r = -EISCONN;
+		/* the first connect() after a non-blocking one reports its success (Linux) */
+		r = c->connect_pending ? 0 : -EISCONN;
+		c->connect_pending = false;
 		break;
 	case INET_LISTEN:
 		r = -EISCONN;
 		break;
 	case INET_DEAD:
-		r = s->so_error ? take_error(s) : -ECONNABORTED;
+		r = s->so_error ? take_error(s) : c->connect_pending ? -ECONNREFUSED : -ECONNABORTED;
+		c->connect_pending = false;
 		break;
 	}
 	net_unlock(f);
@@ -365,12 +374,14 @@ static long tcp_connect_op(struct sock *s, const void *addr, uint32_t len, bool 
 
 static long tcp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool nonblock)
 {
-	(void)flags;       /* MSG_MORE, MSG_NOSIGNAL: socket.c's; lwIP's Nagle decides */
 	struct inet_sock *c = s->priv;
 	if (c->state != INET_CONNECTED && c->state != INET_DEAD)
 		return c->state == INET_CONNECTING && nonblock ? -EAGAIN : -ENOTCONN;
 	size_t left = m->data.left, sent = 0;
-	char *buf = kmalloc(CHUNK);
+	/* small sends (the request/response kind) copy through the stack, larger ones through
+	 * a kmalloc'd chunk */
+	char small[SMALL_SEND];
+	char *buf = left <= SMALL_SEND ? small : kmalloc(CHUNK);
 	if (!buf)
 		return -ENOMEM;
 	uint64_t deadline = 0;
@@ -424,12 +435,14 @@ static long tcp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 			r = inet_err(e);
 			break;
 		}
-		tcp_output(c->tcp);
+		if (!c->cork && !(flags & MSG_MORE))
+			tcp_output(c->tcp);     /* else lwIP sends on the next ACK or timer */
 		sent += n;
 		left -= n;
 	}
 	net_unlock(f);
-	kfree(buf);
+	if (buf != small)
+		kfree(buf);
 	return sent ? (long)sent : r;
 }
 
@@ -457,6 +470,8 @@ static long rx_copy(struct inet_sock *c, struct msg_iter *it, size_t off, size_t
 static long tcp_recvmsg_op(struct sock *s, struct sock_msg *m, int flags, bool nonblock)
 {
 	struct inet_sock *c = s->priv;
+	if (flags & MSG_OOB)
+		return -EINVAL;         /* no urgent data is ever kept (Linux: EINVAL without any) */
 	if (c->state == INET_NEW || c->state == INET_LISTEN)
 		return -ENOTCONN;
 	size_t want = m->data.left, got = 0;
@@ -484,7 +499,8 @@ static long tcp_recvmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 			got += n;
 			continue;
 		}
-		if (want == 0 || (got && !waitall))
+		/* SO_RCVLOWAT: a blocking read waits for that many bytes (or what it asked for) */
+		if (want == 0 || (got && !waitall && (got >= MIN((size_t)s->rcvlowat, want) || nonblock)))
 			break;
 		if (s->so_error) {
 			if (!got)
@@ -561,6 +577,12 @@ static long tcp_setsockopt_op(struct sock *s, int level, int name, const void *v
 			tcp_nagle_disable(pcb);
 		else if (pcb)
 			tcp_nagle_enable(pcb);
+	} else if (level == IPPROTO_TCP && name == TCP_CORK) {
+		c->cork = v != 0;
+		if (pcb && !c->cork && c->state == INET_CONNECTED)
+			tcp_output(pcb);
+	} else if (level == IPPROTO_IP && c->tcp) {
+		r = inet_ip_setopt(&c->tcp->tos, &c->tcp->ttl, level, name, v);
 	} else if (level == IPPROTO_TCP && (name == TCP_KEEPIDLE || name == TCP_KEEPINTVL || name == TCP_KEEPCNT)) {
 		if (v < 1 || v > (name == TCP_KEEPCNT ? 127 : 32767))
 			r = -EINVAL;
@@ -591,6 +613,10 @@ static long tcp_getsockopt_op(struct sock *s, int level, int name, void *val, ui
 	struct tcp_pcb *pcb = c->state != INET_LISTEN ? c->tcp : NULL;
 	if (level == IPPROTO_TCP && name == TCP_NODELAY)
 		return inet_opt_put_int(val, len, c->nodelay);
+	if (level == IPPROTO_TCP && name == TCP_CORK)
+		return inet_opt_put_int(val, len, c->cork);
+	if (level == IPPROTO_IP && c->tcp)
+		return inet_ip_getopt(c->tcp->tos, c->tcp->ttl, level, name, val, len);
 	if (level == IPPROTO_TCP && name == TCP_MAXSEG)
 		return inet_opt_put_int(val, len, pcb && c->state == INET_CONNECTED ? pcb->mss : TCP_MSS);
 	if (level == IPPROTO_TCP && name == TCP_KEEPIDLE)
@@ -641,13 +667,15 @@ static unsigned int tcp_poll_op(struct sock *s)
 	case INET_CONNECTED:
 		break;
 	}
-	if (c->rx_len || c->rx_fin || c->shut_rd)
+	if ((c->rx_len && c->rx_len >= (uint32_t)s->rcvlowat) || c->rx_fin || c->shut_rd)
 		m |= POLLIN | POLLRDNORM;
 	if (c->rx_fin || c->shut_rd)
 		m |= POLLRDHUP;
 	if (c->rx_fin && c->shut_wr)
 		m |= POLLHUP;
-	if (c->shut_wr || (c->tcp && tcp_sndbuf(c->tcp) > 0 && tcp_sndqueuelen(c->tcp) < TCP_SND_QUEUELEN - 1))
+	/* writable with room for a full segment (Linux: a third of the buffer), or after SHUT_WR
+	 * (where write fails at once) */
+	if (c->shut_wr || (c->tcp && tcp_sndbuf(c->tcp) >= TCP_MSS && tcp_sndqueuelen(c->tcp) < TCP_SND_QUEUELEN - 1))
 		m |= POLLOUT | POLLWRNORM;
 	return m;
 }

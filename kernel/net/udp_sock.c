@@ -3,7 +3,7 @@
  * AF_UNSPEC undoes it), sendto/sendmsg (one datagram per call, EMSGSIZE past 65507/65527
  * bytes), recvfrom/recvmsg from a ring of received datagrams with their sources (message
  * boundaries kept; MSG_TRUNC, MSG_PEEK), FIONREAD (the next datagram's size), poll bits,
- * shutdown, names, IPV6_V6ONLY.
+ * shutdown, names, IPV6_V6ONLY, SO_BROADCAST, IP_TOS/IP_TTL.
  *
  * Received datagrams are dropped (as Linux drops them) when the ring is full or the queued
  * bytes pass SO_RCVBUF. lwIP does not report ICMP errors to UDP pcbs, so a send to a
@@ -16,6 +16,7 @@
 #include "lwip/port.h"
 #include "lwip/udp.h"
 #include "lwip/pbuf.h"
+#include "lwip/netif.h"
 #include <asm/ioctls.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -119,6 +120,12 @@ static long udp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 	}
 	if (c->shut_wr)
 		return -EPIPE;
+	if (to && IP_IS_V4(&ip) && !ip_get_option(c->udp, SOF_BROADCAST)) {
+		struct netif *n;
+		NETIF_FOREACH(n)
+			if (ip4_addr_isbroadcast(ip_2_ip4(&ip), n))
+				return -EACCES;        /* a broadcast without SO_BROADCAST */
+	}
 	if (len > (size_t)(c->family == AF_INET || (to && IP_IS_V4(&ip)) ? 65507 : 65527))
 		return -EMSGSIZE;
 	uint64_t f = net_lock();
@@ -138,6 +145,8 @@ static long udp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 static long udp_recvmsg_op(struct sock *s, struct sock_msg *m, int flags, bool nonblock)
 {
 	struct inet_sock *c = s->priv;
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
 	uint64_t deadline = 0;
 	long r = 0;
 	uint64_t f = net_lock();
@@ -223,9 +232,25 @@ static long udp_setsockopt_op(struct sock *s, int level, int name, const void *v
 	long r = inet_opt_int(val, len, &v);
 	if (r)
 		return r;
+	uint64_t f;
+	if (level == SOL_SOCKET && name == SO_BROADCAST) {
+		f = net_lock();
+		if (v)
+			ip_set_option(c->udp, SOF_BROADCAST);
+		else
+			ip_reset_option(c->udp, SOF_BROADCAST);
+		net_unlock(f);
+		return 0;
+	}
+	if (level == IPPROTO_IP) {
+		f = net_lock();
+		r = inet_ip_setopt(&c->udp->tos, &c->udp->ttl, level, name, v);
+		net_unlock(f);
+		return r;
+	}
 	if (!(level == IPPROTO_IPV6 && name == IPV6_V6ONLY && c->family == AF_INET6))
 		return -ENOPROTOOPT;
-	uint64_t f = net_lock();
+	f = net_lock();
 	if (c->udp->local_port) {
 		r = -EINVAL;
 	} else {
@@ -241,6 +266,10 @@ static long udp_getsockopt_op(struct sock *s, int level, int name, void *val, ui
 	struct inet_sock *c = s->priv;
 	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && c->family == AF_INET6)
 		return inet_opt_put_int(val, len, c->v6only);
+	if (level == SOL_SOCKET && name == SO_BROADCAST)
+		return inet_opt_put_int(val, len, ip_get_option(c->udp, SOF_BROADCAST) != 0);
+	if (level == IPPROTO_IP)
+		return inet_ip_getopt(c->udp->tos, c->udp->ttl, level, name, val, len);
 	return -ENOPROTOOPT;
 }
 

@@ -13,14 +13,20 @@
  *   nb-accept   accept on a non-blocking listener: EAGAIN, then POLLIN and accept4 with
  *               SOCK_NONBLOCK|SOCK_CLOEXEC
  *   nb-connect  non-blocking connect: 0 or EINPROGRESS, POLLOUT, SO_ERROR 0; to a closed
- *               port: POLLOUT|POLLERR and SO_ERROR ECONNREFUSED (cleared by reading it)
+ *               port: POLLOUT|POLLERR and SO_ERROR ECONNREFUSED (cleared by reading it); the
+ *               next connect() reports the finished one with 0, then EISCONN
+ *   backlog     40 non-blocking clients at a listener with backlog 1: at least one accepted,
+ *               the rest closed, and the listener still serves a client
  *   addrinuse   EADDRINUSE for TCP and UDP, SO_REUSEADDR over a TIME_WAIT connection
  *   udp         datagrams keep their boundaries (sizes 1, 0, 1000), recvfrom's source,
  *               MSG_TRUNC (msg_flags, and the real length with the flag), MSG_PEEK,
- *               FIONREAD, connected UDP and getpeername
+ *               FIONREAD, connected UDP and getpeername, EDESTADDRREQ, EACCES for a
+ *               broadcast without SO_BROADCAST
  *   ipv6        TCP and UDP echo over ::1; an AF_INET6 listener on :: accepts an IPv4
  *               client as ::ffff:127.0.0.1; IPV6_V6ONLY
- *   names       unbound and unconnected names, ENOTCONN, TCP_NODELAY, SO_KEEPALIVE, FIONREAD
+ *   names       unbound and unconnected names, ENOTCONN, TCP_NODELAY, SO_KEEPALIVE, FIONREAD,
+ *               MSG_PEEK then MSG_WAITALL, SO_RCVLOWAT (POLLIN only at 4 bytes; a blocking
+ *               read that already took some bytes is not tested: Linux may never wake it), TCP_CORK, IP_TTL (64 by default), IP_TOS
  *   many        1 000 connections opened and closed; on ringzero MemFree is back at its
  *               level after a warm-up (nothing leaks per connection)
  *   errors      bad pointers (EFAULT) and lengths (EINVAL), EAFNOSUPPORT, EPROTONOSUPPORT,
@@ -332,6 +338,10 @@ static void nb_connect(void)
 	int err = -1;
 	socklen_t len = sizeof(err);
 	CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0, "SO_ERROR %d", err);
+	if (r == -1) /* the next connect() reports the finished one, the one after is EISCONN */
+		CHECK(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0, "connect after EINPROGRESS");
+	errno = 0;
+	CHECK(connect(c, (struct sockaddr *)&a, sizeof(a)) == -1 && errno == EISCONN, "connect when connected");
 	close(c);
 	close(l);
 
@@ -350,6 +360,40 @@ static void nb_connect(void)
 		CHECK(r == -1 && errno == ECONNREFUSED, "refused at once: %d", r);
 	}
 	close(c);
+}
+
+/* A flood of connections at a listener with a backlog of 1: some are accepted, none crashes
+ * anything, and the listener serves a normal client afterwards. */
+static void backlog(void)
+{
+	int port, l = listener(AF_INET, SOCK_NONBLOCK, &port);
+	CHECK(listen(l, 1) == 0, "listen again with backlog 1");
+	enum { N = 40 };
+	int c[N], n = 0;
+	struct sockaddr_in a = lo4(port);
+	for (int i = 0; i < N; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		int r = connect(c[i], (struct sockaddr *)&a, sizeof(a));
+		CHECK(r == 0 || errno == EINPROGRESS, "flood connect %d", i);
+	}
+	CHECK(poll1(l, POLLIN, 5000) & POLLIN, "a connection to accept");
+	int s;
+	while ((s = accept(l, NULL, NULL)) >= 0) {
+		n++;
+		close(s);
+	}
+	CHECK(errno == EAGAIN, "accept drained");
+	CHECK(n >= 1 && n <= N, "%d accepted", n);
+	for (int i = 0; i < N; i++)
+		close(c[i]);
+	CHECK(fcntl(l, F_SETFL, 0) == 0, "blocking listener");
+	int x = connect_to(AF_INET, port), y = accept(l, NULL, NULL);
+	CHECK(y >= 0, "accept after the flood");
+	char b = 0;
+	CHECK(write(x, "!", 1) == 1 && read(y, &b, 1) == 1 && b == '!', "data after the flood");
+	close(x);
+	close(y);
+	close(l);
 }
 
 /* --- addresses in use ------------------------------------------------------------------------ */
@@ -454,6 +498,16 @@ static void udp_family(int family)
 	errno = 0;
 	int c = socket(family, SOCK_DGRAM, 0);
 	CHECK(send(c, "x", 1, 0) == -1 && errno == EDESTADDRREQ, "send unconnected");
+	if (family == AF_INET) {
+		struct sockaddr_in bc = {.sin_family = AF_INET, .sin_port = htons(9), .sin_addr.s_addr = INADDR_BROADCAST};
+		errno = 0;
+		CHECK(sendto(c, "x", 1, 0, (struct sockaddr *)&bc, sizeof(bc)) == -1 && errno == EACCES,
+		      "broadcast without SO_BROADCAST");
+		int on = 1, v = -1;
+		socklen_t vl = sizeof(v);
+		CHECK(setsockopt(c, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)) == 0, "SO_BROADCAST");
+		CHECK(getsockopt(c, SOL_SOCKET, SO_BROADCAST, &v, &vl) == 0 && v == 1, "SO_BROADCAST reads %d", v);
+	}
 	close(c);
 	close(a);
 	close(b);
@@ -543,6 +597,34 @@ static void names(void)
 	CHECK_EQ(recv(b1, buf, 3, MSG_PEEK), 3);
 	CHECK_EQ(recv(b1, buf, 8, MSG_WAITALL | MSG_DONTWAIT), 5);
 	CHECK(!memcmp(buf, "12345", 5), "bytes after a peek");
+	/* SO_RCVLOWAT: no POLLIN and no return before that many bytes */
+	int four = 4;
+	CHECK(setsockopt(b1, SOL_SOCKET, SO_RCVLOWAT, &four, sizeof(four)) == 0, "SO_RCVLOWAT");
+	CHECK_EQ(write(a1, "ab", 2), 2);
+	CHECK(!(poll1(b1, POLLIN, 100) & POLLIN), "POLLIN below SO_RCVLOWAT");
+	CHECK_EQ(write(a1, "cd", 2), 2);
+	CHECK(poll1(b1, POLLIN, 5000) & POLLIN, "POLLIN at SO_RCVLOWAT");
+	CHECK_EQ(recv(b1, buf, sizeof(buf), 0), 4);
+	CHECK(!memcmp(buf, "abcd", 4), "bytes at SO_RCVLOWAT");
+	/* TCP_CORK holds bytes back until it is taken off (or 200 ms), then they go */
+	CHECK(setsockopt(a1, IPPROTO_TCP, TCP_CORK, &one, sizeof(one)) == 0, "TCP_CORK on");
+	CHECK(getsockopt(a1, IPPROTO_TCP, TCP_CORK, &v, &len) == 0 && v == 1, "TCP_CORK reads %d", v);
+	CHECK_EQ(write(a1, "corked", 6), 6);
+	int zero = 0;
+	CHECK(setsockopt(a1, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero)) == 0, "TCP_CORK off");
+	CHECK_EQ(read_full(b1, buf, 6), 6);
+	CHECK(!memcmp(buf, "corked", 6), "corked bytes");
+	CHECK(getsockopt(a1, IPPROTO_IP, IP_TTL, &v, &len) == 0 && v == 64, "IP_TTL default %d", v);
+	int ttl = 32, tos = 0x10;
+	CHECK(setsockopt(a1, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == 0, "IP_TTL");
+	CHECK(getsockopt(a1, IPPROTO_IP, IP_TTL, &v, &len) == 0 && v == 32, "IP_TTL reads %d", v);
+	CHECK(setsockopt(a1, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)) == 0, "IP_TOS");
+	CHECK(getsockopt(a1, IPPROTO_IP, IP_TOS, &v, &len) == 0 && v == 0x10, "IP_TOS reads %#x", v);
+	ttl = 0;
+	errno = 0;
+	CHECK(setsockopt(a1, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == -1 && errno == EINVAL, "IP_TTL 0");
+	CHECK_EQ(write(a1, "x", 1), 1);        /* still works with TTL 32 and a TOS */
+	CHECK_EQ(read_full(b1, buf, 1), 1);
 	close(a1);
 	close(b1);
 }
@@ -677,6 +759,7 @@ int main(void)
 	R0_PART("sndbuf", sndbuf());
 	R0_PART("nb-accept", nb_accept());
 	R0_PART("nb-connect", nb_connect());
+	R0_PART("backlog", backlog());
 	R0_PART("addrinuse", addrinuse());
 	R0_PART("udp", udp());
 	R0_PART("ipv6", ipv6());

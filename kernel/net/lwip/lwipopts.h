@@ -7,8 +7,9 @@
  *   * Memory: lwIP's own heap (MEM_SIZE, a static arena) and static pools (memp), never the
  *     kernel's kmalloc: lwIP also runs from the timer interrupt and a device's receive
  *     interrupt, where kmalloc (not interrupt-safe) must not be called. The pools are sized
- *     for a few hundred live connections; TIME_WAIT pcbs are recycled by lwIP when the pcb
- *     pool runs out (tcp_alloc kills the oldest).
+ *     for about 500 live TCP sockets (one holds its pcb from socket() on); TIME_WAIT pcbs
+ *     are recycled by lwIP when the pool runs out (tcp_alloc kills the oldest). The heap
+ *     holds unacknowledged and unread bytes: up to 2 x 23 KiB per busy connection.
  *   * IPv4 and IPv6 (dual stack: IPADDR_TYPE_ANY pcbs serve AF_INET6 sockets without
  *     IPV6_V6ONLY), TCP, UDP, ICMP, ICMPv6/ND, ARP, Ethernet, fragmentation and reassembly,
  *     the loopback netif (127.0.0.1/8, ::1) polled by the glue (no threads).
@@ -32,15 +33,15 @@
 #define MEM_SIZE                (4 * 1024 * 1024)
 #define MEMP_NUM_PBUF           128
 #define MEMP_NUM_UDP_PCB        64
-#define MEMP_NUM_TCP_PCB        256
+#define MEMP_NUM_TCP_PCB        512
 #define MEMP_NUM_TCP_PCB_LISTEN 64
-#define MEMP_NUM_TCP_SEG        2048
+#define MEMP_NUM_TCP_SEG        4096
 #define MEMP_NUM_REASSDATA      8
 #define IP_REASS_MAX_PBUFS      64
 #define MEMP_NUM_FRAG_PBUF      32
 #define MEMP_NUM_ARP_QUEUE      32
 #define MEMP_NUM_ND6_QUEUE      32
-#define PBUF_POOL_SIZE          128
+#define PBUF_POOL_SIZE          16      /* unused by the glue: frames come in PBUF_RAM */
 
 /* protocols */
 #define LWIP_IPV4               1
@@ -66,6 +67,8 @@
 #define LWIP_IPV6_REASS         1
 #define IPV6_FRAG_COPYHEADER    1       /* 64-bit pointers do not fit in the fragment header */
 #define SO_REUSE                1
+#define IP_DEFAULT_TTL          64      /* Linux's default (IP_TTL, IPV6_UNICAST_HOPS) */
+#define IP_SOF_BROADCAST        1       /* UDP broadcasts need SO_BROADCAST, as on Linux */
 #define LWIP_SO_RCVBUF          0
 #define LWIP_BROADCAST_PBUF_ALLOC 0
 
@@ -86,6 +89,7 @@
 #define LWIP_LOOPBACK_MAX_PBUFS 0
 #define LWIP_NETIF_LOOPBACK_MULTITHREADING 0
 #define LWIP_SINGLE_NETIF       0
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1  /* none on loopback (port.c), as Linux skips them there */
 #define LWIP_NETIF_STATUS_CALLBACK 0
 #define LWIP_NETIF_LINK_CALLBACK 0
 
