@@ -635,6 +635,15 @@ void do_exit(int status)
 		if (c->pid == 1)
 			shell = c;
 	}
+	/* Its children go to another live thread of its process (the leader first), as Linux:
+	 * their getppid stays the process's pid and the process can still wait for them. Only
+	 * when the whole process is gone do they go to the shell. */
+	struct task *heir = NULL;
+	for (struct task *o = all_tasks; o; o = o->next_all)
+		if (o != t && o->tgid == t->tgid && o->state != T_ZOMBIE && (!heir || o->pid == o->tgid))
+			heir = o;
+	if (heir)
+		shell = heir;
 	for (struct task *c = all_tasks; c; c = c->next_all)
 		if (c->parent == t) {
 			task_set_parent(c, shell);

@@ -17,6 +17,7 @@ RING_OF = {"exec": 3, "kexec": 0}
 # program, arguments, its parts (each must print "<prog>: <part> ok"), timeout in seconds
 PROGRAMS = [
     ("usertop", "", [], 30),
+    ("litepath", "", ["restart", "efault", "stackgrow", "threadclose", "vfork", "ppid", "ppid-thread", "preempt"], 120),
     ("vmcost", "-c", ["find-free", "huge-unmap"], 240),
     ("pollwake", "-c", ["ping-pong"], 240),
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
