@@ -31,9 +31,12 @@
 # $(BUILD)/bench/logs/, and results/.
 
 BENCH_OUT      := $(BUILD)/bench
-BENCH_PROGS    := lat_syscall lat_mem lat_pipe lat_ctx lat_sig lat_proc bw_file app_busybox
+BENCH_PROGS    := lat_syscall lat_mem lat_pipe lat_ctx lat_sig lat_proc bw_file app_busybox lat_sock bw_sock app_redis
 BENCH_BUSYBOX  := $(BENCH_OUT)/bin/busybox-r0
-BENCH_BINS     := $(addprefix $(BENCH_OUT)/bin/,$(BENCH_PROGS)) $(BENCH_BUSYBOX)
+# app_redis runs redis-server and redis-benchmark from its own directory: test-apps' builds
+# (tests/apps/servers.mk), copied beside it.
+BENCH_REDIS    := $(addprefix $(BENCH_OUT)/bin/,redis-server redis-benchmark)
+BENCH_BINS     := $(addprefix $(BENCH_OUT)/bin/,$(BENCH_PROGS)) $(BENCH_BUSYBOX) $(BENCH_REDIS)
 BENCH_INIT     := $(BENCH_OUT)/bin/init
 BENCH_CFLAGS   := -O2 -Wall -Wextra -Werror
 BENCH_VMLINUZ  := $(BENCH_OUT)/linux/vmlinuz
@@ -54,6 +57,11 @@ $(BENCH_OUT)/bin/%: bench/%.c bench/bench.h $(R0CC_DEPS)
 	@mkdir -p $(@D)
 	$(call say,R0CC,$@)
 	$(Q)$(R0CC) $(BENCH_CFLAGS) -o $@ $< -lpthread
+# The socket programs share bench/sock.h.
+$(BENCH_OUT)/bin/lat_sock $(BENCH_OUT)/bin/bw_sock $(BENCH_OUT)/bin/app_redis: bench/sock.h
+$(BENCH_REDIS): $(BENCH_OUT)/bin/%: $(BUILD)/apps/root/bin/%
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
 
 # busybox from Debian's source package (upstream tarball, sha256 pinned), built with r0cc:
 # the real program that app_busybox runs whole. The configuration is busybox's allnoconfig

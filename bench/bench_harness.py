@@ -41,8 +41,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
+# The socket programs (and app_redis, which needs sockets and epoll) come last: a mode whose
+# sockets hang loses only their rows.
 PROGRAMS = ["lat_syscall", "lat_mem", "lat_pipe", "lat_ctx", "lat_sig", "lat_proc", "bw_file",
-            "app_busybox"]
+            "app_busybox", "lat_sock", "bw_sock", "app_redis"]
 # Cases in report order, with what one operation is.
 CASES = [
     ("floor", "indirect call of a function returning a constant (the loop)"),
@@ -70,8 +72,23 @@ CASES = [
               "fork + execve + 128 Ki read/write calls + exit + wait"),
     ("sha256", "one whole run of busybox (r0cc) `sha256sum` of a 1 MiB file in /tmp: "
                "fork + execve + 256 reads of 4 KiB + hashing + exit + wait"),
+    ("lat_unix", "1-byte round trip over an AF_UNIX stream socketpair between two processes"),
+    ("lat_tcp", "1-byte round trip over a TCP connection on loopback (TCP_NODELAY)"),
+    ("lat_connect", "TCP connect on loopback, the server accepts and closes, the client reads "
+                    "the end of stream and closes"),
+    ("bw_unix", "one 64 KiB write through an AF_UNIX stream socket to another process (and its reads)"),
+    ("bw_tcp", "one 64 KiB write through a TCP connection on loopback to another process (and its reads)"),
+    ("redis_get", "one redis GET (redis-benchmark -c 1 over TCP loopback; the whole system: client, "
+                  "redis-server and kernel; the benchmark's start amortized over the run)"),
+    ("redis_set", "one redis SET, as redis_get"),
+    ("redis_get_c50", "one redis GET, redis-benchmark -c 50 (50 connections) over TCP"),
+    ("redis_get_p16", "one redis GET, redis-benchmark -P 16 (16 requests pipelined) over TCP"),
+    ("redis_get_unix", "one redis GET, -c 1 over the Unix socket"),
+    ("redis_set_unix", "one redis SET, -c 1 over the Unix socket"),
 ]
 CASE_NAMES = [c for c, _ in CASES]
+# A case the system has no sockets for (bench/sock.h): "# unavailable CASE: WHAT: ERROR".
+UNAVAIL_RE = re.compile(r"^# unavailable ([a-z0-9_]+): (.*)$", re.M)
 INFO_RE = re.compile(r"^# info prog=\S+ cpl=(\d) at_sysinfo=\S+", re.M)
 MODES = ["ring0", "ring3", "linux", "linux-nomitig", "host"]
 ENGINES = ["tcg", "icount", "kvm"]
@@ -201,10 +218,21 @@ def parse_csv_lines(text):
     return rows
 
 
+def parse_unavailable(text):
+    """[(case, why)] of the cases a program reported as not available (bench/sock.h)."""
+    return [(m.group(1), m.group(2).strip()) for m in UNAVAIL_RE.finditer(text.replace("\r", ""))]
+
+
+def unavailable_notes(where, text):
+    """The notes for the not-available cases in text, e.g. 'ring0 icount: lat_tcp not available
+    (socket(AF_INET, SOCK_STREAM): Function not implemented)'."""
+    return ["%s: %s not available (%s)" % (where, c, why) for c, why in parse_unavailable(text)]
+
+
 def parse_linux_console(text):
     """Parses a Linux guest's console log (bench/init.c's output)."""
     text = text.replace("\r", "")
-    out = {"rows": [], "notes": [], "boot_ns": None, "uname": None, "cmdline": None,
+    out = {"rows": [], "notes": [], "unavailable": [], "boot_ns": None, "uname": None, "cmdline": None,
            "mem": None, "vuln": [], "complete": False}
     m = re.search(r"^RZBENCH boot_ns=(\d+)", text, re.M)
     if m:
@@ -213,7 +241,9 @@ def parse_linux_console(text):
     if m:
         out["rows"] = parse_csv_lines(m.group(1))
         out["notes"] = [l.strip() for l in m.group(1).split("\n")
-                        if l.strip() and not CSV_RE.match(l.strip()) and not l.startswith("# info ")]
+                        if l.strip() and not CSV_RE.match(l.strip()) and not l.startswith("# info ")
+                        and not UNAVAIL_RE.match(l.strip())]
+        out["unavailable"] = parse_unavailable(m.group(1))
     m = re.search(r"=== RZBENCH INFO BEGIN ===\n(.*?)=== RZBENCH INFO END ===", text, re.S)
     if m:
         out["complete"] = True
@@ -269,6 +299,7 @@ def run_host(bindir, scale, logdir):
         got = parse_csv_lines(p.stdout)
         text += p.stdout + p.stderr
         rows += got
+        notes += unavailable_notes("host", p.stdout)
         if p.returncode != 0:
             notes.append("host %s: exit status %d: %s" % (prog, p.returncode, p.stderr.strip()[:200]))
         log("  host native %-12s %2d cases  %5.1f s" % (prog, len(got), time.monotonic() - t0))
@@ -451,7 +482,9 @@ def run_ringzero(kernel, initrd, mode, engine, scale, logpath, per_prog_timeout)
                     res["ran"] = True
                 lines = [l.strip() for l in out.replace("\r", "").split("\n")
                          if l.strip() and not CSV_RE.match(l.strip())]
-                if not got:
+                na = unavailable_notes("%s %s" % (mode, engine), out)
+                res["notes"] += na
+                if not got and not na:
                     res["notes"].append("%s %s: no result: %s" % (mode, prog, (lines[1:2] or lines[:1] or ["(no output)"])[0][:160]))
                 log("  %s %s %-12s %2d cases  %5.1f s" % (mode, engine, prog, len(got), time.monotonic() - t0))
             m.type("poweroff")
@@ -561,6 +594,17 @@ def write_spread(spreads, path):
         for (mode, engine), (n, d) in sorted(spreads.items()):
             for c, (t, ns) in d.items():
                 f.write("%s,%s,%s,%d,%.2f,%.2f\n" % (c, mode, engine, n, 100 * t, 100 * ns))
+
+
+def unavailable_summary(host_notes, boots, rz):
+    """The README's lines for the cases some mode has no sockets for (one per mode and engine)."""
+    out = [n for n in host_notes if " not available (" in n]
+    for (mode, engine), b in sorted(boots.items()):
+        out += ["%s %s: %s not available (%s)" % (mode, engine, c, why)
+                for c, why in b["parsed"].get("unavailable", [])]
+    for (mode, engine), r in sorted(rz.items()):
+        out += [n for n in r.get("notes", []) if " not available (" in n]
+    return out
 
 
 def write_readme(rows, engines, why, not_run, info, path, svg_ok):
@@ -767,6 +811,8 @@ def write_machine(path, info, engines, why, boots, rz, host_notes):
             b["wall"], p.get("status"), len(p["rows"])))
         for n in p.get("notes", []):
             out.append("note: %s" % n)
+        for c, why in p.get("unavailable", []):
+            out.append("note: %s not available (%s)" % (c, why))
         for v in p.get("vuln", []):
             out.append("vulnerabilities/%s" % v)
     out.append("")
@@ -914,6 +960,7 @@ def main(argv=None):
     for (mode, engine), r in sorted(rz.items()):
         if not r.get("ran"):
             not_run.append("%s under %s: %s" % (mode, engine, r.get("why")))
+    not_run += unavailable_summary(host_notes, boots, rz)
     for m in MODES:
         if m not in modes:
             not_run.append("%s: left out with --modes" % m)

@@ -1,7 +1,9 @@
 /* init.c: /init of the Linux guest's initramfs (static, built with r0cc).
  *
  * Mounts devtmpfs on /dev (falls back to mknod of console, null and zero), proc and sysfs,
- * takes the console as stdin/stdout/stderr, prints the time since boot, runs every
+ * takes the console as stdin/stdout/stderr, brings the loopback interface up (a kernel
+ * booted without any network configuration has `lo` down, and the TCP cases of lat_sock and
+ * bw_sock need 127.0.0.1), prints the time since boot, runs every
  * benchmark in /bin with the labels from the kernel command line, prints the guest's
  * uname and /sys/devices/system/cpu/vulnerabilities files, and powers off.
  *
@@ -14,6 +16,7 @@
  *     === RZBENCH CSV BEGIN ===
  *     case,mode,engine,iterations,ns_per_op,ticks_per_op   (one line per case)
  *     # PROGRAM failed: ...                   when a benchmark exits non-zero
+ *     # lo: ...                               when the loopback interface could not be brought up
  *     === RZBENCH CSV END ===
  *     === RZBENCH INFO BEGIN ===
  *     uname: SYSNAME RELEASE VERSION MACHINE
@@ -30,8 +33,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
@@ -39,7 +45,7 @@
 
 static const char *const programs[] = {
 	"lat_syscall", "lat_mem", "lat_pipe", "lat_ctx", "lat_sig", "lat_proc", "bw_file",
-	"app_busybox", NULL,
+	"app_busybox", "lat_sock", "bw_sock", "app_redis", NULL,
 };
 
 static const char *env_or(const char *name, const char *dflt)
@@ -69,6 +75,24 @@ static void setup_dev(void)
 	mkdir("/sys", 0555);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mkdir("/tmp", 01777);
+}
+
+/* ifconfig lo up: SIOCGIFFLAGS, then SIOCSIFFLAGS with IFF_UP. */
+static void loopback_up(void)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+		printf("# lo: %s\n", strerror(errno));
+	} else {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+			printf("# lo: SIOCSIFFLAGS: %s\n", strerror(errno));
+	}
+	if (s >= 0)
+		close(s);
 }
 
 static int wanted(const char *prog, const char *list)
@@ -176,6 +200,7 @@ int main(void)
 	const char *scale = env_or("rzscale", "1");
 	const char *cases = getenv("rzcases");
 	printf("=== RZBENCH CSV BEGIN ===\n");
+	loopback_up();
 	for (int i = 0; programs[i]; i++)
 		if (wanted(programs[i], cases))
 			run(programs[i], mode, engine, scale);

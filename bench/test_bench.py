@@ -41,6 +41,21 @@ def main():
     crlf = "[    0.1] noise\r\n" + good + "\r\n"
     check("csv-crlf", len(bh.parse_csv_lines(crlf)) == 1, "CRLF console line not parsed")
 
+    # 1b. A case with no sockets on the system (bench/sock.h) is "not available", not a result,
+    # not a failure note.
+    na = "# unavailable lat_tcp: socket(AF_INET, SOCK_STREAM): Function not implemented"
+    check("unavailable-line", bh.parse_unavailable("x\r\n" + na + "\r\n") ==
+          [("lat_tcp", "socket(AF_INET, SOCK_STREAM): Function not implemented")] and not bh.parse_csv_lines(na),
+          bh.parse_unavailable(na))
+    console = ("=== RZBENCH CSV BEGIN ===\n# info prog=lat_sock cpl=3 at_sysinfo=no\n" + good + "\n" + na +
+               "\n=== RZBENCH CSV END ===\n=== RZBENCH INFO BEGIN ===\n=== RZBENCH INFO END ===\n")
+    pc = bh.parse_linux_console(console)
+    summary = bh.unavailable_summary([], {("linux", "tcg"): {"parsed": pc}},
+                                     {("ring0", "tcg"): {"notes": bh.unavailable_notes("ring0 tcg", na)}})
+    check("unavailable-console", len(pc["rows"]) == 1 and pc["notes"] == [] and
+          [c for c, _ in pc["unavailable"]] == ["lat_tcp"] and len(summary) == 2 and
+          all("lat_tcp not available (socket(AF_INET" in l for l in summary), (pc, summary))
+
     # 2. A Linux console log (CRLF line ends, kernel messages around init's output).
     log = open(os.path.join(DATA, "linux-icount.log"), newline="").read()
     p = bh.parse_linux_console(log)

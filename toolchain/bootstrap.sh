@@ -6,7 +6,7 @@
 #   test (busybox-static, strace, xz-utils for qemu's source tarball: the plugin test),
 #   bench (gnuplot, bzip2 for busybox's tarball),
 #   fresh (debootstrap and util-linux's unshare, for make test-fresh), apps (tclsh for sqlite's
-#   amalgamation, bzip2 and xz for the source tarballs: make test-apps).
+#   amalgamation, bzip2 and xz for the source tarballs, curl to fetch from nginx: make test-apps).
 #   Default: all groups but fresh and apps.
 #   --check only reports what is missing (exit 1 if anything is).
 #
@@ -21,7 +21,7 @@ apt-get:apt patch:patch /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev"
 group_run="qemu-system-x86_64:qemu-system-x86 cpio:cpio python3:python3"
 group_test="busybox:busybox-static strace:strace xz:xz-utils"
 group_bench="gnuplot:gnuplot-nox bzip2:bzip2"
-group_apps="tclsh8.6:tcl8.6 bzip2:bzip2 xz:xz-utils strip:binutils"
+group_apps="tclsh8.6:tcl8.6 bzip2:bzip2 xz:xz-utils strip:binutils curl:curl"
 group_fresh="debootstrap:debootstrap unshare:util-linux tar:tar git:git"
 
 check_only=0

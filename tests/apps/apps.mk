@@ -8,6 +8,8 @@
 #            --disable-tcl, make sqlite3 speedtest1 (the shell and the benchmark program;
 #            the amalgamation is generated with tclsh, as upstream's build does)
 #   busybox  Debian's busybox source (the tarball bench.mk pins): make defconfig, make
+#   redis, nginx  (issue 11) tests/apps/servers.mk; run by tests/qemu/test_servers.py on the
+#            host, and in the two rings with APPS_SERVERS_GUEST=1
 #
 # No per-project patches: the trees are unpacked afresh for every build (each build's own
 # make would not notice a new libc.a), and what each build prints goes to its log in
@@ -25,6 +27,10 @@ APPS_BINS      := $(addprefix $(APPS_ROOT)/bin/,lua sqlite3 speedtest1 busybox)
 APPS_SCRIPTS   := $(addprefix tests/apps/,script.lua script.sql script.sh)
 BOOTSTRAP_APPS := $(BUILD)/.bootstrap-apps
 APPS_CC         = CC=$(abspath $(R0CC))
+# redis and nginx (issue 11): SERVERS_BINS, SERVERS_FILES, SERVERS_WWW, SERVERS_ETC
+include tests/apps/servers.mk
+APPS_BINS      += $(SERVERS_BINS)
+APPS_SCRIPTS   += $(SERVERS_FILES)
 
 LUA_VERSION    := 5.4.4
 LUA_DEBIAN     := 5.4.4-3+deb12u1
@@ -89,21 +95,32 @@ $(APPS_ROOT)/bin/busybox: $(BB_TARBALL) $(R0CC_DEPS) $(R0CC) tests/apps/apps.mk 
 		>> $(APPS_OUT)/busybox.log 2>&1 || $(call apps_fail,busybox)
 	$(Q)$(call apps_install,$(APPS_OUT)/busybox-src/busybox_unstripped,$@)
 
-# The initramfs of test-apps: the kernel's rootfs, the four programs and the scripts.
-$(APPS_INITRAMFS): $(APPS_BINS) $(APPS_SCRIPTS) kernel/rootfs
+# The initramfs of test-apps: the kernel's rootfs, the programs and the scripts, the servers'
+# static root (/apps/www) and the user database nginx reads (/etc/passwd, /etc/group).
+$(APPS_INITRAMFS): $(APPS_BINS) $(APPS_SCRIPTS) $(SERVERS_WWW) $(SERVERS_ETC) kernel/rootfs
 	$(call say,CPIO,$@)
 	$(Q)rm -rf $(APPS_OUT)/initramfs.d && mkdir -p $(APPS_OUT)/initramfs.d/bin $(APPS_OUT)/initramfs.d/dev \
 		$(APPS_OUT)/initramfs.d/etc $(APPS_OUT)/initramfs.d/tmp $(APPS_OUT)/initramfs.d/apps
 	$(Q)chmod 1777 $(APPS_OUT)/initramfs.d/tmp
 	$(Q)cp -R kernel/rootfs/. $(APPS_OUT)/initramfs.d/
 	$(Q)cp $(APPS_BINS) $(APPS_OUT)/initramfs.d/bin/ && cp $(APPS_SCRIPTS) $(APPS_OUT)/initramfs.d/apps/
+	$(Q)mkdir -p $(APPS_OUT)/initramfs.d/apps/www && cp $(SERVERS_WWW) $(APPS_OUT)/initramfs.d/apps/www/
+	$(Q)cp $(SERVERS_ETC) $(APPS_OUT)/initramfs.d/etc/
 	$(Q)find $(APPS_OUT)/initramfs.d -exec touch -h -d @0 {} +
 	$(Q)(cd $(APPS_OUT)/initramfs.d && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > $@
 
+# APPS_SERVERS_GUEST=0 runs the servers on the host only; by default also in ring 3 and ring 0
+# (they need the kernel's sockets and epoll, issue 11).
+APPS_SERVERS_GUEST ?= 1
 test-apps: $(KERNEL_ELF) $(APPS_INITRAMFS) | $(BOOTSTRAP_APPS)
 	$(call say,TEST,apps)
 	$(Q)rm -rf $(RESULTS)/apps.txt && mkdir -p $(RESULTS)
 	$(Q)python3 tests/qemu/test_apps.py --kernel $(KERNEL_ELF) --initrd $(APPS_INITRAMFS) \
 		--bin $(APPS_ROOT)/bin --scripts tests/apps --results $(RESULTS)/apps.txt \
 		--log $(BUILD)/test-apps.log || true
-	$(Q)tests/summary.sh $(RESULTS) apps
+	$(call say,TEST,servers$(if $(filter 1,$(APPS_SERVERS_GUEST)),, (host only: APPS_SERVERS_GUEST=0)))
+	$(Q)rm -rf $(RESULTS)/servers.txt
+	$(Q)python3 tests/qemu/test_servers.py --kernel $(KERNEL_ELF) --initrd $(APPS_INITRAMFS) \
+		--bin $(APPS_ROOT)/bin --files tests/apps --results $(RESULTS)/servers.txt \
+		--log $(BUILD)/test-servers.log $(if $(filter 1,$(APPS_SERVERS_GUEST)),--guest) || true
+	$(Q)tests/summary.sh $(RESULTS) apps servers
