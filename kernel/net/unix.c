@@ -6,18 +6,21 @@
  * Linux), connect (a connection exists as soon as connect returns: the server's end is an
  * embryo in the listener's queue that accept hands out), the receive queues of messages
  * (each charged to its sender's SO_SNDBUF: a full buffer blocks the writer or gives
- * EAGAIN), shutdown and close (EOF, EPIPE, ECONNRESET when unread data is lost, as Linux),
+ * EAGAIN; a datagram socket takes at most 11 from senders it is not connected to),
+ * shutdown and close (EOF, EPIPE, ECONNRESET when unread data is lost, as Linux),
  * SCM_RIGHTS (open files travel in the message and are installed in the receiver, with
- * MSG_CTRUNC when its control buffer is short), SO_PEERCRED, MSG_PEEK, MSG_WAITALL,
- * MSG_TRUNC, FIONREAD/SIOCOUTQ and poll readiness. Does not own descriptors, user memory or
- * the SOL_SOCKET options every family shares (net/socket.c).
+ * MSG_CTRUNC when its control buffer is short; a peek installs copies), SCM_CREDENTIALS,
+ * SO_PEERCRED, MSG_PEEK, MSG_WAITALL, MSG_TRUNC, FIONREAD/SIOCOUTQ, poll readiness, and
+ * the collection of sockets that only messages in flight keep open (cycles of
+ * SCM_RIGHTS). Does not own descriptors, user memory or the SOL_SOCKET options every
+ * family shares (net/socket.c).
  *
  * Lifetime: a struct unix_sock is counted (refs): its struct sock (or, for an embryo not yet
  * accepted, the listener's queue) holds one, a peer holds one, each message holds one on its
  * sender. Closing releases at once what a closed socket must not keep (its name, its
  * queue, its embryos, its peer); the structure goes with the last reference. Open files
- * passed in a message that is never received are closed with the message; a socket sent
- * over itself (a cycle) is not collected (Linux has a garbage collector for that). */
+ * passed in a message that is never received are closed with the message; sockets that
+ * only such messages hold, in a cycle, are closed by the collector (below), as on Linux. */
 #include "net.h"
 #include "lib.h"
 #include "mm.h"
@@ -28,6 +31,7 @@
 #define UNIX_ADDR_MAX (2 + UNIX_PATH_MAX + 1)   /* family, path, the NUL Linux adds */
 #define SKB_CHUNK (65536 - 256)                 /* the most data one stream message holds */
 #define SCM_MAX_FD 253
+#define DGRAM_QLEN 10   /* net.unix.max_dgram_qlen: datagrams queued from senders it is not connected to */
 
 enum { US_UNCONN, US_LISTEN, US_CONNECTED };
 #define RCV_SHUT 1
@@ -60,6 +64,7 @@ struct unix_sock {
 	struct unix_sock *peer;         /* referenced */
 	struct skb *rq, *rq_tail;       /* received messages */
 	size_t rq_bytes;
+	int rq_count;
 	size_t wmem;                    /* bytes of its messages still queued somewhere */
 	struct unix_sock *acc, *acc_tail, *acc_next;   /* listener: embryos to accept */
 	int nacc, backlog;
@@ -71,10 +76,17 @@ struct unix_sock {
 	struct unix_sock *bnext;
 	struct kucred peercred;
 	bool has_peercred;
+	struct unix_sock *anext;        /* the list of sockets with a file (the collector's) */
+	bool in_all;
+	int inflight;                   /* messages holding its file (SCM_RIGHTS in a queue) */
+	int gc_count;                   /* the collector's: in-flight references from outside */
+	bool gc_cand, gc_live;
+	struct unix_sock *gc_next;
 };
 
 static const struct sock_ops unix_ops;
 static struct unix_sock *bound;         /* every bound socket (path and abstract names) */
+static int total_inflight;              /* socket files inside messages, all queues */
 
 /* --- lifetime ---------------------------------------------------------------------------- */
 
@@ -122,12 +134,33 @@ static void us_set_err(struct unix_sock *u, int e)
 		u->err = e;
 }
 
+/* The AF_UNIX socket a file is, or NULL. */
+static struct unix_sock *file_unix(struct file *f)
+{
+	if (!file_is_socket(f))
+		return NULL;
+	struct sock *s = f->priv;
+	return s->ops == &unix_ops ? s->priv : NULL;
+}
+
+/* A file goes into a message (in) or out of one (installed or dropped). */
+static void inflight_count(struct file *f, int d)
+{
+	struct unix_sock *x = file_unix(f);
+	if (x) {
+		x->inflight += d;
+		total_inflight += d;
+	}
+}
+
 static void fds_free(struct unix_fds *fds)
 {
 	if (!fds)
 		return;
-	for (int i = 0; i < fds->n; i++)
+	for (int i = 0; i < fds->n; i++) {
+		inflight_count(fds->f[i], -1);
 		file_put(fds->f[i]);
+	}
 	kfree(fds);
 }
 
@@ -141,6 +174,17 @@ static void skb_free(struct skb *b)
 	us_put(o);
 }
 
+static struct unix_sock *all_socks;     /* every socket with a file */
+
+/* A datagram socket's full queue has room again: its senders may be asleep or polling on
+ * their own sockets, and it does not know them, so every datagram socket is woken. */
+static void room_wake(void)
+{
+	for (struct unix_sock *x = all_socks; x; x = x->anext)
+		if (x->type == SOCK_DGRAM)
+			us_wake(x);
+}
+
 static void skb_queue(struct unix_sock *u, struct skb *b)
 {
 	b->next = NULL;
@@ -150,6 +194,7 @@ static void skb_queue(struct unix_sock *u, struct skb *b)
 		u->rq = b;
 	u->rq_tail = b;
 	u->rq_bytes += b->len - b->off;
+	u->rq_count++;
 	us_wake_key(u, POLLIN | POLLRDNORM);                    /* input */
 }
 
@@ -161,6 +206,8 @@ static void skb_unqueue_head(struct unix_sock *u)
 		u->rq_tail = NULL;
 	u->rq_bytes -= b->len - b->off;
 	skb_free(b);
+	if (u->rq_count-- == DGRAM_QLEN + 1 && u->type == SOCK_DGRAM)
+		room_wake();
 }
 
 /* A message of len bytes from u, charged to it. */
@@ -218,6 +265,7 @@ static void us_release(struct unix_sock *u)
 	struct skb *q = u->rq;
 	u->rq = u->rq_tail = NULL;
 	u->rq_bytes = 0;
+	u->rq_count = 0;
 	while (q) {
 		struct skb *n = q->next;
 		skb_free(q);
@@ -401,6 +449,116 @@ static long unix_getname(struct sock *s, void *addr, uint32_t *len, bool peer)
 	return 0;
 }
 
+/* --- collecting cycles of sockets in flight ------------------------------------------------ */
+
+/* A socket whose file is inside a message queued on a socket whose file is inside a message
+ * queued on the first (the simplest: each of a pair sent over itself) is never closed by
+ * its holders: nobody can receive the messages any more. As Linux does, the collector looks
+ * at the sockets whose every reference is a message in flight (candidates), takes away the
+ * references candidates' queues hold on each other, and keeps every candidate still
+ * referenced from elsewhere, and what it reaches; the queues of the rest are purged, which
+ * closes them. It runs when a socket is made or closed and when files are sent, while
+ * files are in flight; nothing sleeps meanwhile (one CPU, no preemption in the kernel). */
+
+static void all_add(struct unix_sock *u)
+{
+	u->anext = all_socks;
+	all_socks = u;
+	u->in_all = true;
+}
+
+static void all_remove(struct unix_sock *u)
+{
+	if (!u->in_all)
+		return;
+	for (struct unix_sock **p = &all_socks; *p; p = &(*p)->anext)
+		if (*p == u) {
+			*p = u->anext;
+			break;
+		}
+	u->in_all = false;
+}
+
+/* Calls fn(x) for each candidate x whose file is in a message of u's queue. */
+static void gc_refs(struct unix_sock *u, bool (*fn)(struct unix_sock *))
+{
+	for (struct skb *b = u->rq; b; b = b->next)
+		for (int i = 0; b->fds && i < b->fds->n; i++) {
+			struct unix_sock *x = file_unix(b->fds->f[i]);
+			if (x && x->gc_cand)
+				fn(x);
+		}
+}
+
+static bool gc_dec(struct unix_sock *x)
+{
+	x->gc_count--;
+	return true;
+}
+
+static bool gc_changed;
+static bool gc_reach(struct unix_sock *x)
+{
+	if (!x->gc_live)
+		x->gc_live = gc_changed = true;
+	return true;
+}
+
+static void unix_gc(void)
+{
+	static bool running;
+	if (running || total_inflight <= 0)
+		return;
+	running = true;
+	int n = 0;
+	for (struct unix_sock *u = all_socks; u; u = u->anext) {
+		u->gc_cand = u->s && u->inflight > 0 && u->s->file && u->s->file->refs == u->inflight;
+		u->gc_count = u->inflight;
+		u->gc_live = false;
+		n += u->gc_cand;
+	}
+	struct unix_sock *garbage = NULL;
+	struct skb *dead = NULL;
+	if (n) {
+		for (struct unix_sock *u = all_socks; u; u = u->anext)
+			if (u->gc_cand)
+				gc_refs(u, gc_dec);
+		for (struct unix_sock *u = all_socks; u; u = u->anext)
+			if (u->gc_cand && u->gc_count > 0)
+				u->gc_live = true;
+		do {
+			gc_changed = false;
+			for (struct unix_sock *u = all_socks; u; u = u->anext)
+				if (u->gc_cand && u->gc_live)
+					gc_refs(u, gc_reach);
+		} while (gc_changed);
+		for (struct unix_sock *u = all_socks; u; u = u->anext) {
+			if (!u->gc_cand || u->gc_live || !u->rq)
+				continue;
+			u->rq_tail->next = dead;
+			dead = u->rq;
+			u->rq = u->rq_tail = NULL;
+			u->rq_bytes = 0;
+			u->rq_count = 0;
+			u->gc_next = garbage;
+			garbage = us_get(u);
+		}
+	}
+	for (struct unix_sock *u = all_socks; u; u = u->anext)
+		u->gc_cand = false;
+	while (dead) { /* closes the garbage: their files' last references are in here */
+		struct skb *next = dead->next;
+		skb_free(dead);
+		dead = next;
+	}
+	while (garbage) {
+		struct unix_sock *next = garbage->gc_next;
+		us_put(garbage);
+		garbage = next;
+	}
+	running = false;
+}
+
 /* --- connections -------------------------------------------------------------------------- */
 
 static void connect_pair(struct unix_sock *a, struct unix_sock *b)
@@ -530,6 +688,7 @@ static long unix_accept(struct sock *s, struct sock *child, bool nonblock)
 	child->so_error = e->err;
 	e->err = 0;
 	e->s = child;
+	all_add(e);
 	return 0;
 }
 
@@ -553,10 +712,12 @@ static void unix_release(struct sock *s)
 	struct unix_sock *u = s->priv;
 	if (!u)
 		return;
+	all_remove(u);
 	us_release(u);
 	u->s = NULL;
 	s->priv = NULL;
 	us_put(u);
+	unix_gc();
 }
 
 /* --- ancillary data ----------------------------------------------------------------------- */
@@ -600,6 +761,7 @@ static long scm_in(const struct sock_msg *m, struct unix_fds **out, struct kucre
 				*out = NULL;
 				return -EBADF;
 			}
+			inflight_count(fds->f[i], 1);
 			fds->n++;
 		}
 		off += KCMSG_ALIGN(h.cmsg_len);
@@ -640,6 +802,7 @@ static void scm_out(struct sock_msg *m, size_t csize, struct unix_fds *fds, int 
 	int *data = (int *)((uint8_t *)m->control + m->controllen + KCMSG_HDR);
 	for (int i = 0; i < fds->n; i++) {
 		int fd = -1;
+		inflight_count(fds->f[i], -1);
 		if ((size_t)n < fit)
 			fd = fd_install(current_fdtable(), fds->f[i], 0, flags & MSG_CMSG_CLOEXEC);
 		if (fd < 0) {
@@ -656,6 +819,24 @@ static void scm_out(struct sock_msg *m, size_t csize, struct unix_fds *fds, int 
 		m->controllen += MIN(KCMSG_SPACE((size_t)n * sizeof(int)), room);
 	}
 	kfree(fds);
+}
+
+/* MSG_PEEK of a message with files: new descriptors for the same files, as Linux. */
+static void scm_peek(struct sock_msg *m, size_t csize, struct skb *b, int flags)
+{
+	if (!b->fds)
+		return;
+	struct unix_fds *d = kmalloc(sizeof(*d) + (size_t)b->fds->n * sizeof(struct file *));
+	if (!d) {
+		m->out_flags |= MSG_CTRUNC;
+		return;
+	}
+	d->n = b->fds->n;
+	for (int i = 0; i < d->n; i++) {
+		d->f[i] = file_get(b->fds->f[i]);
+		inflight_count(d->f[i], 1);
+	}
+	scm_out(m, csize, d, flags);
 }
 
 /* --- sending ------------------------------------------------------------------------------ */
@@ -733,6 +914,12 @@ static long msg_send(struct sock *s, struct unix_sock *u, struct unix_sock *t, s
 				return -EPERM;
 			if (to->shut & RCV_SHUT)
 				return -EPIPE;
+			if (to->peer != u && to->rq_count > DGRAM_QLEN) { /* its queue is full */
+				long err = sock_wait(s, nonblock, true, &deadline);
+				if (err)
+					return err;
+				continue;
+			}
 		}
 		if (u->wmem + len > s->sndbuf && u->wmem) {
 			long err = sock_wait(s, nonblock, true, &deadline);
@@ -768,6 +955,8 @@ static long unix_sendmsg(struct sock *s, struct sock_msg *m, int flags, bool non
 	long err = scm_in(m, &fds, &cred, &has_cred);
 	if (err)
 		return err;
+	if (fds)
+		unix_gc();
 	if (u->type == SOCK_STREAM) {
 		if (m->addr)
 			err = u->state == US_CONNECTED ? -EISCONN : -EOPNOTSUPP;
@@ -828,7 +1017,9 @@ static long msg_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m, in
 	long r = (flags & MSG_TRUNC) ? (long)b->len : (long)n;
 	if (passcred(s))
 		scm_creds_out(m, csize, &b->cred);
-	if (!(flags & MSG_PEEK)) {
+	if (flags & MSG_PEEK) {
+		scm_peek(m, csize, b, flags);
+	} else {
 		if (b->fds) {
 			scm_out(m, csize, b->fds, flags);
 			b->fds = NULL;
@@ -895,6 +1086,10 @@ static long stream_recv(struct sock *s, struct unix_sock *u, struct sock_msg *m,
 				scm_creds_out(m, csize, &b->cred);
 		}
 		copied += n;
+		if (peek && b->fds) {
+			scm_peek(m, csize, b, flags);
+			break; /* a peek stops after a message with files, as a read does */
+		}
 		if (peek)
 			continue;
 		bool had_fds = b->fds != NULL;
@@ -980,7 +1175,8 @@ static unsigned int unix_poll(struct sock *s)
 		m |= POLLIN | POLLRDNORM;
 	if (u->type != SOCK_DGRAM && u->state == US_UNCONN)
 		m |= POLLHUP;
-	if (u->state != US_LISTEN && u->wmem * 4 <= s->sndbuf)
+	bool full = u->type == SOCK_DGRAM && u->peer && u->peer->peer != u && u->peer->rq_count > DGRAM_QLEN;
+	if (u->state != US_LISTEN && u->wmem * 4 <= s->sndbuf && !full)
 		m |= POLLOUT | POLLWRNORM | POLLWRBAND;
 	return m;
 }
@@ -1008,6 +1204,8 @@ static long unix_create(struct sock *s, int protocol)
 	u->s = s;
 	s->ops = &unix_ops;
 	s->priv = u;
+	all_add(u);
+	unix_gc();
 	return 0;
 }
 

@@ -42,7 +42,7 @@ PROGRAMS = [
     ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "nb-accept", "nb-connect", "backlog",
                           "addrinuse", "udp", "ipv6", "names", "many", "errors"], 240),
     ("sockets_unix", "", ["pair", "path", "abstract", "shutdown", "peer-close", "sndbuf", "nonblock", "rights",
-                          "peercred", "peek", "dgram", "poll", "churn", "badargs", "backlog", "vanish"], 240),
+                          "peercred", "peek", "dgram", "poll", "churn", "gc", "badargs", "backlog", "vanish"], 240),
 ]
 
 WARM_UP = [("vmcost", "10"), ("pollwake", "10")]

@@ -25,12 +25,17 @@
  *   peek       MSG_PEEK, FIONREAD, MSG_WAITALL across a child's separate writes, SO_RCVLOWAT
  *   dgram      datagram boundaries, MSG_TRUNC (the flag and the full length), the sender's
  *              address, FIONREAD of the next datagram, connected datagram sockets, EPERM,
- *              ECONNREFUSED once the peer is gone, EMSGSIZE, writev/readv as one datagram;
+ *              ECONNREFUSED once the peer is gone, EMSGSIZE, writev/readv as one datagram, the
+ *              receive queue limit for senders it is not connected to (EAGAIN, a blocked
+ *              sender, no POLLOUT);
  *              SOCK_SEQPACKET records
  *   poll       poll and select: readable, writable, a listener with a connection waiting,
  *              POLLHUP/POLLRDHUP after the peer closes, a sleeper woken by another process
  *   churn      1 000 connect/accept/close cycles; on ringzero /proc/meminfo's MemFree (exact
  *              there) is back at its baseline afterwards
+ *   gc         a socket sent over itself and still reachable keeps working; 500 pairs each
+ *              sent over itself and closed (cycles only messages hold) are collected: on
+ *              ringzero MemFree is back at its baseline
  *   badargs    bad pointers and lengths to every call: EFAULT, EINVAL, EBADF, ENOTSOCK...
  *   backlog    listen(2): the backlog+1 connections Linux queues, then EAGAIN; a flood of
  *              non-blocking connects; accept makes room again
@@ -723,6 +728,16 @@ static void check_rights(void)
 	CHECK_EQ(send_fds(sv[0], pp, 1, "n"), 1);
 	CHECK_EQ(recv_fds(sv[1], got, 4, data, sizeof(data), 0, 0, &fl), 0);
 	CHECK(fl & MSG_CTRUNC, "MSG_CTRUNC without a buffer %#x", fl);
+	/* MSG_PEEK of a message with a file: a descriptor for it, and another when read */
+	CHECK_EQ(send_fds(sv[0], &pp[0], 1, "pk"), 2);
+	int pk[2] = {-1, -1};
+	CHECK_EQ(recv_fds(sv[1], &pk[0], 1, data, sizeof(data), 256, MSG_PEEK, &fl), 1);
+	CHECK_EQ(recv_fds(sv[1], &pk[1], 1, data, sizeof(data), 256, 0, &fl), 1);
+	CHECK(pk[0] >= 0 && pk[1] >= 0 && pk[0] != pk[1], "peeked %d, read %d", pk[0], pk[1]);
+	struct stat s1, s2;
+	CHECK(fstat(pk[0], &s1) == 0 && fstat(pk[1], &s2) == 0 && s1.st_ino == s2.st_ino, "the same pipe");
+	close(pk[0]);
+	close(pk[1]);
 	/* a bad descriptor, a bad cmsg */
 	int badfd = 1000;
 	CHECK_EQ(send_fds(sv[0], &badfd, 1, "b"), -1);
@@ -913,6 +928,29 @@ static void check_dgram(void)
 	CHECK_EQ(recv(x, buf, sizeof(buf), MSG_DONTWAIT), 0); /* the empty datagram */
 	CHECK_EQ(recv(x, buf, sizeof(buf), MSG_DONTWAIT), -1);
 	CHECK_EQ(errno, EAGAIN);
+	/* a socket not connected back to the sender takes 11 datagrams from it (full past
+	 * net.unix.max_dgram_qlen, 10), then EAGAIN, no POLLOUT; a read makes room */
+	int q = socket(AF_UNIX, SOCK_DGRAM, 0), sent = 0;
+	while (sent < 100 && sendto(q, "q", 1, MSG_DONTWAIT, (struct sockaddr *)&a, alen) == 1)
+		sent++;
+	CHECK_EQ(sent, 11);
+	CHECK_EQ(errno, EAGAIN);
+	CHECK_EQ(connect(q, (struct sockaddr *)&a, alen), 0);
+	struct pollfd qp = {q, POLLOUT, 0};
+	CHECK_EQ(poll(&qp, 1, 0), 0);
+	pid_t pid = fork();
+	if (pid == 0) /* blocks until the parent reads */
+		_exit(send(q, "r", 1, 0) == 1 ? 0 : 1);
+	msleep(10);
+	CHECK_EQ(recv(x, buf, sizeof(buf), 0), 1);
+	CHECK_EQ(wait_child(pid), 0);
+	CHECK_EQ(poll(&qp, 1, 0), 0); /* full again: the child's took the room */
+	CHECK_EQ(recv(x, buf, sizeof(buf), 0), 1);
+	CHECK_EQ(poll(&qp, 1, 0), 1);
+	CHECK_EQ(qp.revents, POLLOUT);
+	while (recv(x, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		;
+	close(q);
 	/* unconnected, no address */
 	CHECK_EQ(send(x, "q", 1, 0), -1);
 	CHECK_EQ(errno, ENOTCONN);
@@ -1100,6 +1138,58 @@ static void check_churn(void)
 	struct sockaddr_un a;
 	path_addr(&a, "churn");
 	unlink(a.sun_path);
+}
+
+/* --- collecting sockets in flight ------------------------------------------------------------ */
+
+/* Each end of a pair sent over itself, both closed: only the messages hold them. */
+static void cycle(void)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+		CHECK(0, "socketpair");
+		return;
+	}
+	CHECK_EQ(send_fds(sv[0], &sv[0], 1, "a"), 1);
+	CHECK_EQ(send_fds(sv[1], &sv[1], 1, "b"), 1);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void collect(void)
+{
+	close(socket(AF_UNIX, SOCK_DGRAM, 0)); /* ringzero's collector runs when a socket is made */
+}
+
+static void check_gc(void)
+{
+	/* a socket in flight that a reachable socket's queue holds is not collected */
+	int sv[2], got = -1, fl;
+	char d[8] = "";
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_EQ(send_fds(sv[0], &sv[0], 1, "s"), 1);
+	close(sv[0]);
+	collect();
+	CHECK_EQ(recv_fds(sv[1], &got, 1, d, sizeof(d), 256, 0, &fl), 1);
+	CHECK_EQ(write(got, "alive", 5), 5);
+	memset(d, 0, sizeof(d));
+	CHECK_EQ(read(sv[1], d, sizeof(d)), 5);
+	CHECK(!strcmp(d, "alive"), "the passed end still works: %s", d);
+	close(got);
+	close(sv[1]);
+	/* cycles are collected: memory back at its baseline (ringzero, where MemFree is exact) */
+	struct utsname u;
+	int ringzero = uname(&u) == 0 && !strncmp(u.version, "ringzero", 8);
+	for (int i = 0; i < 20; i++)
+		cycle();
+	collect();
+	long before = meminfo_kb("MemFree");
+	for (int i = 0; i < 500; i++)
+		cycle();
+	collect();
+	long after = meminfo_kb("MemFree");
+	if (ringzero)
+		CHECK(after >= before, "MemFree %ld kB before 500 cycles, %ld after", before, after);
 }
 
 /* --- bad arguments ------------------------------------------------------------------------- */
@@ -1378,6 +1468,7 @@ int main(int argc, char **argv)
 	PART("dgram", check_dgram);
 	PART("poll", check_poll);
 	PART("churn", check_churn);
+	PART("gc", check_gc);
 	PART("badargs", check_badargs);
 	PART("backlog", check_backlog);
 	PART("vanish", check_vanish);
