@@ -48,20 +48,8 @@ static void sink(int fd)
 
 static void case_bw(const char *name, enum sock_kind kind, long base)
 {
-	int fd[2];
-	if (!bench_selected(name) || sock_pair(name, kind, fd) < 0)
-		return;
-	pid_t pid = sock_fork();
-	if (pid == 0) {
-		close(fd[0]);
-		sink(fd[1]);
-	}
-	close(fd[1]);
-	peer = fd[0];
 	memset(buf, 'b', sizeof buf);
-	bench_case(name, loop_send, base);
-	close(peer);
-	sock_reap(pid);
+	sock_case_with_child(name, kind, base, sink, loop_send, &peer);
 }
 
 int main(int argc, char **argv)

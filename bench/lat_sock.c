@@ -40,19 +40,7 @@ static void echo(int fd)
 
 static void case_round_trip(const char *name, enum sock_kind kind, long base)
 {
-	int fd[2];
-	if (!bench_selected(name) || sock_pair(name, kind, fd) < 0)
-		return;
-	pid_t pid = sock_fork();
-	if (pid == 0) {
-		close(fd[0]);
-		echo(fd[1]);
-	}
-	close(fd[1]);
-	peer = fd[0];
-	bench_case(name, loop_round_trip, base);
-	close(peer);
-	sock_reap(pid);
+	sock_case_with_child(name, kind, base, echo, loop_round_trip, &peer);
 }
 
 static void loop_connect(long n)

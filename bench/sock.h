@@ -171,4 +171,26 @@ static inline void sock_reap(pid_t pid)
 	}
 }
 
+/* One case over a connected pair: a child runs serve(its end) and must _exit(0); the
+ * parent times loop with *peer set to its end, then closes it and reaps the child. Nothing
+ * runs when the case is not selected or has no such sockets here. */
+static inline void sock_case_with_child(const char *name, enum sock_kind kind, long base,
+					void (*serve)(int fd), void (*loop)(long n), int *peer)
+{
+	int fd[2];
+	if (!bench_selected(name) || sock_pair(name, kind, fd) < 0)
+		return;
+	pid_t pid = sock_fork();
+	if (pid == 0) {
+		close(fd[0]);
+		serve(fd[1]);
+		_exit(1);
+	}
+	close(fd[1]);
+	*peer = fd[0];
+	bench_case(name, loop, base);
+	close(*peer);
+	sock_reap(pid);
+}
+
 #endif
