@@ -108,6 +108,7 @@ struct task {
 	struct waitq child_wait;        /* woken when a child of this task changes state */
 	struct task *vfork_parent;      /* released at execve or exit */
 	bool autoreap;                  /* a thread: freed by the next task to run after it ends */
+	bool exiting;                   /* in do_exit: no longer counts as a live thread */
 	bool vfork_waiting;
 	uint64_t clear_child_tid;
 

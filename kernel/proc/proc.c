@@ -552,6 +552,10 @@ static void kill_other_threads(int code)
 		return;
 	t->sighand->group_exit = true;
 	t->sighand->group_code = code;
+	/* a leader that left by pthread_exit reports the group's code to wait4, as Linux */
+	struct task *l = task_find(t->tgid);
+	if (l && l != t && l->state == T_ZOMBIE)
+		l->exit_code = code;
 	for (struct task *o = all_tasks; o; o = o->next_all)
 		if (o != t && o->tgid == t->tgid && o->state != T_ZOMBIE) {
 			o->sig_pending |= 1ULL << (SIGKILL - 1);
@@ -583,11 +587,11 @@ static bool threads_alive(struct task *leader)
 	return false;
 }
 
-/* Another thread of t's process still runs. */
+/* Another thread of t's process still runs (and has not begun to exit). */
 static bool group_alive_besides(struct task *t)
 {
 	for (struct task *o = all_tasks; o; o = o->next_all)
-		if (o != t && o->tgid == t->tgid && o->state != T_ZOMBIE)
+		if (o != t && o->tgid == t->tgid && o->state != T_ZOMBIE && !o->exiting)
 			return true;
 	return false;
 }
@@ -602,14 +606,14 @@ void do_exit(int status)
 	trace_exit(t, status);
 	leaf_calls_settle(t); /* its leaf and lite calls since its last switch, for account_exit */
 	account_exit(t);
-	if (t->tgid != t->pid) { /* a thread: its leader may be a zombie waiting for it */
-		struct task *l = task_find(t->tgid);
-		if (l && l->state == T_ZOMBIE && l->parent)
-			waitq_wake_all(&l->parent->child_wait);
-	}
+	/* Decided now, before anything below can give the CPU away (mm_put and the file
+	 * closes have preemption points): of threads exiting side by side, exactly one, the
+	 * last to get here, sees itself as the last. */
+	t->exiting = true;
+	bool last_thread = !group_alive_besides(t);
 	vfork_release(t);
 	futex_exit(t); /* robust locks it held: FUTEX_OWNER_DIED for the next locker */
-	if (!group_alive_besides(t))
+	if (last_thread)
 		sem_exit(t->tgid); /* the process ends: its SEM_UNDO adjustments (ipc/sem.c) */
 	if (t->clear_child_tid && t->mm && t->mm->users > 1) {
 		int zero = 0;
@@ -628,7 +632,7 @@ void do_exit(int status)
 	sighand_put(t->sighand);
 	t->sighand = NULL;
 	signal_flush_queue(t); /* nothing is sent to it any more (no sighand): free its queue */
-	if (!group_alive_besides(t))
+	if (last_thread)
 		pgrp_exit(t); /* groups it leaves orphaned with a stopped member: SIGHUP, SIGCONT */
 	bool orphan_zombies = false;
 	for (struct task *c = all_tasks; c; c = c->next_all) {
@@ -655,6 +659,14 @@ void do_exit(int status)
 	t->exit_code = status;
 	t->state = T_ZOMBIE;
 	pidfd_notify();
+	/* A thread whose leader is a zombie: its parent's wait4 can reap the process once
+	 * this thread is a zombie too, not before (woken earlier, the parent would look while
+	 * this thread still freed the address space, and sleep for good). */
+	if (t->tgid != t->pid) {
+		struct task *l = task_find(t->tgid);
+		if (l && l->state == T_ZOMBIE && l->parent)
+			waitq_wake_all(&l->parent->child_wait);
+	}
 	/* a parent that ignores SIGCHLD (or asked SA_NOCLDWAIT) gets no zombie (POSIX) */
 	if (!t->autoreap && t->parent && t->parent->sighand &&
 	    (t->parent->sighand->act[SIGCHLD].handler == (uint64_t)SIG_IGN ||

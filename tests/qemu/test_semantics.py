@@ -22,6 +22,7 @@ PROGRAMS = [
     ("vmcost", "-c", ["find-free", "huge-unmap"], 240),
     ("pollwake", "-c", ["ping-pong"], 240),
     ("sigmaskwait", "", ["ppoll", "pselect"], 30),
+    ("threadexit", "", ["last-thread", "thread-last"], 180),
     ("shebang", "", ["argv", "optional-arg", "line-limit", "errors", "nested", "x-bit", "busybox"], 240),
     ("filemap", "", ["shared-write", "private-cow", "two-processes", "msync", "end-of-file", "truncate-sigbus",
                      "dev-zero", "munmap-mprotect", "errors", "exec", "mremap"], 120),
