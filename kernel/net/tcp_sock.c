@@ -4,7 +4,8 @@
  * SO_ERROR; ECONNREFUSED from the peer's RST), send through lwIP's send buffer (tcp_sndbuf:
  * a blocked writer sleeps until lwIP's sent callback), receive from a queue of pbufs
  * (tcp_recved reopens the window as the program reads; MSG_PEEK, MSG_WAITALL, SO_RCVLOWAT), shutdown,
- * names, TCP_NODELAY, TCP_CORK and MSG_MORE, SO_KEEPALIVE and TCP_KEEP*, IP_TOS/IP_TTL, IPV6_V6ONLY, FIONREAD/SIOCOUTQ, poll
+ * names, TCP_NODELAY, TCP_CORK and MSG_MORE, SO_KEEPALIVE and TCP_KEEP*, IP_TOS/IP_TTL, IPV6_V6ONLY, FIONREAD/SIOCOUTQ,
+ * SO_SNDBUF and SO_RCVBUF (the bytes in flight, the window; set before connect or listen), poll
  * bits, and close (FIN, or RST when unread data is left or SO_LINGER is 0; a closing
  * connection's pcb, TIME_WAIT included, then belongs to lwIP).
  *
@@ -29,6 +30,55 @@
 #define MEM_RETRY_NS 10000000   /* a writer short of lwIP heap tries again after 10 ms */
 
 static const struct sock_ops tcp_ops;
+
+/* --- SO_SNDBUF and SO_RCVBUF (inside net_lock) ------------------------------------------ */
+
+/* The value the program asked for (the socket keeps it doubled, as Linux reports it),
+ * within the window and send buffer lwIP is built with (lwipopts.h). */
+static uint32_t rcv_window(const struct sock *s)
+{
+	return MAX((uint32_t)TCP_MSS, MIN(s->rcvbuf / 2, (uint32_t)TCP_WND));
+}
+
+/* Bytes a write may hand lwIP now: what SO_SNDBUF leaves beyond those not yet acknowledged. */
+static size_t send_space(const struct sock *s, struct tcp_pcb *pcb)
+{
+	if (tcp_sndqueuelen(pcb) >= TCP_SND_QUEUELEN - 1)
+		return 0;
+	size_t space = tcp_sndbuf(pcb), queued = TCP_SND_BUF - space;
+	size_t limit = MIN((size_t)s->sndbuf / 2, (size_t)TCP_SND_BUF);
+	return queued >= limit ? 0 : MIN(space, limit - queued);
+}
+
+/* A connection's receive window no larger than SO_RCVBUF: set before the SYN, or, for one a
+ * listener accepts, when the handshake ends (its SYN-ACK offered lwIP's whole TCP_WND: the
+ * smaller window goes out at once in an ACK, and what the peer sent beyond it before
+ * hearing so is dropped and sent again). tcp_recved keeps window + unread bytes at w. */
+static void limit_window(struct tcp_pcb *pcb, uint32_t w)
+{
+	if (pcb->rcv_wnd <= w)
+		return;
+	pcb->rcv_wnd = pcb->rcv_ann_wnd = (tcpwnd_size_t)w;
+	pcb->rcv_ann_right_edge = pcb->rcv_nxt + w;
+	if (pcb->state != CLOSED)
+		tcp_ack_now(pcb);       /* sent when lwIP finishes the segment that got here */
+}
+
+/* The program has read n bytes: the window opens by as much. lwIP announces a larger window
+ * at once only when it grew by TCP_WND_UPDATE_THRESHOLD (a quarter of TCP_WND), which a
+ * window that SO_RCVBUF keeps smaller may never do: the writer would wait for its persist
+ * timer (256 KiB through a 4 KiB window took 74 s under TCG). Such a window is announced
+ * once it grew by a quarter of its size. */
+static void window_read(struct sock *s, struct tcp_pcb *pcb, u16_t n)
+{
+	tcpwnd_size_t before = pcb->rcv_ann_wnd;
+	tcp_recved(pcb, n);
+	uint32_t w = rcv_window(s);
+	if (w < TCP_WND && pcb->rcv_ann_wnd > before && (uint32_t)(pcb->rcv_ann_wnd - before) >= w / 4) {
+		tcp_ack_now(pcb);
+		tcp_output(pcb);
+	}
+}
 
 /* --- lwIP's callbacks (inside net_lock) --------------------------------------------- */
 
@@ -145,6 +195,8 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	names_from(c, newpcb);
 	if (c->nodelay)
 		tcp_nagle_disable(newpcb);
+	if (l->s)
+		limit_window(newpcb, rcv_window(l->s));
 	/* counted against the listener's backlog until accept() takes it: once the queue is
 	 * full lwIP drops new SYNs (the clients retry), as Linux does */
 	tcp_backlog_delayed(newpcb);
@@ -161,6 +213,11 @@ static void free_conn(struct inet_sock *c, bool reset)
 		struct tcp_pcb *pcb = c->tcp;
 		detach(pcb);
 		c->tcp = NULL;
+		/* lwIP resets a connection closed with less than the full window open, taking
+		 * it for unread data: what is unread is c->rx (reset already), the rest of the
+		 * gap is SO_RCVBUF's */
+		if (!reset)
+			pcb->rcv_wnd = TCP_WND_MAX(pcb);
 		if (reset)
 			tcp_abort(pcb);
 		else if (tcp_close(pcb) != ERR_OK)
@@ -294,6 +351,8 @@ static long tcp_accept_op(struct sock *s, struct sock *child, bool nonblock)
 	child->priv = c;
 	child->ops = &tcp_ops;
 	child->so_flags = s->so_flags & (SOCKF_KEEPALIVE | SOCKF_REUSEADDR);
+	child->sndbuf = s->sndbuf;      /* inherited from the listener, as on Linux */
+	child->rcvbuf = s->rcvbuf;
 	if (c->err)
 		child->so_error = c->err;
 	net_unlock(f);
@@ -320,6 +379,7 @@ static long tcp_connect_op(struct sock *s, const void *addr, uint32_t len, bool 
 			ip_set_option(c->tcp, SOF_KEEPALIVE);
 		if (c->nodelay)
 			tcp_nagle_disable(c->tcp);
+		limit_window(c->tcp, rcv_window(s));
 		if (any)
 			ip_addr_set_zero_ip6(&ip);      /* :: means this host, as on Linux */
 		if (ip_addr_isany(&ip)) {
@@ -392,9 +452,7 @@ static long tcp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 			r = s->so_error ? take_error(s) : -EPIPE;
 			break;
 		}
-		size_t space = tcp_sndbuf(c->tcp);
-		if (tcp_sndqueuelen(c->tcp) >= TCP_SND_QUEUELEN - 1)
-			space = 0;
+		size_t space = send_space(s, c->tcp);
 		if (space == 0) {
 			if (sent && nonblock)
 				break;
@@ -494,7 +552,7 @@ static long tcp_recvmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 				c->rx = pbuf_free_header(c->rx, (u16_t)n);
 				c->rx_len -= (uint32_t)n;
 				if (c->tcp)
-					tcp_recved(c->tcp, (u16_t)n);
+					window_read(s, c->tcp, (u16_t)n);
 			}
 			got += n;
 			continue;
@@ -675,7 +733,7 @@ static unsigned int tcp_poll_op(struct sock *s)
 		m |= POLLHUP;
 	/* writable with room for a full segment (Linux: a third of the buffer), or after SHUT_WR
 	 * (where write fails at once) */
-	if (c->shut_wr || (c->tcp && tcp_sndbuf(c->tcp) >= TCP_MSS && tcp_sndqueuelen(c->tcp) < TCP_SND_QUEUELEN - 1))
+	if (c->shut_wr || (c->tcp && send_space(s, c->tcp) >= MIN((size_t)TCP_MSS, (size_t)s->sndbuf / 4)))
 		m |= POLLOUT | POLLWRNORM;
 	return m;
 }

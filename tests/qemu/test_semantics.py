@@ -40,7 +40,7 @@ PROGRAMS = [
     ("epoll", "", ["lt", "et", "oneshot", "hup", "dup-close", "fds", "nested", "pwait", "eintr", "errors", "sockets",
                "many"],
      120),
-    ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "nb-accept", "nb-connect", "backlog",
+    ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "bufsize", "nb-accept", "nb-connect", "backlog",
                           "addrinuse", "udp", "ipv6", "names", "many", "errors"], 240),
     ("sockets_unix", "", ["pair", "path", "abstract", "shutdown", "peer-close", "sndbuf", "nonblock", "rights",
                           "peercred", "peek", "dgram", "poll", "churn", "gc", "badargs", "backlog", "vanish"], 240),

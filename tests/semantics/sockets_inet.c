@@ -10,6 +10,13 @@
  *               a later send EPIPE
  *   sndbuf      a non-blocking writer fills the send path to EAGAIN (POLLOUT clear); a
  *               blocking writer of 1 MiB sleeps until the reader drains it, all bytes arrive
+ *   bufsize     SO_RCVBUF and SO_SNDBUF of 4096 set before listen and connect: a
+ *               non-blocking writer gets EAGAIN after far fewer bytes (Linux: about 9 000)
+ *               than with the defaults, the accepted end reports the listener's SO_RCVBUF,
+ *               every byte still arrives and close is a FIN, not a reset; 256 KiB from a
+ *               blocking writer to such a reader arrive without waiting for a TCP timer
+ *               (a liveness bound of 5 s of the machine's clock: a window announced late
+ *               made it wait for lwIP's persist and retransmission timers, 7-74 s)
  *   nb-accept   accept on a non-blocking listener: EAGAIN, then POLLIN and accept4 with
  *               SOCK_NONBLOCK|SOCK_CLOEXEC
  *   nb-connect  non-blocking connect: 0 or EINPROGRESS, POLLOUT, SO_ERROR 0; to a closed
@@ -45,6 +52,7 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 
 static void *volatile bad_ptr = (void *)8;     /* an address no program maps */
 #define BAD ((void *)bad_ptr)
@@ -303,6 +311,103 @@ static void sndbuf(void)
 	CHECK_EQ(reap(p), 0);
 	CHECK_EQ(read(b, buf, 1), 0);
 	close(b);
+}
+
+/* Bytes a non-blocking writer gets into a fresh connection before EAGAIN; the reader then
+ * drains them, must see every one and then the writer's FIN (0, not ECONNRESET). */
+static size_t fill_until_eagain(int bufsize)
+{
+	int port, l = socket(AF_INET, SOCK_STREAM, 0);
+	if (bufsize)
+		CHECK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize)) == 0, "SO_RCVBUF");
+	struct sockaddr_in a = lo4(0);
+	socklen_t len = sizeof(a);
+	CHECK(bind(l, (struct sockaddr *)&a, len) == 0 && listen(l, 1) == 0, "listen");
+	CHECK(getsockname(l, (struct sockaddr *)&a, &len) == 0, "getsockname");
+	port = ntohs(a.sin_port);
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	if (bufsize)
+		CHECK(setsockopt(c, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize)) == 0, "SO_SNDBUF");
+	a = lo4(port);
+	CHECK(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0, "connect");
+	int b = accept(l, NULL, NULL);
+	CHECK(b >= 0, "accept");
+	close(l);
+	int v = 0;
+	socklen_t vl = sizeof(v);
+	CHECK(getsockopt(b, SOL_SOCKET, SO_RCVBUF, &v, &vl) == 0, "getsockopt");
+	if (bufsize)
+		CHECK_EQ(v, 2 * bufsize); /* inherited from the listener, doubled */
+	CHECK(fcntl(c, F_SETFL, O_NONBLOCK) == 0, "O_NONBLOCK");
+	static char chunk[1000];
+	memset(chunk, 'b', sizeof(chunk));
+	size_t total = 0;
+	ssize_t n;
+	while (total < (64u << 20) && (n = write(c, chunk, sizeof(chunk))) > 0)
+		total += n;
+	CHECK(errno == EAGAIN, "EAGAIN once full (after %zu bytes)", total);
+	close(c);
+	static char buf[65536];
+	size_t got = 0;
+	while ((n = read(b, buf, sizeof(buf))) > 0)
+		got += n;
+	CHECK_EQ(n, 0);
+	CHECK_EQ(got, total);
+	close(b);
+	return total;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* 256 KiB from a blocking writer with the default buffers to a reader with SO_RCVBUF 4096. */
+static void small_window_stream(void)
+{
+	int v = 4096, port, l = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) == 0, "SO_RCVBUF");
+	struct sockaddr_in a = lo4(0);
+	socklen_t len = sizeof(a);
+	CHECK(bind(l, (struct sockaddr *)&a, len) == 0 && listen(l, 1) == 0, "listen");
+	CHECK(getsockname(l, (struct sockaddr *)&a, &len) == 0, "getsockname");
+	port = ntohs(a.sin_port);
+	enum { TOTAL = 256 << 10 };
+	double t0 = now_s();
+	pid_t p = fork();
+	if (p == 0) {
+		int c = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in to = lo4(port);
+		if (connect(c, (struct sockaddr *)&to, sizeof(to)) != 0)
+			_exit(1);
+		static char out[TOTAL];
+		memset(out, 's', sizeof(out));
+		_exit(write_full(c, out, TOTAL) == TOTAL ? 0 : 2);
+	}
+	int b = accept(l, NULL, NULL);
+	CHECK(b >= 0, "accept");
+	close(l);
+	static char buf[65536];
+	size_t got = 0;
+	ssize_t n;
+	while ((n = read(b, buf, sizeof(buf))) > 0)
+		got += n;
+	double took = now_s() - t0;
+	CHECK_EQ(got, TOTAL);
+	CHECK_EQ(reap(p), 0);
+	CHECK(took < 5.0, "256 KiB through 4 KiB buffers took %.1f s: a window update came late", took);
+	close(b);
+}
+
+static void bufsize(void)
+{
+	size_t dflt = fill_until_eagain(0), small = fill_until_eagain(4096);
+	printf("# bufsize: %zu bytes before EAGAIN with the default buffers, %zu with 4096\n", dflt, small);
+	CHECK(small > 0 && small <= 16384, "with 4096-byte buffers %zu bytes fit before EAGAIN", small);
+	CHECK(dflt >= 2 * small, "the defaults let more through: %zu against %zu", dflt, small);
+	small_window_stream();
 }
 
 /* --- non-blocking accept and connect ------------------------------------------------------- */
@@ -757,6 +862,7 @@ int main(void)
 	R0_PART("half-close", half_close());
 	R0_PART("reset", reset());
 	R0_PART("sndbuf", sndbuf());
+	R0_PART("bufsize", bufsize());
 	R0_PART("nb-accept", nb_accept());
 	R0_PART("nb-connect", nb_connect());
 	R0_PART("backlog", backlog());
