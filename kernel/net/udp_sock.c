@@ -6,9 +6,11 @@
  * shutdown, names, IPV6_V6ONLY, SO_BROADCAST, IP_TOS/IP_TTL.
  *
  * Received datagrams are dropped (as Linux drops them) when the ring is full or the queued
- * bytes pass SO_RCVBUF. lwIP does not report ICMP errors to UDP pcbs, so a send to a
- * closed port does not turn into a later ECONNREFUSED as on Linux. Not here: addresses
- * (inet.c), TCP (tcp_sock.c), the system calls (socket.c). */
+ * bytes pass SO_RCVBUF. A port unreachable error (ICMP or ICMPv6) about a datagram a
+ * connected socket sent becomes its pending error, ECONNREFUSED for the next send or
+ * receive, as on Linux (lwIP does not report ICMP errors to UDP pcbs: udp_icmp_input, its
+ * input hook, does); an unconnected socket hears none (Linux's too, without IP_RECVERR).
+ * Not here: addresses (inet.c), TCP (tcp_sock.c), the system calls (socket.c). */
 #include "inet.h"
 #include "lib.h"
 #include "mm.h"
@@ -40,6 +42,56 @@ static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
 	d->port = port;
 	c->dbytes += p->tot_len;
 	inet_wake(c);
+}
+
+/* lwIP's input hook (lwipopts.h), inside net_lock, for every IP packet; p->payload is its
+ * IP header. A port unreachable error quotes the IP and UDP headers of the datagram that
+ * caused it: the connected socket that sent it (its local port, its peer's address and
+ * port) gets ECONNREFUSED. Always 0: lwIP goes on with the packet (and ignores it). */
+int udp_icmp_input(struct pbuf *p, int v6)
+{
+	const uint8_t *b = p->payload;
+	size_t ip, icmp = 0;                    /* offsets of the quoted IP header, of the ICMP one */
+	if (!v6 && p->len >= 20 && (b[0] >> 4) == 4 && b[9] == IP_PROTO_ICMP) {
+		icmp = (size_t)(b[0] & 15) * 4;
+		ip = icmp + 8;
+		if (p->len < ip + 20 + 4 || b[icmp] != 3 /* unreachable */ || b[icmp + 1] != 3 /* port */ ||
+		    (b[ip] >> 4) != 4 || b[ip + 9] != IP_PROTO_UDP)
+			return 0;
+	} else if (v6 && p->len >= 40 && (b[0] >> 4) == 6 && b[6] == IP6_NEXTH_ICMP6) {
+		icmp = 40;
+		ip = icmp + 8;
+		if (p->len < ip + 40 + 4 || b[icmp] != 1 /* unreachable */ || b[icmp + 1] != 4 /* port */ ||
+		    (b[ip] >> 4) != 6 || b[ip + 6] != IP6_NEXTH_UDP)
+			return 0;
+	} else {
+		return 0;
+	}
+	ip_addr_t dst;
+	memset(&dst, 0, sizeof(dst));
+	size_t udp;
+	if (!v6) {
+		udp = ip + (size_t)(b[ip] & 15) * 4;
+		if (p->len < udp + 4)
+			return 0;
+		IP_ADDR4(&dst, b[ip + 16], b[ip + 17], b[ip + 18], b[ip + 19]);
+	} else {
+		udp = ip + 40;
+		uint32_t w[4];
+		memcpy(w, b + ip + 24, sizeof(w));
+		IP_ADDR6(&dst, w[0], w[1], w[2], w[3]);
+		ip6_addr_clear_zone(ip_2_ip6(&dst));
+	}
+	uint16_t sport = (uint16_t)(b[udp] << 8 | b[udp + 1]), dport = (uint16_t)(b[udp + 2] << 8 | b[udp + 3]);
+	for (struct udp_pcb *u = udp_pcbs; u; u = u->next) {
+		struct inet_sock *c = u->recv_arg;
+		if (c && (u->flags & UDP_FLAGS_CONNECTED) && u->local_port == sport && u->remote_port == dport &&
+		    ip_addr_cmp(&u->remote_ip, &dst)) {
+			inet_set_err(c, ECONNREFUSED);
+			inet_wake(c);
+		}
+	}
+	return 0;
 }
 
 static long udp_bind_op(struct sock *s, const void *addr, uint32_t len)
@@ -129,6 +181,12 @@ static long udp_sendmsg_op(struct sock *s, struct sock_msg *m, int flags, bool n
 	if (len > (size_t)(c->family == AF_INET || (to && IP_IS_V4(&ip)) ? 65507 : 65527))
 		return -EMSGSIZE;
 	uint64_t f = net_lock();
+	if (s->so_error) {                      /* an earlier datagram's error (Linux) */
+		long e = -s->so_error;
+		s->so_error = 0;
+		net_unlock(f);
+		return e;
+	}
 	struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
 	net_unlock(f);
 	if (!p)

@@ -41,7 +41,7 @@ PROGRAMS = [
                "many"],
      120),
     ("sockets_inet", "", ["echo", "refused", "half-close", "reset", "sndbuf", "bufsize", "nb-accept", "nb-connect", "backlog",
-                          "addrinuse", "udp", "ipv6", "names", "many", "errors"], 240),
+                          "addrinuse", "udp", "udp-refused", "ipv6", "names", "many", "errors"], 240),
     ("sockets_unix", "", ["pair", "path", "abstract", "shutdown", "peer-close", "sndbuf", "nonblock", "rights",
                           "peercred", "peek", "dgram", "poll", "churn", "gc", "badargs", "backlog", "vanish"], 240),
 ]

@@ -29,6 +29,10 @@
  *               MSG_TRUNC (msg_flags, and the real length with the flag), MSG_PEEK,
  *               FIONREAD, connected UDP and getpeername, EDESTADDRREQ, EACCES for a
  *               broadcast without SO_BROADCAST
+ *   udp-refused a connected UDP socket's datagram to a closed port (IPv4 and IPv6): POLLERR,
+ *               the next send fails with ECONNREFUSED and clears it, the one after goes out,
+ *               then a receive fails with ECONNREFUSED, the next is EAGAIN; an unconnected
+ *               socket hears nothing of its sendto to the same port
  *   ipv6        TCP and UDP echo over ::1; an AF_INET6 listener on :: accepts an IPv4
  *               client as ::ffff:127.0.0.1; IPV6_V6ONLY
  *   names       unbound and unconnected names, ENOTCONN, TCP_NODELAY, SO_KEEPALIVE, FIONREAD,
@@ -620,6 +624,42 @@ static void udp_family(int family)
 
 static void udp(void) { udp_family(AF_INET); }
 
+static void udp_refused_family(int family)
+{
+	struct sockaddr_storage closed;
+	socklen_t clen;
+	close(udp_bound(family, &closed, &clen));       /* a port nobody listens on */
+	int u = socket(family, SOCK_DGRAM, 0);
+	CHECK(connect(u, (struct sockaddr *)&closed, clen) == 0, "udp connect");
+	CHECK_EQ(send(u, "x", 1, 0), 1);
+	CHECK(poll1(u, POLLIN | POLLOUT, 1000) & POLLERR, "POLLERR after the port unreachable error");
+	errno = 0;
+	CHECK(send(u, "x", 1, 0) == -1 && errno == ECONNREFUSED, "the next send reports it");
+	CHECK_EQ(send(u, "x", 1, 0), 1);
+	CHECK(poll1(u, POLLIN, 1000) & POLLERR, "POLLERR again");
+	char b[4];
+	errno = 0;
+	CHECK(recv(u, b, sizeof(b), MSG_DONTWAIT) == -1 && errno == ECONNREFUSED, "a receive reports it");
+	errno = 0;
+	CHECK(recv(u, b, sizeof(b), MSG_DONTWAIT) == -1 && errno == EAGAIN, "once");
+	int e = -1;
+	socklen_t el = sizeof(e);
+	CHECK(getsockopt(u, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e == 0, "SO_ERROR clear: %d", e);
+	close(u);
+	int v = socket(family, SOCK_DGRAM, 0);
+	CHECK_EQ(sendto(v, "x", 1, 0, (struct sockaddr *)&closed, clen), 1);
+	CHECK_EQ(sendto(v, "x", 1, 0, (struct sockaddr *)&closed, clen), 1);
+	errno = 0;
+	CHECK(recv(v, b, sizeof(b), MSG_DONTWAIT) == -1 && errno == EAGAIN, "unconnected: no error");
+	close(v);
+}
+
+static void udp_refused(void)
+{
+	udp_refused_family(AF_INET);
+	udp_refused_family(AF_INET6);
+}
+
 /* --- IPv6 ----------------------------------------------------------------------------------------- */
 
 static void ipv6(void)
@@ -868,6 +908,7 @@ int main(void)
 	R0_PART("backlog", backlog());
 	R0_PART("addrinuse", addrinuse());
 	R0_PART("udp", udp());
+	R0_PART("udp-refused", udp_refused());
 	R0_PART("ipv6", ipv6());
 	R0_PART("names", names());
 	R0_PART("many", many());

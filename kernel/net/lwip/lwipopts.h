@@ -13,6 +13,7 @@
  *   * IPv4 and IPv6 (dual stack: IPADDR_TYPE_ANY pcbs serve AF_INET6 sockets without
  *     IPV6_V6ONLY), TCP, UDP, ICMP, ICMPv6/ND, ARP, Ethernet, fragmentation and reassembly,
  *     the loopback netif (127.0.0.1/8, ::1) polled by the glue (no threads).
+ * Hooks: LWIP_HOOK_IP4_INPUT/IP6_INPUT (below).
  * What it does not: DHCP, AutoIP, IGMP/MLD, DNS (the device's address is static). */
 #ifndef RZ_LWIPOPTS_H
 #define RZ_LWIPOPTS_H
@@ -92,6 +93,15 @@
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1  /* none on loopback (port.c), as Linux skips them there */
 #define LWIP_NETIF_STATUS_CALLBACK 0
 #define LWIP_NETIF_LINK_CALLBACK 0
+
+/* every IPv4 and IPv6 packet is shown to udp_sock.c first (it never takes one): a port
+ * unreachable error about a datagram of a connected UDP socket becomes its ECONNREFUSED,
+ * which lwIP itself does not report */
+struct pbuf;
+struct netif;
+int udp_icmp_input(struct pbuf *p, int v6);
+#define LWIP_HOOK_IP4_INPUT(p, inp) udp_icmp_input((p), 0)
+#define LWIP_HOOK_IP6_INPUT(p, inp) udp_icmp_input((p), 1)
 
 
 #endif
