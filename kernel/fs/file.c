@@ -1,6 +1,7 @@
 /* file.c: open file descriptions, descriptor tables and fs contexts. Owns struct file
  * (reference counted; offset and status flags shared by dup and fork), struct fdtable
- * (RZ_FD_MAX slots, new descriptors below RLIMIT_NOFILE, close-on-exec bits, shared by
+ * (64 slots that double as descriptors need them, new descriptors below RLIMIT_NOFILE,
+ * close-on-exec bits, shared by
  * CLONE_FILES, copied by fork), struct
  * fs_context (cwd and umask), opening an inode (type checks, O_TRUNC, picking the
  * operations) and the operations of regular files (within RLIMIT_FSIZE) and directories. Does not own path
@@ -290,9 +291,49 @@ struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err)
 static struct fdtable *fdtable_alloc(void)
 {
 	struct fdtable *t = kzalloc(sizeof(*t));
-	if (t)
+	if (t) {
 		t->refs = 1;
+		t->size = FDTABLE_FIRST;
+		t->fd = t->fd_first;
+		t->cloexec = t->cloexec_first;
+	}
 	return t;
+}
+
+/* Makes room for descriptor fd: the table doubles until it holds it. 0 or -ENOMEM. */
+static long fd_grow(struct fdtable *t, int fd)
+{
+	int size = t->size;
+	while (size <= fd)
+		size *= 2;
+	if (size == t->size)
+		return 0;
+	struct file **nfd = kzalloc(sizeof(*nfd) * (size_t)size);
+	uint64_t *ncl = kzalloc(sizeof(*ncl) * (size_t)(size / 64));
+	if (!nfd || !ncl) {
+		kfree(nfd);
+		kfree(ncl);
+		return -ENOMEM;
+	}
+	memcpy(nfd, t->fd, sizeof(*nfd) * (size_t)t->size);
+	memcpy(ncl, t->cloexec, sizeof(*ncl) * (size_t)(t->size / 64));
+	if (t->fd != t->fd_first) {
+		kfree(t->fd);
+		kfree(t->cloexec);
+	}
+	t->fd = nfd;
+	t->cloexec = ncl;
+	t->size = size;
+	return 0;
+}
+
+static void fdtable_free(struct fdtable *t)
+{
+	if (t->fd != t->fd_first) {
+		kfree(t->fd);
+		kfree(t->cloexec);
+	}
+	kfree(t);
 }
 
 static void set_cloexec(struct fdtable *t, int fd, bool on)
@@ -306,7 +347,7 @@ static void set_cloexec(struct fdtable *t, int fd, bool on)
 /* The descriptors a new one may take: below RLIMIT_NOFILE (at most the table). */
 int fd_limit(void)
 {
-	return (int)MIN(current_rlimit(RLIMIT_NOFILE), (uint64_t)RZ_FD_MAX);
+	return (int)MIN(current_rlimit(RLIMIT_NOFILE), (uint64_t)RZ_NR_OPEN);
 }
 
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
@@ -315,7 +356,9 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 	if (min < 0)
 		return -EINVAL;
 	for (int fd = min; fd < limit; fd++)
-		if (!t->fd[fd]) {
+		if (fd >= t->size || !t->fd[fd]) {
+			if (fd >= t->size && fd_grow(t, fd) < 0)
+				return -ENOMEM;
 			file_rw_prepare(f);
 			t->fd[fd] = f;
 			set_cloexec(t, fd, cloexec);
@@ -326,7 +369,7 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 
 long fd_close(struct fdtable *t, int fd)
 {
-	if (!t || fd < 0 || fd >= RZ_FD_MAX || !t->fd[fd])
+	if (!t || fd < 0 || fd >= t->size || !t->fd[fd])
 		return -EBADF;
 	struct file *f = t->fd[fd];
 	t->fd[fd] = NULL;
@@ -339,7 +382,7 @@ long fd_close(struct fdtable *t, int fd)
 struct file *fget(int fd)
 {
 	struct fdtable *t = current_fdtable();
-	if (!t || fd < 0 || fd >= RZ_FD_MAX)
+	if (!t || fd < 0 || fd >= t->size)
 		return NULL;
 	return file_get(t->fd[fd]);
 }
@@ -365,9 +408,13 @@ struct fdtable *fdtable_clone(struct fdtable *src)
 	struct fdtable *t = fdtable_alloc();
 	if (!t || !src)
 		return t;
-	for (int fd = 0; fd < RZ_FD_MAX; fd++)
+	if (fd_grow(t, src->size - 1) < 0) {
+		fdtable_free(t);
+		return NULL;
+	}
+	for (int fd = 0; fd < src->size; fd++)
 		t->fd[fd] = file_get(src->fd[fd]);
-	memcpy(t->cloexec, src->cloexec, sizeof(t->cloexec));
+	memcpy(t->cloexec, src->cloexec, sizeof(*t->cloexec) * (size_t)(src->size / 64));
 	return t;
 }
 
@@ -382,17 +429,17 @@ void fdtable_put(struct fdtable *t)
 {
 	if (!t || --t->refs > 0)
 		return;
-	for (int fd = 0; fd < RZ_FD_MAX; fd++)
+	for (int fd = 0; fd < t->size; fd++)
 		if (t->fd[fd])
 			fd_close(t, fd);
-	kfree(t);
+	fdtable_free(t);
 }
 
 void fdtable_close_on_exec(struct fdtable *t)
 {
 	if (!t)
 		return;
-	for (int fd = 0; fd < RZ_FD_MAX; fd++)
+	for (int fd = 0; fd < t->size; fd++)
 		if (t->fd[fd] && (t->cloexec[fd / 64] >> (fd % 64) & 1))
 			fd_close(t, fd);
 }

@@ -374,7 +374,7 @@ static long fcntl_setlk(struct file *f, int fd, bool ofd, bool wait, const struc
 	r = posix_lock(f->ip, &req, wait);
 	/* The descriptor was closed while we slept: that close released the owner's locks,
 	 * so this one must not stay either (Linux does the same). */
-	if (!r && !ofd && req.type != F_UNLCK && (fd < 0 || fd >= RZ_FD_MAX || t->fd[fd] != f)) {
+	if (!r && !ofd && req.type != F_UNLCK && (fd < 0 || fd >= t->size || t->fd[fd] != f)) {
 		req.type = F_UNLCK;
 		posix_lock(f->ip, &req, false);
 		r = -EBADF;

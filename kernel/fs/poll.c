@@ -269,14 +269,17 @@ SYSCALL_DEFINE5(ppoll, uptr_t, ufds, uint64_t, nfds, uptr_t, tsp, uptr_t, sigmas
 #define SEL_IN (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
 #define SEL_OUT (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)
 #define SEL_EX (POLLPRI)
-#define SEL_MAX_FDS RZ_FD_MAX     /* larger nfds are cut down to the table, as Linux does */
+#define SEL_MAX_FDS 1024          /* FD_SETSIZE: the sets are copied onto the kernel stack */
 
 static long do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t deadline)
 {
 	if (nfds < 0)
 		return -EINVAL;
+	struct fdtable *t = current_fdtable();
+	if (t && nfds > t->size)
+		nfds = t->size;         /* larger nfds are cut down to the table, as Linux does */
 	if (nfds > SEL_MAX_FDS)
-		nfds = SEL_MAX_FDS;
+		return -EINVAL;         /* Linux takes them; fd_set ends at FD_SETSIZE anyway */
 	size_t words = ((size_t)nfds + 63) / 64;
 	uint64_t in[3][SEL_MAX_FDS / 64], out[3][SEL_MAX_FDS / 64];
 	uint64_t usets[3] = {ur, uw, ue};

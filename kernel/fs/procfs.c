@@ -207,7 +207,7 @@ static struct file *fd_of(struct inode *link)
 {
 	int fd;
 	struct fdtable *t = proc_pid_files(link->skey);
-	if (!t || !parse_int(link->name, &fd) || fd >= RZ_FD_MAX)
+	if (!t || !parse_int(link->name, &fd) || fd >= t->size)
 		return NULL;
 	return t->fd[fd];
 }
@@ -246,12 +246,12 @@ static void fddir_refresh(struct inode *dir, const char *name, size_t len)
 	for (struct inode *c = dir->children, *next; c; c = next) {
 		next = c->next;
 		int fd;
-		if (!t || !parse_int(c->name, &fd) || fd >= RZ_FD_MAX || !t->fd[fd])
+		if (!t || !parse_int(c->name, &fd) || fd >= t->size || !t->fd[fd])
 			prune(c);
 	}
 	if (!t)
 		return;
-	for (int fd = 0; fd < RZ_FD_MAX; fd++) {
+	for (int fd = 0; fd < t->size; fd++) {
 		char name[12];
 		snprintf(name, sizeof(name), "%d", fd);
 		if (t->fd[fd] && !dir_find(dir, name, strlen(name)))

@@ -37,10 +37,12 @@ static long do_dup3(int oldfd, int newfd, uint64_t flags)
 	struct file *f = fget(oldfd);
 	if (!f)
 		return -EBADF;
-	if (t->fd[newfd])
+	if (newfd < t->size && t->fd[newfd])
 		fd_close(t, newfd);
 	int fd = fd_install(t, f, newfd, flags & O_CLOEXEC);
-	assert(fd == newfd);
+	if (fd < 0)                     /* no memory to grow the table to newfd */
+		file_put(f);
+	assert(fd < 0 || fd == newfd);
 	return fd;
 }
 
@@ -119,7 +121,7 @@ SYSCALL_DEFINE3(close_range, fd_t, fd, unsigned, max_fd, flags_t, flags)
 	struct fdtable *t = current_fdtable();
 	if (!t)
 		return 0;
-	for (unsigned int i = first; i <= last && i < RZ_FD_MAX; i++) {
+	for (unsigned int i = first; i <= last && i < (unsigned)t->size; i++) {
 		if (!t->fd[i])
 			continue;
 		if (flags & CLOSE_RANGE_CLOEXEC)

@@ -79,7 +79,7 @@ static inline __attribute__((always_inline)) long do_rw(int fd, uint64_t ubuf, s
 	struct fdtable *t = current_fdtable();
 	if (__builtin_expect(!t || t->refs > 1, 0))
 		return rw_shared(fd, ubuf, n, write, off);
-	return rw_file((unsigned)fd < RZ_FD_MAX ? t->fd[fd] : NULL, ubuf, n, write, off);
+	return rw_file((unsigned)fd < (unsigned)t->size ? t->fd[fd] : NULL, ubuf, n, write, off);
 }
 
 /* read and write when f's FILE_RW_* bit is clear or the count needs the MAX_RW clamp:
@@ -99,7 +99,7 @@ static inline __attribute__((always_inline)) long rw_quick(int fd, uint64_t ubuf
 	if (__builtin_expect(!t || t->refs > 1, 0))
 		return rw_shared(fd, ubuf, n, write, -1);
 	unsigned int i = (unsigned int)fd;      /* zero-extended: the register keeps fd */
-	struct file *f = i < RZ_FD_MAX ? t->fd[i] : NULL;
+	struct file *f = i < (unsigned)t->size ? t->fd[i] : NULL;
 	if (__builtin_expect(!f, 0))
 		return -EBADF;
 	if (__builtin_expect(!(f->rw & (write ? FILE_RW_WRITE : FILE_RW_READ)) || n > MAX_RW, 0))

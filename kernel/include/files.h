@@ -10,7 +10,7 @@
 struct fdtable;                 /* a process's descriptors (shared by CLONE_FILES) */
 struct fs_context;              /* a process's cwd and umask (shared by CLONE_FS) */
 struct inode;
-#define RZ_FD_MAX 256           /* slots of a descriptor table (RLIMIT_NOFILE's ceiling) */
+#define RZ_NR_OPEN 1048576      /* Linux's fs.nr_open: the ceiling of RLIMIT_NOFILE */
 
 struct fdtable *fdtable_new_console(void);      /* fds 0, 1, 2 on /dev/console */
 struct fdtable *fdtable_clone(struct fdtable *t);   /* fork: a copy sharing open files */

@@ -100,10 +100,18 @@ struct file {
 };
 #define FILE_RW_READ 1
 #define FILE_RW_WRITE 2
+/* A table starts with FDTABLE_FIRST slots of its own and grows (doubling, fs/file.c
+ * fd_grow) when a descriptor above them is installed, so a process pays for the
+ * descriptors it uses, not for RLIMIT_NOFILE. fd and cloexec move when it grows: nothing
+ * keeps a pointer into them across a call that may install a descriptor. */
+#define FDTABLE_FIRST 64
 struct fdtable {
 	int refs;
-	struct file *fd[RZ_FD_MAX];
-	uint64_t cloexec[RZ_FD_MAX / 64];
+	int size;                       /* slots in fd[], bits in cloexec[]: a power of 2, >= 64 */
+	struct file **fd;
+	uint64_t *cloexec;
+	struct file *fd_first[FDTABLE_FIRST];
+	uint64_t cloexec_first[FDTABLE_FIRST / 64];
 };
 struct fs_context {
 	int refs;
@@ -125,7 +133,7 @@ struct fd { struct file *file; bool put; };
 static inline struct fd fdget(int fd)
 {
 	struct fdtable *t = current_fdtable();
-	if (!t || (unsigned)fd >= RZ_FD_MAX)
+	if (!t || (unsigned)fd >= (unsigned)t->size)
 		return (struct fd){ NULL, false };
 	struct file *f = t->fd[fd];
 	if (__builtin_expect(t->refs > 1, 0))
@@ -140,7 +148,7 @@ static inline void fdput(struct fd f)
 /* Installs f at the lowest free fd >= min and below fd_limit() (f's reference moves to the
  * table): fd or -EMFILE. */
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);
-int fd_limit(void);                     /* RLIMIT_NOFILE, at most RZ_FD_MAX */
+int fd_limit(void);                     /* RLIMIT_NOFILE, at most RZ_NR_OPEN */
 long fd_close(struct fdtable *t, int fd);
 /* Opens ip (already looked up) with open(2)'s flags: the new file or NULL with *err. */
 struct file *vfs_open_inode(struct inode *ip, uint32_t flags, long *err);

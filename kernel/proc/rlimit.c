@@ -5,7 +5,7 @@
  *
  * Every process here is root (uid 0, misc.c) with every capability, so, as on Linux for
  * such a process: a hard limit may be raised (CAP_SYS_RESOURCE), except RLIMIT_NOFILE above
- * the descriptor table (RZ_FD_MAX, Linux's nr_open: EPERM), and RLIMIT_NPROC is not
+ * RZ_NR_OPEN (Linux's fs.nr_open, 1 048 576: EPERM), and RLIMIT_NPROC is not
  * enforced (Linux skips it for root); the kernel's own process limit (PROC_LIMIT) stays.
  *
  * Does not own the enforcement, which lives where the resource is used:
@@ -37,7 +37,7 @@ void rlimit_defaults(struct task *t)
 		t->rlim[i] = (struct krlimit){RLIM_INFINITY, RLIM_INFINITY};
 	t->rlim[RLIMIT_STACK].cur = USER_STACK_SIZE;          /* 8 MiB, as Linux */
 	t->rlim[RLIMIT_CORE].cur = 0;
-	t->rlim[RLIMIT_NOFILE] = (struct krlimit){RZ_FD_MAX, RZ_FD_MAX};
+	t->rlim[RLIMIT_NOFILE] = (struct krlimit){1024, 4096}; /* Linux's INR_OPEN_CUR, INR_OPEN_MAX */
 	t->rlim[RLIMIT_NPROC] = (struct krlimit){PROC_LIMIT, PROC_LIMIT};
 	t->rlim[RLIMIT_MEMLOCK] = (struct krlimit){8ULL << 20, 8ULL << 20};
 	t->rlim[RLIMIT_MSGQUEUE] = (struct krlimit){819200, 819200};
@@ -62,7 +62,7 @@ static long do_prlimit(struct task *t, int resource, const struct krlimit *n, st
 		return 0;
 	if (n->cur > n->max)
 		return -EINVAL;
-	if (resource == RLIMIT_NOFILE && n->max > RZ_FD_MAX)
+	if (resource == RLIMIT_NOFILE && n->max > RZ_NR_OPEN)
 		return -EPERM; /* above nr_open, even for root */
 	if (resource == RLIMIT_SIGPENDING) {
 		sigqueue_set_limit(t, n->cur, n->max);

@@ -32,7 +32,7 @@ PROGRAMS = [
                       "prctl"], 120),
     ("rtsignals", "", ["queue", "order", "merge", "sigwaitinfo", "tgsigqueue", "pthread-kill", "process", "limit"], 120),
     ("futexes", "", ["pi-mutex", "pi-raw", "robust-thread", "robust-process", "bitset", "requeue", "errors"], 120),
-    ("rlimits", "", ["get-set", "inherit", "nofile", "nproc", "as-data", "stack", "fsize"], 120),
+    ("rlimits", "", ["get-set", "inherit", "nofile", "nofile-big", "nproc", "as-data", "stack", "fsize"], 120),
     ("longcall", "", ["read", "write", "append", "munmap"], 240),
     ("ipc", "", ["posix-shm", "posix-sem", "msg", "sem", "shm"], 120),
     ("vdso", "", ["auxv", "agree", "monotonic", "readonly", "maps", "getcpu", "fork"], 60),

@@ -9,6 +9,11 @@
  *   nofile   RLIMIT_NOFILE: open, openat, dup, pipe, F_DUPFD beyond it EMFILE; dup2 to a
  *            descriptor at or above it EBADF, F_DUPFD from there EINVAL; descriptors already
  *            open above a lowered limit stay usable
+ *   nofile-big  RLIMIT_NOFILE raised to 10 032 (as redis-server asks): 1 500 descriptors
+ *            open at once, dup2 to 5 000 and F_DUPFD from 9 000, /proc/self/fd lists them,
+ *            fork copies them, execve closes the close-on-exec one and keeps the other,
+ *            close_range closes them, dup2 to the limit is EBADF; on ringzero the defaults
+ *            are Linux's (1 024 soft, 4 096 hard)
  *   nproc    RLIMIT_NPROC is stored and inherited; fork beyond it is EAGAIN except for root
  *            or CAP_SYS_RESOURCE/CAP_SYS_ADMIN (Linux does not enforce it for them; every
  *            process is root on ringzero)
@@ -24,7 +29,8 @@
  * Usage: rlimits                      the test
  *        rlimits --show RES CUR MAX   (used by the test after execve) exit 0 if limit RES is
  *                                     CUR/MAX ("inf" for RLIM_INFINITY)
- *        rlimits --deep KIB           recurse through KIB KiB of stack, exit 0 */
+ *        rlimits --deep KIB           recurse through KIB KiB of stack, exit 0
+ *        rlimits --open FD OPEN       exit 0 if descriptor FD is open (OPEN 1) or not (0) */
 #define _GNU_SOURCE
 #include "../ring0/r0test.h"
 #include <fcntl.h>
@@ -33,6 +39,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #define MIB (1024UL * 1024)
@@ -209,6 +216,63 @@ static void nofile_body(void)
 	CHECK(open("/dev/null", O_RDONLY) == -1 && errno == EMFILE, "open with 8 below the limit: EMFILE");
 	CHECK(set(RLIMIT_NOFILE, 64, old.rlim_max) == 0, "raise the soft limit again");
 	CHECK(pipe(pfd) == 0 && pfd[0] == 8 && pfd[1] == 9, "pipe after raising");
+}
+
+/* --- nofile-big ---------------------------------------------------------------------- */
+
+static void nofile_big_body(void)
+{
+	struct utsname u;
+	if (uname(&u) == 0 && strstr(u.version, "ringzero")) {
+		struct rlimit d = get(RLIMIT_NOFILE);
+		CHECK(d.rlim_cur == 1024 && d.rlim_max == 4096, "defaults %llu/%llu", (unsigned long long)d.rlim_cur,
+		      (unsigned long long)d.rlim_max);
+	}
+	struct rlimit old = get(RLIMIT_NOFILE);
+	rlim_t want = 10032;
+	if (old.rlim_max < want && !capable(CAP_SYS_RESOURCE)) {
+		printf("# nofile-big: hard limit %llu and no CAP_SYS_RESOURCE: not run\n",
+		       (unsigned long long)old.rlim_max);
+		return;
+	}
+	CHECK(set(RLIMIT_NOFILE, want, old.rlim_max < want ? want : old.rlim_max) == 0, "raise to 10032");
+	static int fds[1500];
+	int n = 0, fd;
+	while (n < 1500 && (fd = open("/dev/null", O_RDONLY)) >= 0)
+		fds[n++] = fd;
+	CHECK_EQ(n, 1500);
+	CHECK(n == 0 || fds[n - 1] >= 1500, "the last of 1500 is fd %d", n ? fds[n - 1] : -1);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	CHECK_EQ(dup2(0, 5000), 5000);
+	CHECK_EQ(fcntl(0, F_DUPFD, 9000), 9000);
+	struct stat sb;
+	CHECK(fstat(5000, &sb) == 0 && fstat(9000, &sb) == 0, "both usable");
+	char path[64], target[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd/9000", (int)getpid());
+	CHECK(readlink(path, target, sizeof(target)) > 0, "%s", path);
+	fflush(stdout);
+	pid_t p = fork();
+	if (p == 0)
+		_exit(fcntl(5000, F_GETFD) >= 0 && fcntl(9000, F_GETFD) >= 0 ? 0 : 1);
+	int st;
+	CHECK(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0, "fork copies them (status %#x)", st);
+	CHECK(fcntl(9000, F_SETFD, FD_CLOEXEC) == 0, "FD_CLOEXEC");
+	const char *check[][2] = {{"9000", "0"}, {"5000", "1"}};
+	for (int i = 0; i < 2; i++) {
+		p = fork();
+		if (p == 0) {
+			execl(self, self, "--open", check[i][0], check[i][1], (char *)0);
+			_exit(3);
+		}
+		CHECK(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0, "after execve fd %s open: %s (status %#x)",
+		      check[i][0], check[i][1], st);
+	}
+	CHECK(syscall(SYS_close_range, 4000, ~0U, 0) == 0, "close_range");
+	errno = 0;
+	CHECK(fcntl(5000, F_GETFD) == -1 && errno == EBADF, "closed");
+	errno = 0;
+	CHECK(dup2(0, (int)want) == -1 && errno == EBADF, "dup2 to the limit: EBADF");
 }
 
 /* --- nproc --------------------------------------------------------------------------- */
@@ -417,12 +481,15 @@ int main(int argc, char **argv)
 		rlim_t m = strcmp(argv[4], "inf") ? strtoull(argv[4], 0, 0) : RLIM_INFINITY;
 		return r.rlim_cur == c && r.rlim_max == m ? 0 : 1;
 	}
+	if (argc == 4 && !strcmp(argv[1], "--open"))
+		return (fcntl(atoi(argv[2]), F_GETFD) >= 0) == (atoi(argv[3]) == 1) ? 0 : 1;
 	if (argc == 3 && !strcmp(argv[1], "--deep"))
 		return deep(atoi(argv[2])) > 0 ? 0 : 1;
 	r0_start("rlimits");
 	R0_PART("get-set", child_ok(get_set_body, "get-set"));
 	R0_PART("inherit", child_ok(inherit_body, "inherit"));
 	R0_PART("nofile", child_ok(nofile_body, "nofile"));
+	R0_PART("nofile-big", child_ok(nofile_big_body, "nofile-big"));
 	R0_PART("nproc", child_ok(nproc_body, "nproc"));
 	R0_PART("as-data", child_ok(as_body, "as"); child_ok(data_body, "data"));
 	R0_PART("stack", stack_body());
