@@ -317,22 +317,29 @@ static void sndbuf(void)
 	close(b);
 }
 
-/* Bytes a non-blocking writer gets into a fresh connection before EAGAIN; the reader then
- * drains them, must see every one and then the writer's FIN (0, not ECONNRESET). */
-static size_t fill_until_eagain(int bufsize)
+/* A listener on 127.0.0.1 with SO_RCVBUF set before listen() (0: the default). */
+static int rcvbuf_listener(int rcvbuf, int *port)
 {
-	int port, l = socket(AF_INET, SOCK_STREAM, 0);
-	if (bufsize)
-		CHECK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize)) == 0, "SO_RCVBUF");
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	if (rcvbuf)
+		CHECK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) == 0, "SO_RCVBUF");
 	struct sockaddr_in a = lo4(0);
 	socklen_t len = sizeof(a);
 	CHECK(bind(l, (struct sockaddr *)&a, len) == 0 && listen(l, 1) == 0, "listen");
 	CHECK(getsockname(l, (struct sockaddr *)&a, &len) == 0, "getsockname");
-	port = ntohs(a.sin_port);
+	*port = ntohs(a.sin_port);
+	return l;
+}
+
+/* Bytes a non-blocking writer gets into a fresh connection before EAGAIN; the reader then
+ * drains them, must see every one and then the writer's FIN (0, not ECONNRESET). */
+static size_t fill_until_eagain(int bufsize)
+{
+	int port, l = rcvbuf_listener(bufsize, &port);
 	int c = socket(AF_INET, SOCK_STREAM, 0);
 	if (bufsize)
 		CHECK(setsockopt(c, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize)) == 0, "SO_SNDBUF");
-	a = lo4(port);
+	struct sockaddr_in a = lo4(port);
 	CHECK(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0, "connect");
 	int b = accept(l, NULL, NULL);
 	CHECK(b >= 0, "accept");
@@ -371,13 +378,7 @@ static double now_s(void)
 /* 256 KiB from a blocking writer with the default buffers to a reader with SO_RCVBUF 4096. */
 static void small_window_stream(void)
 {
-	int v = 4096, port, l = socket(AF_INET, SOCK_STREAM, 0);
-	CHECK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) == 0, "SO_RCVBUF");
-	struct sockaddr_in a = lo4(0);
-	socklen_t len = sizeof(a);
-	CHECK(bind(l, (struct sockaddr *)&a, len) == 0 && listen(l, 1) == 0, "listen");
-	CHECK(getsockname(l, (struct sockaddr *)&a, &len) == 0, "getsockname");
-	port = ntohs(a.sin_port);
+	int port, l = rcvbuf_listener(4096, &port);
 	enum { TOTAL = 256 << 10 };
 	double t0 = now_s();
 	pid_t p = fork();
