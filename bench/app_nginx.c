@@ -171,46 +171,6 @@ static void unavailable(const char *why)
 			printf("# unavailable %s: %s\n", cases[i].name, why);
 }
 
-static pid_t spawn(char **argv)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		bench_die("fork");
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* 0 when the server answers a connection on its port; -1 when it exited or timed out. */
-static int wait_ready(pid_t pid)
-{
-	struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
-	for (int i = 0; i < 2000; i++) {
-		int st;
-		if (waitpid(pid, &st, WNOHANG) == pid) {
-			printf("# nginx exited (status %#x) before it answered\n", st);
-			return -1;
-		}
-		int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (c >= 0 && connect(c, (const struct sockaddr *)&addr, sizeof addr) == 0) {
-			close(c);
-			return 0;
-		}
-		if (c >= 0)
-			close(c);
-		nanosleep(&ten_ms, NULL);
-	}
-	return -1;
-}
-
 int main(int argc, char **argv)
 {
 	bench_init(argc, argv, "nginx_small nginx_small_ka");
@@ -233,8 +193,8 @@ int main(int argc, char **argv)
 	char pfx[80];
 	snprintf(pfx, sizeof pfx, "%s/", prefix);
 	char *nargv[] = { nginx, "-p", pfx, "-c", "nginx.conf", "-e", "logs/error.log", NULL };
-	pid_t pid = spawn(nargv);
-	if (wait_ready(pid) < 0) {
+	pid_t pid = sock_spawn_quiet(nargv, 1);
+	if (sock_wait_server(pid, "nginx", &addr) < 0) {
 		unavailable("nginx did not answer on 127.0.0.1");
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

@@ -52,23 +52,6 @@ static void unavailable(const char *why)
 			printf("# unavailable %s: %s\n", cases[i].name, why);
 }
 
-static pid_t spawn(char **argv)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		bench_die("fork");
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
 static void loop_benchmark(long n)
 {
 	char count[24];
@@ -90,33 +73,11 @@ static void loop_benchmark(long n)
 		argv[k++] = (char *)*a;
 	argv[k] = NULL;
 	int st;
-	pid_t pid = spawn(argv);
+	pid_t pid = sock_spawn_quiet(argv, 0);
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		fprintf(stderr, "app_redis: redis-benchmark failed (status %#x)\n", st);
 		exit(1);
 	}
-}
-
-/* 0 when the server answers a connection on its port; -1 when it exited or timed out. */
-static int wait_ready(pid_t pid, const struct sockaddr_in *addr)
-{
-	struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
-	for (int i = 0; i < 2000; i++) {
-		int st;
-		if (waitpid(pid, &st, WNOHANG) == pid) {
-			printf("# redis-server exited (status %#x) before it answered\n", st);
-			return -1;
-		}
-		int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (c >= 0 && connect(c, (const struct sockaddr *)addr, sizeof *addr) == 0) {
-			close(c);
-			return 0;
-		}
-		if (c >= 0)
-			close(c);
-		nanosleep(&ten_ms, NULL);
-	}
-	return -1;
 }
 
 int main(int argc, char **argv)
@@ -144,8 +105,8 @@ int main(int argc, char **argv)
 	char *sargv[] = { server, "--port", port, "--bind", "127.0.0.1", "--unixsocket", sockpath,
 			  "--save", "", "--appendonly", "no", "--dir", "/tmp", "--logfile", "",
 			  "--loglevel", "warning", NULL };
-	pid_t pid = spawn(sargv);
-	if (wait_ready(pid, &addr) < 0) {
+	pid_t pid = sock_spawn_quiet(sargv, 0);
+	if (sock_wait_server(pid, "redis-server", &addr) < 0) {
 		unavailable("redis-server did not answer on 127.0.0.1");
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

@@ -23,6 +23,8 @@
 #define BENCH_SOCK_H
 
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -191,6 +193,48 @@ static inline void sock_case_with_child(const char *name, enum sock_kind kind, l
 	bench_case(name, loop, base);
 	close(*peer);
 	sock_reap(pid);
+}
+
+/* A server program started with stdout and stderr (and stdin too with null_stdin) on
+ * /dev/null: its pid. */
+static inline pid_t sock_spawn_quiet(char **argv, int null_stdin)
+{
+	pid_t pid = sock_fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			if (null_stdin)
+				dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* 0 once server `what` (pid) answers a TCP connection at addr; -1 when it exited (said on
+ * stdout) or after 20 s of 10 ms retries. */
+static inline int sock_wait_server(pid_t pid, const char *what, const struct sockaddr_in *addr)
+{
+	struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
+	for (int i = 0; i < 2000; i++) {
+		int st;
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			printf("# %s exited (status %#x) before it answered\n", what, st);
+			return -1;
+		}
+		int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (c >= 0 && connect(c, (const struct sockaddr *)addr, sizeof *addr) == 0) {
+			close(c);
+			return 0;
+		}
+		if (c >= 0)
+			close(c);
+		nanosleep(&ten_ms, NULL);
+	}
+	return -1;
 }
 
 #endif
